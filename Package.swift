@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+// Recur: a terminal workbench for recurrent neural networks. The layering follows
+// ../shared/DESIGN.md: engine (no UI) → TerminalKit (no engine) → RecurWorkbench → recur.
+import PackageDescription
+
+let package = Package(
+    name: "Recur",
+    products: [
+        .executable(name: "recur", targets: ["recur"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "CRecurKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+
+        // MARK: - Libraries
+        .target(
+            name: "RecurEngine",
+            dependencies: ["CRecurKernels"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(
+            name: "TerminalKit",
+            dependencies: ["CNcurses"]
+        ),
+        .target(
+            name: "RecurWorkbench",
+            dependencies: ["RecurEngine", "TerminalKit"]
+        ),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "recur",
+            dependencies: [
+                "RecurEngine",
+                "RecurWorkbench",
+                "TerminalKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
+    ]
+)

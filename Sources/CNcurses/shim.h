@@ -1,0 +1,54 @@
+// The C surface of ncursesw that Swift sees. SwiftPM drops the -D flags pkg-config
+// reports, so the wide-character API is switched on here, and the function-like macros
+// Swift cannot import are wrapped in static inline functions.
+#ifndef RECUR_CNCURSES_SHIM_H
+#define RECUR_CNCURSES_SHIM_H
+
+// Without these the cchar_t / wide-character functions (setcchar, wadd_wch, wget_wch)
+// are not declared.
+#define _XOPEN_SOURCE_EXTENDED 1
+#define NCURSES_WIDECHAR 1
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+// COLOR_PAIR is a macro; Swift needs a function to compute attribute bits for a pair.
+static inline attr_t recur_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }
+
+// The A_* attributes are macros built from NCURSES_BITS; Swift imports none of them.
+static inline attr_t recur_attr_bold(void) { return A_BOLD; }
+static inline attr_t recur_attr_dim(void) { return A_DIM; }
+static inline attr_t recur_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t recur_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t recur_attr_normal(void) { return A_NORMAL; }
+
+// getmaxyx is a macro that assigns to its arguments.
+static inline void recur_getmaxyx(WINDOW *window, int *rows, int *columns) {
+    int y, x;
+    getmaxyx(window, y, x);
+    *rows = y;
+    *columns = x;
+}
+
+// stdscr is a macro over a global on some builds; a function gives Swift one spelling.
+static inline WINDOW *recur_stdscr(void) { return stdscr; }
+
+// Key codes are macros too (KEY_LEFT is an octal literal Swift does import, but
+// KEY_RESIZE and KEY_MOUSE vary with build options), so read them through functions.
+static inline int recur_key_resize(void) { return KEY_RESIZE; }
+static inline int recur_key_mouse(void) { return KEY_MOUSE; }
+
+// Draws one cell: a single Unicode scalar with attributes and a colour pair. setcchar
+// needs a NUL-terminated wide string, which is awkward to build from Swift per cell.
+static inline int recur_put_cell(int row, int column, wchar_t scalar, attr_t attributes, short pair) {
+    wchar_t text[2] = { scalar, 0 };
+    cchar_t cell;
+    if (setcchar(&cell, text, attributes, pair, NULL) != OK) return ERR;
+    return mvadd_wch(row, column, &cell);
+}
+
+#endif

@@ -1,0 +1,79 @@
+// RecurKernels: single-threaded fp32 matrix products for the Recur engine.
+//
+// Everything is row-major. Every function here runs on the calling thread only: the
+// Swift side (Gemm.swift) splits large products across cores by calling these on
+// disjoint blocks of C with offset pointers, so all functions accept any sizes ≥ 0,
+// any leading dimension ≥ the logical row width, and pointers with any alignment.
+// Concurrent calls from different threads are safe as long as they write disjoint C
+// blocks (scratch buffers are per thread).
+//
+// Two code paths are chosen at run time: an AVX2+FMA path (6×16 register-blocked
+// micro-kernel) when the CPU and OS support it, and a portable C path otherwise.
+#ifndef RECUR_KERNELS_H
+#define RECUR_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// General matrix product: `C[M×N] = beta·C + op(A)·op(B)`.
+///
+/// - `op(A)` is M×K. Stored M×K (`A[i*lda + k]`) when `transA == 0`, or K×M
+///   (`A[k*lda + i]`, i.e. the product uses Aᵀ) when `transA != 0`.
+/// - `op(B)` is K×N. Stored K×N (`B[k*ldb + j]`) when `transB == 0`, or N×K
+///   (`B[j*ldb + k]`, PyTorch's (out, in) weight layout) when `transB != 0`.
+/// - `beta == 0` overwrites C without reading it (C may hold NaN garbage);
+///   `beta == 1` accumulates; any other value scales the old C.
+/// - `K == 0` gives `C = beta·C` (zeros for beta 0). `M == 0` or `N == 0` does nothing.
+///
+/// Large products pack panels of op(A) and op(B) into per-thread aligned buffers and
+/// run a 6×16 FMA micro-kernel over L1/L2-sized blocks. Small-M products (a batch of
+/// one time step, M ≈ 32) skip most packing: with `transB` they use a dot-product
+/// kernel straight on B's rows, without it they stream B's rows directly.
+void recur_sgemm(int transA, int transB, int M, int N, int K,
+                 const float *A, int lda, const float *B, int ldb,
+                 float beta, float *C, int ldc);
+
+/// Number of floats needed to hold op(B) (K×N) in the packed layout used by
+/// `recur_sgemm_pack_b` / `recur_sgemm_packed`: ceil(N/16) panels of K×16 floats.
+/// (Returns 0 when K or N is ≤ 0.)
+size_t recur_sgemm_packed_b_count(int K, int N);
+
+/// Packs op(B) (K×N, same `transB` meaning as `recur_sgemm`) into `packed`, which must
+/// hold `recur_sgemm_packed_b_count(K, N)` floats (64-byte alignment recommended, any
+/// alignment works). Layout: panel p (columns 16p..16p+15) is the K×16 row-major block at
+/// `packed + p*16*K`; columns past N are zero.
+///
+/// Why: the per-time-step recurrent product h·W_hhᵀ (M=32, K=256, N=1024) reuses the
+/// same weights 64 times per sequence; packing them once per weight update removes the
+/// transpose from every step. The layout is the same for both code paths.
+void recur_sgemm_pack_b(int transB, int K, int N, const float *B, int ldb,
+                        float *packed);
+
+/// `C[M×N] = beta·C + op(A)·B` where B was packed by `recur_sgemm_pack_b` with the same
+/// K and N. Same `transA`/beta/size rules as `recur_sgemm`.
+///
+/// To compute a column block C[:, j0 ..< j0+n] (e.g. to split N across threads), j0
+/// must be a multiple of 16: pass `packed + j0*K` and N = n. Row blocks of C need
+/// nothing special (offset A and C as usual).
+void recur_sgemm_packed(int transA, int M, int N, int K,
+                        const float *A, int lda, const float *packed,
+                        float beta, float *C, int ldc);
+
+/// 1 if the AVX2+FMA path is in use, 0 for the portable C path.
+/// Detected once from CPUID (AVX2, FMA, and OS support for saving YMM registers).
+int recur_kernels_has_fma(void);
+
+/// Turns the AVX2+FMA path off (0) or back on (non-zero; only if the CPU supports it)
+/// and returns the resulting `recur_kernels_has_fma()`. For tests and benchmarks of
+/// the fallback; do not call while another thread is inside a kernel. The environment
+/// variable RECUR_KERNELS_NO_FMA=1 has the same effect as calling this with 0 at start.
+int recur_kernels_set_fma_enabled(int enabled);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // RECUR_KERNELS_H

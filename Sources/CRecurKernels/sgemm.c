@@ -1,0 +1,313 @@
+// GEMM driver: path dispatch, per-thread scratch buffers, and the cache-blocked loop
+// nest around the micro-kernels (sgemm_avx2.c, sgemm_generic.c).
+//
+// Loop nest (the classic Goto/BLIS order), for C[M×N] += op(A)[M×K]·op(B)[K×N]:
+//
+//   for jc in N by NC            B block columns (packed B block lives in L2/L3)
+//     for pc in K by KC          pack op(B)[pc:+kc, jc:+nc] into 16-column panels
+//       for ic in M by MC        pack op(A)[ic:+mc, pc:+kc] into 6-row panels (L2)
+//         for jr in nc by 16     one B micro-panel (kc×16, ≤16 KB) stays in L1 ...
+//           for ir in mc by 6    ... while A micro-panels (6×kc) stream from L2
+//             micro-kernel: C[6×16] (+)= Apanel·Bpanel
+//
+// beta is applied on the first K block only; later K blocks accumulate (beta 1).
+#include "RecurKernels.h"
+#include "sgemm_internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// ---------------------------------------------------------------------------------
+// Blocking parameters. KC×16 floats of B (16 KB) plus 6×KC of A (6 KB) fit the 32 KB
+// L1; MC×KC of packed A (144 KB) sits well inside a 512 KB L2; NC bounds the packed B
+// block (KC×NC = 2 MB, L3). They can be overridden at compile time for tuning.
+// ---------------------------------------------------------------------------------
+#ifndef RK_KC
+#define RK_KC 256
+#endif
+#ifndef RK_MC
+#define RK_MC 144          // multiple of RK_MR
+#endif
+#ifndef RK_NC
+#define RK_NC 2048         // multiple of RK_NR
+#endif
+// Up to this many rows, a product with transB uses the path's dot-product routine on B
+// in place (no transpose-packing of B, which would cost as much as the product itself
+// at M = 32).
+#ifndef RK_SMALL_TB_MAX_M
+#define RK_SMALL_TB_MAX_M 48
+#endif
+// Up to this many rows, a product without transB reads B's rows in place instead of
+// packing them: each B panel is used only ceil(M/6) times, too few to repay a copy.
+#ifndef RK_DIRECT_B_MAX_M
+#define RK_DIRECT_B_MAX_M 48
+#endif
+
+// ---------------------------------------------------------------------------------
+// Path selection
+// ---------------------------------------------------------------------------------
+
+// -1 = not detected yet, 0 = portable C, 1 = AVX2+FMA. Detection is idempotent, so
+// a race between two first callers is harmless; atomics keep it well-defined.
+static int rk_path_state = -1;
+static int rk_cpu_fma = -1;
+
+#if RK_HAVE_X86
+#include <cpuid.h>
+
+// AVX2 and FMA in CPUID, and the OS saves YMM state (OSXSAVE + XCR0 bits 1,2). Done by
+// hand rather than with __builtin_cpu_supports so the target has no link dependency on
+// libgcc's / compiler-rt's __cpu_model, whichever runtime the Swift toolchain links.
+static int rk_detect_avx2_fma(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned fma = 1u << 12, osxsave = 1u << 27, avx = 1u << 28;
+    if ((ecx & (fma | osxsave | avx)) != (fma | osxsave | avx)) return 0;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo & 6u) != 6u) return 0;                  // XMM and YMM state enabled
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    return (ebx >> 5) & 1u;                              // AVX2
+}
+#else
+static int rk_detect_avx2_fma(void) { return 0; }
+#endif
+
+static int rk_cpu_has_fma(void) {
+    int v = __atomic_load_n(&rk_cpu_fma, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = rk_detect_avx2_fma();
+        __atomic_store_n(&rk_cpu_fma, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}
+
+static int rk_path(void) {
+    int v = __atomic_load_n(&rk_path_state, __ATOMIC_RELAXED);
+    if (v < 0) {
+        const char *env = getenv("RECUR_KERNELS_NO_FMA");
+        int disabled = env && env[0] && strcmp(env, "0") != 0;
+        v = disabled ? 0 : rk_cpu_has_fma();
+        __atomic_store_n(&rk_path_state, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}
+
+static const rk_ops *rk_current_ops(void) {
+#if RK_HAVE_X86
+    if (rk_path()) return &rk_ops_avx2;
+#endif
+    return &rk_ops_generic;
+}
+
+int recur_kernels_has_fma(void) { return rk_path(); }
+
+int recur_kernels_set_fma_enabled(int enabled) {
+    int v = enabled ? rk_cpu_has_fma() : 0;
+    __atomic_store_n(&rk_path_state, v, __ATOMIC_RELAXED);
+    return v;
+}
+
+// ---------------------------------------------------------------------------------
+// Per-thread scratch buffers
+// ---------------------------------------------------------------------------------
+// Each thread owns its packing buffers, so two threads multiplying different C blocks
+// never share scratch. They are allocated on first use, grown on demand and reused, so
+// a warm thread does no allocation. A pthread key destructor frees them at thread exit.
+
+typedef struct {
+    float *ptr[RK_SLOT_COUNT];
+    size_t cap[RK_SLOT_COUNT];
+} rk_buffers;
+
+static _Thread_local rk_buffers *rk_tls_buffers;
+static pthread_key_t rk_buffers_key;
+static pthread_once_t rk_buffers_key_once = PTHREAD_ONCE_INIT;
+
+static void rk_free_buffers(void *p) {
+    rk_buffers *b = p;
+    for (int i = 0; i < RK_SLOT_COUNT; i++) free(b->ptr[i]);
+    free(b);
+    rk_tls_buffers = NULL;
+}
+
+static void rk_make_key(void) { pthread_key_create(&rk_buffers_key, rk_free_buffers); }
+
+static void rk_out_of_memory(size_t bytes) {
+    fprintf(stderr, "RecurKernels: cannot allocate %zu bytes of scratch\n", bytes);
+    abort();
+}
+
+static float *rk_scratch_grow(int slot, size_t count) {
+    rk_buffers *b = rk_tls_buffers;
+    if (!b) {
+        b = calloc(1, sizeof *b);
+        if (!b) rk_out_of_memory(sizeof *b);
+        pthread_once(&rk_buffers_key_once, rk_make_key);
+        pthread_setspecific(rk_buffers_key, b);
+        rk_tls_buffers = b;
+    }
+    // Round up to 4K floats so small size changes don't cause repeated reallocation.
+    size_t want = (count + 4095) & ~(size_t)4095;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, want * sizeof(float)) != 0) rk_out_of_memory(want * sizeof(float));
+    free(b->ptr[slot]);
+    b->ptr[slot] = p;
+    b->cap[slot] = want;
+    return p;
+}
+
+float *rk_scratch(int slot, size_t count) {
+    rk_buffers *b = rk_tls_buffers;
+    if (b && b->cap[slot] >= count) return b->ptr[slot];
+    return rk_scratch_grow(slot, count);
+}
+
+// ---------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------
+
+static inline int rk_min(int a, int b) { return a < b ? a : b; }
+
+/// Splits `total` into ceil(total/max) nearly equal blocks, rounded up to `multiple`,
+/// so e.g. K = 300 runs as 152 + 148 rather than 256 + 44 (a short last block wastes
+/// the per-block overhead).
+static inline int rk_block_size(int total, int max, int multiple) {
+    int blocks = (total + max - 1) / max;
+    int size = (total + blocks - 1) / blocks;
+    size = (size + multiple - 1) / multiple * multiple;
+    return size < max ? size : max;
+}
+
+/// C[M×N] = beta·C (beta 0 writes zeros without reading C). Used for K = 0.
+static void rk_scale_c(int M, int N, float beta, float *C, ptrdiff_t ldc) {
+    for (int i = 0; i < M; i++) {
+        float *c = C + i * ldc;
+        if (beta == 0.0f) memset(c, 0, (size_t)N * sizeof(float));
+        else if (beta != 1.0f) for (int j = 0; j < N; j++) c[j] *= beta;
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Blocked driver
+// ---------------------------------------------------------------------------------
+
+/// The loop nest described at the top of the file. B comes from one of three sources:
+/// - `packedB` != NULL: caller-prepacked full-K panels (panel p at packedB + p*16*K);
+/// - direct: op(B) = B (no transB) and M small: full 16-column panels are read in
+///   place with row stride ldb; only a ragged last panel is packed;
+/// - otherwise: each kc×nc block is packed into the per-thread B buffer.
+static void rk_driver(const rk_ops *ops, int transA, int transB, int M, int N, int K,
+                      const float *A, ptrdiff_t lda, const float *B, ptrdiff_t ldb,
+                      const float *packedB, float beta, float *C, ptrdiff_t ldc) {
+    const int kcb = rk_block_size(K, RK_KC, 8);
+    const int mcb = rk_block_size(M, RK_MC, RK_MR);
+    const int ncb = packedB ? RK_NC : rk_block_size(N, RK_NC, RK_NR);
+    const int direct = !packedB && !transB && M <= RK_DIRECT_B_MAX_M;
+
+    float *apack = rk_scratch(RK_SLOT_A, (size_t)mcb * kcb + 8 + RK_MR * kcb);
+    float *bpack = NULL;
+    if (!packedB) {
+        // Direct mode only ever packs one ragged panel.
+        size_t bcount = direct ? (size_t)kcb * RK_NR
+                               : (size_t)kcb * ((ncb + RK_NR - 1) / RK_NR * RK_NR);
+        bpack = rk_scratch(RK_SLOT_B, bcount + 8);
+    }
+
+    for (int jc = 0; jc < N; jc += ncb) {
+        const int nc = rk_min(ncb, N - jc);
+        const int full_panels = nc / RK_NR;            // panels with all 16 columns
+        const int ragged = nc - full_panels * RK_NR;   // columns in the last panel
+
+        for (int pc = 0; pc < K; pc += kcb) {
+            const int kc = rk_min(kcb, K - pc);
+            const float beta_k = pc == 0 ? beta : 1.0f;
+
+            // Where micro-panel p of this (jc, pc) block lives: base + p*pstride, row
+            // stride bs. Direct mode overrides the ragged panel below.
+            const float *bbase;
+            ptrdiff_t pstride, bs;
+            if (packedB) {
+                bbase = packedB + (ptrdiff_t)(jc / RK_NR) * RK_NR * K + (ptrdiff_t)pc * RK_NR;
+                pstride = (ptrdiff_t)RK_NR * K;
+                bs = RK_NR;
+            } else if (direct) {
+                bbase = B + (ptrdiff_t)pc * ldb + jc;
+                pstride = RK_NR;
+                bs = ldb;
+                if (ragged)
+                    ops->pack_b(0, kc, ragged, bbase + (ptrdiff_t)full_panels * RK_NR, ldb,
+                                bpack, (ptrdiff_t)RK_NR * kc);
+            } else {
+                const float *bsrc = transB ? B + (ptrdiff_t)jc * ldb + pc
+                                           : B + (ptrdiff_t)pc * ldb + jc;
+                ops->pack_b(transB, kc, nc, bsrc, ldb, bpack, (ptrdiff_t)RK_NR * kc);
+                bbase = bpack;
+                pstride = (ptrdiff_t)RK_NR * kc;
+                bs = RK_NR;
+            }
+
+            for (int ic = 0; ic < M; ic += mcb) {
+                const int mc = rk_min(mcb, M - ic);
+                const float *asrc = transA ? A + (ptrdiff_t)pc * lda + ic
+                                           : A + (ptrdiff_t)ic * lda + pc;
+                ops->pack_a(transA, mc, kc, asrc, lda, apack);
+
+                for (int jr = 0, p = 0; jr < nc; jr += RK_NR, p++) {
+                    const int nr = rk_min(RK_NR, nc - jr);
+                    const float *bp = bbase + p * pstride;
+                    ptrdiff_t bstride = bs;
+                    if (direct && p == full_panels) {       // the packed ragged panel
+                        bp = bpack;
+                        bstride = RK_NR;
+                    }
+                    float *cp = C + (ptrdiff_t)ic * ldc + jc + jr;
+                    for (int ir = 0; ir < mc; ir += RK_MR) {
+                        ops->kernel(rk_min(RK_MR, mc - ir), nr, kc, apack + (ptrdiff_t)ir * kc,
+                                    bp, bstride, cp + (ptrdiff_t)ir * ldc, ldc, beta_k);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Public entry points
+// ---------------------------------------------------------------------------------
+
+void recur_sgemm(int transA, int transB, int M, int N, int K,
+                 const float *A, int lda, const float *B, int ldb,
+                 float beta, float *C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) { rk_scale_c(M, N, beta, C, ldc); return; }
+    const rk_ops *ops = rk_current_ops();
+    if (transB && ops->small_tb && M <= RK_SMALL_TB_MAX_M) {
+        ops->small_tb(transA, M, N, K, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    rk_driver(ops, transA, transB, M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
+}
+
+size_t recur_sgemm_packed_b_count(int K, int N) {
+    if (K <= 0 || N <= 0) return 0;
+    return (size_t)(N + RK_NR - 1) / RK_NR * RK_NR * (size_t)K;
+}
+
+void recur_sgemm_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed) {
+    if (K <= 0 || N <= 0) return;
+    // One pass over all of K: each panel is K×16 contiguous, so the driver can take any
+    // K block of it at offset pc*16 with the same panel stride 16*K.
+    rk_current_ops()->pack_b(transB, K, N, B, ldb, packed, (ptrdiff_t)RK_NR * K);
+}
+
+void recur_sgemm_packed(int transA, int M, int N, int K,
+                        const float *A, int lda, const float *packed,
+                        float beta, float *C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) { rk_scale_c(M, N, beta, C, ldc); return; }
+    rk_driver(rk_current_ops(), transA, 0, M, N, K, A, lda, NULL, 0, packed, beta, C, ldc);
+}

@@ -1,0 +1,109 @@
+// Generates text one token at a time from a model, carrying the hidden state, with the
+// same forward code as training (a graph of one step and one stream).
+import Foundation
+
+/// Feeds tokens through a model and draws the next one.
+public final class Sampler {
+    public let model: LanguageModel
+    private let graph: TrainingGraph
+    private var input: [Int32] = [0]
+    private var scratch: [(probability: Float, id: Int32)] = []
+    private var started = false
+
+    public init(model: LanguageModel) {
+        self.model = model
+        graph = TrainingGraph(config: model.config, maxSteps: 1, batch: 1)
+    }
+
+    /// Forgets the hidden state.
+    public func reset() {
+        graph.resetState()
+        started = false
+    }
+
+    /// Feeds one token and returns the next-token distribution (V probabilities).
+    @discardableResult
+    public func feed(_ token: Int32) -> UnsafeBufferPointer<Float> {
+        if started { graph.carryState() }
+        started = true
+        input[0] = token
+        var unused = RandomGenerator(seed: 0)
+        input.withUnsafeBufferPointer { inputs in
+            _ = graph.forward(model: model, inputs: inputs, targets: nil, steps: 1, training: false, random: &unused)
+        }
+        return UnsafeBufferPointer(start: graph.probabilities.pointer, count: model.config.vocabularySize)
+    }
+
+    /// The last layer's hidden vector after the last `feed` (H values).
+    public var lastHidden: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: graph.layerOutputs(model.config.layers - 1), count: model.config.hidden)
+    }
+
+    /// Draws `length` tokens after feeding `prime` (at least one token). Calls `emit` with
+    /// each token as it is drawn, so callers can stream.
+    public func generate(prime: [Int32], length: Int, settings: SamplingSettings,
+                         random: inout RandomGenerator, emit: (Int32) -> Void = { _ in }) -> [Int32] {
+        precondition(!prime.isEmpty, "sampling needs a token to start from")
+        reset()
+        var distribution = UnsafeBufferPointer<Float>(start: nil, count: 0)
+        for token in prime { distribution = feed(token) }
+        var drawn: [Int32] = []
+        drawn.reserveCapacity(length)
+        for _ in 0..<length {
+            let next = choose(from: distribution, settings: settings, random: &random)
+            drawn.append(next)
+            emit(next)
+            distribution = feed(next)
+        }
+        return drawn
+    }
+
+    /// Draws a token from `probabilities` (softmax of z) re-shaped to softmax(z/T), then
+    /// cut by top-k and top-p.
+    public func choose(from probabilities: UnsafeBufferPointer<Float>, settings: SamplingSettings,
+                       random: inout RandomGenerator) -> Int32 {
+        Self.choose(from: probabilities, settings: settings, random: &random, scratch: &scratch)
+    }
+
+    static func choose(from probabilities: UnsafeBufferPointer<Float>, settings: SamplingSettings,
+                       random: inout RandomGenerator, scratch: inout [(probability: Float, id: Int32)]) -> Int32 {
+        if settings.temperature == 0 {
+            var best = 0
+            for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
+            return Int32(best)
+        }
+        // softmax(z/T) ∝ p^(1/T): work with log p / T, shifted by its maximum.
+        let inverseTemperature = 1 / Double(settings.temperature)
+        scratch.removeAll(keepingCapacity: true)
+        var largest = -Double.infinity
+        for p in probabilities where p > 0 {
+            largest = max(largest, log(Double(p)) * inverseTemperature)
+        }
+        var total: Double = 0
+        for (index, p) in probabilities.enumerated() where p > 0 {
+            let weight = exp(log(Double(p)) * inverseTemperature - largest)
+            scratch.append((Float(weight), Int32(index)))
+            total += weight
+        }
+        let needsCut = (settings.topK > 0 && settings.topK < scratch.count) || settings.topP < 1
+        if needsCut {
+            scratch.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.id < $1.id }
+            var keep = settings.topK > 0 ? min(settings.topK, scratch.count) : scratch.count
+            if settings.topP < 1 {
+                var running: Double = 0
+                for index in 0..<keep {
+                    running += Double(scratch[index].probability) / total
+                    if running >= Double(settings.topP) { keep = index + 1; break }
+                }
+            }
+            scratch.removeSubrange(keep...)
+            total = scratch.reduce(0) { $0 + Double($1.probability) }
+        }
+        var threshold = random.nextUnitDouble() * total
+        for entry in scratch {
+            threshold -= Double(entry.probability)
+            if threshold < 0 { return entry.id }
+        }
+        return scratch.last?.id ?? 0
+    }
+}

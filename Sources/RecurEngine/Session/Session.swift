@@ -1,0 +1,166 @@
+// A training run on its own serial Dispatch queue. Commands go in; immutable snapshots
+// come out on the main queue at a bounded rate. The trainer is touched only on `queue`.
+import Dispatch
+import Foundation
+
+/// Commands a session accepts; each is applied between two training steps.
+public enum SessionCommand: Sendable, Equatable {
+    case pause, resume, stepOnce, stop
+    case setLearningRate(Float)
+}
+
+/// Runs a Trainer in the background and reports progress.
+public final class Session: @unchecked Sendable {
+    /// How often the frequent snapshot fields are posted.
+    public var snapshotInterval: TimeInterval = 0.1
+    /// How often a weights copy and hidden-state probe are attached.
+    public var weightsInterval: TimeInterval = 1.0
+    /// Validation runs every this many steps (and when paused).
+    public var evaluationInterval = 200
+
+    private let queue = DispatchQueue(label: "recur.session", qos: .userInitiated)
+    private let trainer: Trainer
+    private let vocabulary: Vocabulary
+    private let probeIDs: [Int32]
+    private let deliver: @Sendable (TrainingSnapshot) -> Void
+    private let trainingTokenCount: Int
+
+    // Confined to `queue`.
+    private var state: TrainingState = .paused
+    private var pendingLosses: [LossPoint] = []
+    private var pendingValidation: [LossPoint] = []
+    private var lastSnapshot = Date.distantPast
+    private var lastWeights = Date.distantPast
+    private var lastGradientNorm = 0.0
+    private var tokensPerSecond = 0.0
+    private var lastEvaluatedStep = -1
+    private var notice: String?
+
+    /// `deliver` runs on the main queue. `probeIDs` is the text the hidden-state probe
+    /// runs over (for example the start of the validation split).
+    public init(trainer: Trainer, vocabulary: Vocabulary, probeIDs: [Int32],
+                deliver: @escaping @Sendable (TrainingSnapshot) -> Void) {
+        self.trainer = trainer
+        self.vocabulary = vocabulary
+        self.probeIDs = probeIDs
+        self.deliver = deliver
+        self.trainingTokenCount = max(trainer.streams.streamLength * trainer.streams.batch, 1)
+    }
+
+    /// Starts training (or only posts a first snapshot when `paused`).
+    public func start(paused: Bool = false) {
+        queue.async {
+            self.state = paused ? .paused : .running
+            self.publish(withWeights: true)
+            if !paused { self.scheduleTraining() }
+        }
+    }
+
+    public func send(_ command: SessionCommand) {
+        queue.async { self.handle(command) }
+    }
+
+    /// Runs `body` on the session's queue with the trainer, between steps; for reads
+    /// such as saving a checkpoint.
+    public func withTrainer<Result: Sendable>(_ body: @escaping @Sendable (Trainer) -> Result,
+                                             completion: @escaping @Sendable (Result) -> Void) {
+        queue.async { completion(body(self.trainer)) }
+    }
+
+    private func handle(_ command: SessionCommand) {
+        switch command {
+        case .pause:
+            guard state == .running else { return }
+            state = .paused
+            evaluateIfDue(force: true)
+            publish(withWeights: true)
+        case .resume:
+            guard state == .paused || state == .diverged else { return }
+            state = .running
+            notice = nil
+            publish(withWeights: false)
+            scheduleTraining()
+        case .stepOnce:
+            guard state == .paused || state == .diverged else { return }
+            runStep()
+            evaluateIfDue(force: true)
+            publish(withWeights: true)
+        case .stop:
+            state = .stopped
+            publish(withWeights: false)
+        case .setLearningRate(let rate):
+            trainer.optimizer.settings.learningRate = rate
+            publish(withWeights: false)
+        }
+    }
+
+    private func scheduleTraining() {
+        queue.async { self.trainBurst() }
+    }
+
+    /// Trains for about one snapshot interval, then yields the queue so that commands
+    /// are handled promptly.
+    private func trainBurst() {
+        guard state == .running else { return }
+        let started = Date()
+        var tokens = 0
+        repeat {
+            tokens += trainer.config.sequenceLength * trainer.config.batch
+            runStep()
+            if state != .running { break }
+            evaluateIfDue(force: false)
+        } while Date().timeIntervalSince(started) < snapshotInterval
+        let elapsed = Date().timeIntervalSince(started)
+        if elapsed > 0 {
+            let rate = Double(tokens) / elapsed
+            tokensPerSecond = tokensPerSecond == 0 ? rate : 0.7 * tokensPerSecond + 0.3 * rate
+        }
+        let now = Date()
+        if now.timeIntervalSince(lastSnapshot) >= snapshotInterval {
+            publish(withWeights: now.timeIntervalSince(lastWeights) >= weightsInterval)
+        }
+        if state == .running { scheduleTraining() } else { publish(withWeights: true) }
+    }
+
+    private func runStep() {
+        let result = trainer.trainStep()
+        lastGradientNorm = result.gradientNorm
+        if result.applied {
+            pendingLosses.append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: result.loss))
+        } else {
+            state = .diverged
+            notice = "training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm)); the step was skipped — lower the learning rate and resume"
+        }
+    }
+
+    private func evaluateIfDue(force: Bool) {
+        let step = trainer.step
+        guard step != lastEvaluatedStep, force || (step > 0 && step % evaluationInterval == 0) else { return }
+        lastEvaluatedStep = step
+        if let loss = trainer.validationLoss() {
+            pendingValidation.append(LossPoint(step: step, tokens: trainer.tokensSeen, loss: loss))
+        }
+    }
+
+    private func publish(withWeights: Bool) {
+        var snapshot = TrainingSnapshot(
+            step: trainer.step, tokens: trainer.tokensSeen,
+            epoch: Double(trainer.tokensSeen) / Double(trainingTokenCount),
+            newLosses: pendingLosses, newValidationLosses: pendingValidation,
+            gradientNorm: lastGradientNorm, tokensPerSecond: state == .running ? tokensPerSecond : 0,
+            learningRate: trainer.optimizer.settings.learningRate, state: state, notice: notice,
+            model: nil, probe: nil, vocabulary: vocabulary)
+        if withWeights {
+            let copy = trainer.model.copy()
+            snapshot.model = copy
+            snapshot.probe = HiddenStateProbe(model: copy, ids: probeIDs, vocabulary: vocabulary)
+            lastWeights = Date()
+        }
+        pendingLosses.removeAll(keepingCapacity: true)
+        pendingValidation.removeAll(keepingCapacity: true)
+        lastSnapshot = Date()
+        let deliver = self.deliver
+        let finished = snapshot
+        DispatchQueue.main.async { deliver(finished) }
+    }
+}

@@ -1,0 +1,43 @@
+// What the session tells the outside world about training: immutable values, safe to
+// hand to another thread.
+
+/// Whether the session is training.
+public enum TrainingState: String, Sendable, Equatable {
+    case running, paused, diverged, stopped
+}
+
+/// One training loss, tagged with the step that produced it.
+public struct LossPoint: Sendable, Equatable {
+    public let step: Int
+    public let tokens: Int
+    public let loss: Double
+
+    public init(step: Int, tokens: Int, loss: Double) {
+        self.step = step
+        self.tokens = tokens
+        self.loss = loss
+    }
+}
+
+/// Progress posted by a Session. Frequent fields arrive with every snapshot; the weights
+/// copy and the hidden-state probe arrive at a lower rate (nil in between).
+public struct TrainingSnapshot: Sendable {
+    public var step: Int
+    public var tokens: Int
+    /// Passes over the training text (tokens / training tokens).
+    public var epoch: Double
+    /// Losses of the steps since the previous snapshot.
+    public var newLosses: [LossPoint]
+    /// Validation losses computed since the previous snapshot.
+    public var newValidationLosses: [LossPoint]
+    public var gradientNorm: Double
+    public var tokensPerSecond: Double
+    public var learningRate: Float
+    public var state: TrainingState
+    /// A message for the user (for example why training paused), or nil.
+    public var notice: String?
+    /// A private copy of the weights, for sampling and neighbour queries.
+    public var model: LanguageModel?
+    public var probe: HiddenStateProbe?
+    public var vocabulary: Vocabulary
+}

@@ -1,0 +1,59 @@
+// Matrix multiplication for the engine: the C micro-kernels in CRecurKernels do the
+// arithmetic on one core; this file splits large products across both cores.
+import CRecurKernels
+import Dispatch
+import Foundation
+
+/// Row-major single-precision matrix products. Every model's cost is here.
+public enum Gemm {
+    /// Products smaller than this many multiply-adds run on one core: below it the cost
+    /// of waking a second thread exceeds the work it would take.
+    static let parallelThreshold = 1 << 17
+
+    /// Cores used by large products.
+    public static let threadCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// `C[M×N] = beta·C + op(A)·op(B)`, where `op(A)` is `M×K` (stored `K×M` when
+    /// `transposeA`) and `op(B)` is `K×N` (stored `N×K` when `transposeB`). With `beta`
+    /// 0 the old contents of C are never read.
+    @inline(__always)
+    public static func multiply(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        let threads = m * n * k >= parallelThreshold ? threadCount : 1
+        if threads == 1 {
+            recur_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+                        a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        // Split the longer side of C; keep column blocks a multiple of the kernel's
+        // 16-wide register tile and row blocks a multiple of 8.
+        let splitColumns = n >= m
+        let length = splitColumns ? n : m
+        let align = splitColumns ? 16 : 8
+        let chunk = ((length + threads - 1) / threads + align - 1) / align * align
+        let pieces = (length + chunk - 1) / chunk
+        let aAddress = UInt(bitPattern: a), bAddress = UInt(bitPattern: b), cAddress = UInt(bitPattern: c)
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            let start = piece * chunk
+            let size = min(chunk, length - start)
+            let a = UnsafePointer<Float>(bitPattern: aAddress)!
+            let b = UnsafePointer<Float>(bitPattern: bAddress)!
+            let c = UnsafeMutablePointer<Float>(bitPattern: cAddress)!
+            if splitColumns {
+                let bPiece = transposeB ? b + start * ldb : b + start
+                recur_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(size), Int32(k),
+                            a, Int32(lda), bPiece, Int32(ldb), beta, c + start, Int32(ldc))
+            } else {
+                let aPiece = transposeA ? a + start : a + start * lda
+                recur_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(size), Int32(n), Int32(k),
+                            aPiece, Int32(lda), b, Int32(ldb), beta, c + start * ldc, Int32(ldc))
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+// Truncated-BPTT batching: the token sequence is cut into B contiguous streams and each
+// training step reads the next T tokens of every stream.
+
+/// B streams of n = ⌊count / B⌋ tokens; stream b is ids[b·n, (b+1)·n). A chunk at
+/// position p reads inputs [p, p+T) and targets [p+1, p+T+1) of every stream.
+public struct BatchStreams: Sendable {
+    public let batch: Int
+    public let streamLength: Int
+    private let ids: [Int32]
+
+    public init(ids: ArraySlice<Int32>, batch: Int) {
+        self.batch = batch
+        self.streamLength = ids.count / batch
+        self.ids = Array(ids.prefix(streamLength * batch))
+    }
+
+    /// Whether a full chunk of `steps` fits at `position` (it needs one more token for
+    /// the last target).
+    public func fits(position: Int, steps: Int) -> Bool {
+        position + steps + 1 <= streamLength
+    }
+
+    /// Writes the (steps, B) inputs and targets of the chunk at `position`, row-major
+    /// (index t·B + b). `steps` may be shorter than T for the last validation chunk.
+    public func fill(position: Int, steps: Int, inputs: UnsafeMutableBufferPointer<Int32>,
+                     targets: UnsafeMutableBufferPointer<Int32>) {
+        precondition(position + steps + 1 <= streamLength, "chunk past the end of the streams")
+        for b in 0..<batch {
+            let base = b * streamLength + position
+            for t in 0..<steps {
+                inputs[t * batch + b] = ids[base + t]
+                targets[t * batch + b] = ids[base + t + 1]
+            }
+        }
+    }
+}

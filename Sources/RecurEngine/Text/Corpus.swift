@@ -1,0 +1,134 @@
+// A text file turned into token ids: reading and validating the bytes, building the
+// vocabulary, and the train/validation split by position.
+import Foundation
+
+/// A tokenized text and its vocabulary.
+public struct Corpus: Sendable {
+    public let vocabulary: Vocabulary
+    /// Every token of the text, as ids into `vocabulary`.
+    public let ids: [Int32]
+
+    /// Reads a text file, refusing what is not usable text: a missing or empty file, a
+    /// binary file, or invalid UTF-8 (the error gives the byte offset).
+    public static func readText(at path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RecurError.invalidCorpus("corpus not found: \(path)")
+        }
+        guard !isDirectory.boolValue else { throw RecurError.invalidCorpus("corpus is a directory: \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RecurError.invalidCorpus("cannot read corpus: \(path)")
+        }
+        return try decodeText(data, name: path)
+    }
+
+    /// Validates and decodes UTF-8 bytes; `name` is used in error messages.
+    public static func decodeText(_ data: Data, name: String) throws -> String {
+        guard !data.isEmpty else { throw RecurError.invalidCorpus("corpus is empty: \(name)") }
+        return try data.withUnsafeBytes { raw -> String in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if let zero = bytes.firstIndex(of: 0) {
+                throw RecurError.invalidCorpus("corpus looks binary (a NUL byte at offset \(zero)): \(name)")
+            }
+            if let bad = firstInvalidUTF8Offset(bytes) {
+                throw RecurError.invalidCorpus("corpus is not valid UTF-8 (bad byte 0x\(String(bytes[bad], radix: 16)) at offset \(bad)): \(name)")
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
+    /// values past U+10FFFF included), or nil if all is well.
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 { index += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return index
+            }
+            for offset in 1..<length {
+                guard index + offset < count else { return index }
+                let byte = bytes[index + offset]
+                let (low, high) = offset == 1 ? (lower, upper) : (UInt8(0x80), UInt8(0xBF))
+                if byte < low || byte > high { return index + offset }
+            }
+            index += length
+        }
+        return nil
+    }
+
+    /// Tokenizes `text` and builds its vocabulary. Char level: sorted unique scalars.
+    /// Word level: words seen at least `minCount` times, sorted by frequency (ties by
+    /// spelling) after `<unk>`, which stands for the rest.
+    public init(text: String, level: TokenLevel, minCount: Int = 1, lowercase: Bool = false) {
+        switch level {
+        case .char:
+            var present = Set<UInt32>()
+            for scalar in text.unicodeScalars { present.insert(scalar.value) }
+            let sorted = present.sorted()
+            var lookup: [UInt32: Int32] = [:]
+            for (position, value) in sorted.enumerated() { lookup[value] = Int32(position) }
+            vocabulary = Vocabulary(level: .char, tokens: sorted.map { String(Unicode.Scalar($0)!) })
+            var ids: [Int32] = []
+            ids.reserveCapacity(text.utf8.count)
+            for scalar in text.unicodeScalars { ids.append(lookup[scalar.value]!) }
+            self.ids = ids
+        case .word:
+            let words = WordTokenizer.tokenize(text, lowercase: lowercase)
+            var counts: [String: Int] = [:]
+            for word in words { counts[word, default: 0] += 1 }
+            let kept = counts.filter { $0.value >= minCount && $0.key != WordTokenizer.unknown }
+                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map(\.key)
+            let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + kept)
+            self.vocabulary = vocabulary
+            ids = words.map { vocabulary.id(of: $0) ?? 0 }
+        }
+    }
+
+    /// Tokenizes `text` with an existing vocabulary (a checkpoint's). Char level: a
+    /// character the vocabulary lacks is an error naming it. Word level: unknown words
+    /// become `<unk>`.
+    public init(text: String, vocabulary: Vocabulary, lowercase: Bool = false) throws {
+        self.vocabulary = vocabulary
+        switch vocabulary.level {
+        case .char:
+            var ids: [Int32] = []
+            ids.reserveCapacity(text.utf8.count)
+            var missing: [String] = []
+            for scalar in text.unicodeScalars {
+                if let id = vocabulary.id(of: String(scalar)) {
+                    ids.append(id)
+                } else if missing.count < 5, !missing.contains(String(scalar)) {
+                    missing.append(String(scalar))
+                }
+            }
+            guard missing.isEmpty else {
+                let shown = missing.map { $0.debugDescription }.joined(separator: ", ")
+                throw RecurError.invalidCorpus("the corpus has characters the model's vocabulary lacks: \(shown)")
+            }
+            self.ids = ids
+        case .word:
+            let unknown = vocabulary.id(of: WordTokenizer.unknown) ?? 0
+            ids = WordTokenizer.tokenize(text, lowercase: lowercase).map { vocabulary.id(of: $0) ?? unknown }
+        }
+    }
+
+    /// Where validation starts: floor(0.9 × tokens), as DESIGN.md and the PyTorch
+    /// reference compute it.
+    public var splitIndex: Int { Int(Double(ids.count) * 0.9) }
+
+    public var trainingIDs: ArraySlice<Int32> { ids[..<splitIndex] }
+    public var validationIDs: ArraySlice<Int32> { ids[splitIndex...] }
+}

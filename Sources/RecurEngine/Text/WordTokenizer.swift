@@ -1,0 +1,52 @@
+// The word-level tokenizer. Documented rule: a token is a run of letters, digits,
+// apostrophes and hyphens inside a word, or a single punctuation character; whitespace
+// separates tokens and a newline is kept as the token "\n" so paragraphs survive.
+// Lowercasing is optional.
+
+public enum WordTokenizer {
+    /// The name of the out-of-vocabulary token.
+    public static let unknown = "<unk>"
+
+    public static func tokenize(_ text: String, lowercase: Bool) -> [String] {
+        var tokens: [String] = []
+        var word = String.UnicodeScalarView()
+        func flush() {
+            if !word.isEmpty {
+                let token = String(word)
+                tokens.append(lowercase ? token.lowercased() : token)
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        for scalar in text.unicodeScalars {
+            let properties = scalar.properties
+            if properties.isAlphabetic || properties.numericType != nil || scalar.properties.generalCategory == .decimalNumber {
+                word.append(scalar)
+            } else if (scalar == "'" || scalar == "-"), !word.isEmpty {
+                word.append(scalar)
+            } else {
+                flush()
+                if scalar == "\n" {
+                    tokens.append("\n")
+                } else if !properties.isWhitespace && scalar.value >= 0x20 {
+                    tokens.append(String(scalar))
+                }
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// Joins tokens back into readable text: a space between words, none before closing
+    /// punctuation or around newlines.
+    public static func join(_ tokens: [String]) -> String {
+        var text = ""
+        for token in tokens {
+            let attaches = token == "\n" || [".", ",", ";", ":", "!", "?", ")", "'"].contains(token)
+            if !text.isEmpty && !attaches && !text.hasSuffix("\n") && !text.hasSuffix("(") {
+                text += " "
+            }
+            text += token
+        }
+        return text
+    }
+}

@@ -1,0 +1,100 @@
+// Parameter updates with PyTorch's formulas (torch.optim.SGD, Adam, RMSprop, Adagrad with
+// their default hyper-parameters), applied to the model's single flat buffer.
+import Foundation
+
+/// Which update rule to use.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+    case sgd, adam, rmsprop, adagrad
+}
+
+/// Hyper-parameters of the update rules; defaults are PyTorch's.
+public struct OptimizerSettings: Codable, Sendable, Equatable {
+    public var kind: OptimizerKind = .adam
+    public var learningRate: Float = 2e-3
+    /// L2 penalty added to the gradient (PyTorch's `weight_decay`).
+    public var weightDecay: Float = 0
+    public var momentum: Float = 0
+    public var nesterov = false
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// RMSprop's smoothing constant.
+    public var alpha: Float = 0.99
+
+    public init(kind: OptimizerKind = .adam, learningRate: Float = 2e-3) {
+        self.kind = kind
+        self.learningRate = learningRate
+        if kind == .adagrad { epsilon = 1e-10 }
+    }
+}
+
+/// Update state (moments, sums) over a flat parameter buffer.
+public final class Optimizer {
+    public var settings: OptimizerSettings
+    /// Updates applied so far (Adam's bias correction uses it).
+    public private(set) var stepCount = 0
+    /// First moment (Adam), momentum buffer (SGD) or unused.
+    public let first: FloatBuffer
+    /// Second moment (Adam), square average (RMSprop) or sum of squares (Adagrad).
+    public let second: FloatBuffer
+
+    public init(settings: OptimizerSettings, parameterCount: Int) {
+        self.settings = settings
+        first = FloatBuffer(count: parameterCount)
+        second = FloatBuffer(count: parameterCount)
+    }
+
+    /// Restores state saved from `first`, `second` and `stepCount`.
+    public func restore(first firstValues: [Float], second secondValues: [Float], stepCount: Int) {
+        precondition(firstValues.count == first.count && secondValues.count == second.count)
+        firstValues.withUnsafeBufferPointer { first.pointer.update(from: $0.baseAddress!, count: first.count) }
+        secondValues.withUnsafeBufferPointer { second.pointer.update(from: $0.baseAddress!, count: second.count) }
+        self.stepCount = stepCount
+    }
+
+    /// Applies one update to `parameters` from `gradients` (both `count` long).
+    public func update(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
+        stepCount += 1
+        let s = settings
+        let lr = s.learningRate, decay = s.weightDecay
+        let m = first.pointer, v = second.pointer
+        switch s.kind {
+        case .sgd:
+            let momentum = s.momentum
+            for i in 0..<count {
+                var gradient = g[i] + decay * p[i]
+                if momentum != 0 {
+                    // PyTorch: the buffer starts as the first gradient, then b = μb + g.
+                    m[i] = stepCount == 1 ? gradient : momentum * m[i] + gradient
+                    gradient = s.nesterov ? gradient + momentum * m[i] : m[i]
+                }
+                p[i] -= lr * gradient
+            }
+        case .adam:
+            let beta1 = s.beta1, beta2 = s.beta2, epsilon = s.epsilon
+            let correction1 = 1 - powf(beta1, Float(stepCount))
+            let correction2Root = (1 - powf(beta2, Float(stepCount))).squareRoot()
+            let stepSize = lr / correction1
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                m[i] = beta1 * m[i] + (1 - beta1) * gradient
+                v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
+                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
+            }
+        case .rmsprop:
+            let alpha = s.alpha, epsilon = s.epsilon
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                v[i] = alpha * v[i] + (1 - alpha) * gradient * gradient
+                p[i] -= lr * gradient / (v[i].squareRoot() + epsilon)
+            }
+        case .adagrad:
+            let epsilon = s.epsilon
+            for i in 0..<count {
+                let gradient = g[i] + decay * p[i]
+                v[i] += gradient * gradient
+                p[i] -= lr * gradient / (v[i].squareRoot() + epsilon)
+            }
+        }
+    }
+}

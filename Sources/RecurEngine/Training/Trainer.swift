@@ -1,0 +1,152 @@
+// The training loop's single step and the validation pass, with all buffers allocated
+// up front: no allocation happens per step.
+import Foundation
+
+/// What one training step did.
+public struct StepResult: Sendable, Equatable {
+    /// Mean cross-entropy over the chunk's B·T tokens, in nats.
+    public var loss: Double
+    /// Global L2 norm of the gradient before clipping.
+    public var gradientNorm: Double
+    /// False when the loss or gradient was not finite and the update was skipped.
+    public var applied: Bool
+}
+
+/// Owns a model, its optimizer and data position; `step()` trains on the next chunk.
+public final class Trainer {
+    public let model: LanguageModel
+    public let config: TrainingConfig
+    public let optimizer: Optimizer
+    public let streams: BatchStreams
+    public let validationIDs: [Int32]
+    /// Global step count: updates applied, skipped steps excluded.
+    public var step = 0
+    /// Training tokens consumed (B·T per step).
+    public var tokensSeen = 0
+    /// Start of the next chunk within every stream.
+    public var position = 0
+    public var random: RandomGenerator
+
+    let graph: TrainingGraph
+    let gradients: FloatBuffer
+    private var inputs: [Int32]
+    private var targets: [Int32]
+
+    /// Prepares training of `model` on `corpus` (first 90% train, last 10% validate).
+    /// Throws when the training text cannot fill B streams of one chunk each.
+    public init(model: LanguageModel, corpus: Corpus, config: TrainingConfig) throws {
+        try config.validate()
+        let streams = BatchStreams(ids: corpus.trainingIDs, batch: config.batch)
+        guard streams.fits(position: 0, steps: config.sequenceLength) else {
+            let needed = config.batch * (config.sequenceLength + 1)
+            throw RecurError.invalidCorpus(
+                "corpus too small: training needs at least \(needed) tokens for --batch \(config.batch) × (--seq \(config.sequenceLength) + 1), the training split has \(corpus.trainingIDs.count)")
+        }
+        self.model = model
+        self.config = config
+        self.streams = streams
+        self.validationIDs = Array(corpus.validationIDs)
+        self.optimizer = Optimizer(settings: config.optimizer, parameterCount: model.parameterCount)
+        self.random = RandomGenerator(seed: config.seed &+ 0x5EED)
+        self.graph = TrainingGraph(config: model.config, maxSteps: config.sequenceLength, batch: config.batch)
+        self.gradients = FloatBuffer(count: model.parameterCount)
+        inputs = Array(repeating: 0, count: config.sequenceLength * config.batch)
+        targets = inputs
+    }
+
+    /// Trains on the next chunk: forward, backward, clip, update, carry the state.
+    @discardableResult
+    public func trainStep() -> StepResult {
+        let T = config.sequenceLength
+        if !streams.fits(position: position, steps: T) {
+            position = 0
+            graph.resetState()
+        }
+        inputs.withUnsafeMutableBufferPointer { inputs in
+            targets.withUnsafeMutableBufferPointer { targets in
+                streams.fill(position: position, steps: T, inputs: inputs, targets: targets)
+            }
+        }
+        let tokens = T * config.batch
+        let total = inputs.withUnsafeBufferPointer { inputs in
+            targets.withUnsafeBufferPointer { targets in
+                graph.forward(model: model, inputs: inputs, targets: targets, steps: T, training: true, random: &random)
+            }
+        }
+        let loss = total / Double(tokens)
+        gradients.zero()
+        graph.backward(model: model, gradients: gradients.pointer)
+        let norm = gradientNorm()
+        position += T
+        tokensSeen += tokens
+        guard loss.isFinite, norm.isFinite else {
+            // A non-finite step never reaches the weights; the state is reset so the
+            // next chunk does not inherit infinities.
+            graph.resetState()
+            return StepResult(loss: loss, gradientNorm: norm, applied: false)
+        }
+        graph.carryState()
+        if config.clip > 0, norm > Double(config.clip) {
+            // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
+            let scale = Float(Double(config.clip) / (norm + 1e-6))
+            let g = gradients.pointer
+            for i in 0..<gradients.count { g[i] *= scale }
+        }
+        optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount)
+        step += 1
+        return StepResult(loss: loss, gradientNorm: norm, applied: true)
+    }
+
+    /// Global L2 norm of the current gradient, accumulated in Double.
+    func gradientNorm() -> Double {
+        var sum = 0.0
+        let g = gradients.pointer
+        for i in 0..<gradients.count { sum += Double(g[i]) * Double(g[i]) }
+        return sum.squareRoot()
+    }
+
+    /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
+    /// streams and run chunk by chunk from a zero state with the state carried.
+    public func validationLoss() -> Double? {
+        Evaluation.loss(model: model, ids: validationIDs[...], batch: config.batch, sequenceLength: config.sequenceLength)
+    }
+
+    /// The carried hidden state: h (L, B, H) then c (L, B, H) for LSTM.
+    public var carriedState: [Float] {
+        get { graph.carriedState }
+        set { graph.setCarriedState(newValue) }
+    }
+}
+
+/// Validation loss as DESIGN.md defines it, shared by the trainer and `recur eval`.
+public enum Evaluation {
+    /// Mean cross-entropy in nats per token of `ids` under `model`, or nil when the text is
+    /// too short to give every one of the B streams a target.
+    public static func loss(model: LanguageModel, ids: ArraySlice<Int32>, batch: Int, sequenceLength: Int) -> Double? {
+        let streams = BatchStreams(ids: ids, batch: batch)
+        guard streams.streamLength >= 2 else { return nil }
+        let graph = TrainingGraph(config: model.config, maxSteps: sequenceLength, batch: batch)
+        var inputs = [Int32](repeating: 0, count: sequenceLength * batch)
+        var targets = inputs
+        var random = RandomGenerator(seed: 0)
+        var total = 0.0, count = 0
+        var position = 0
+        while position < streams.streamLength - 1 {
+            let steps = min(sequenceLength, streams.streamLength - 1 - position)
+            inputs.withUnsafeMutableBufferPointer { inputs in
+                targets.withUnsafeMutableBufferPointer { targets in
+                    streams.fill(position: position, steps: steps, inputs: inputs, targets: targets)
+                }
+            }
+            total += inputs.withUnsafeBufferPointer { inputs in
+                targets.withUnsafeBufferPointer { targets in
+                    graph.forward(model: model, inputs: inputs, targets: targets, steps: steps, training: false, random: &random)
+                }
+            }
+            graph.carryState()
+            count += steps * batch
+            position += steps
+        }
+        return total / Double(count)
+    }
+}

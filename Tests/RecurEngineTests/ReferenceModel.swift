@@ -1,0 +1,88 @@
+// An independent, deliberately naive Double-precision implementation of the language
+// model (one matrix-vector product at a time, no shared code with the engine). The
+// gradient checks differentiate it numerically and hold the engine's backward against it.
+import Foundation
+@testable import RecurEngine
+
+struct ReferenceModel {
+    let config: ModelConfig
+    var parameters: [String: [Double]]
+
+    init(model: LanguageModel) {
+        config = model.config
+        var parameters: [String: [Double]] = [:]
+        for slot in model.layout.slots {
+            parameters[slot.name] = (0..<slot.count).map { Double(model.parameters[slot.offset + $0]) }
+        }
+        self.parameters = parameters
+    }
+
+    /// y = W x + b for W stored (rows, columns) row-major, using rows [first, first+count).
+    func affine(_ weight: String, _ bias: String, rows first: Int, count: Int, _ x: [Double]) -> [Double] {
+        let w = parameters[weight]!, b = parameters[bias]!
+        let columns = x.count
+        return (0..<count).map { r in
+            var sum = b[first + r]
+            for c in 0..<columns { sum += w[(first + r) * columns + c] * x[c] }
+            return sum
+        }
+    }
+
+    func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    /// Mean cross-entropy over a (T, B) chunk, starting from `state` (per layer h, c,
+    /// zero when nil) and returning the state after the chunk.
+    func loss(inputs: [[Int]], targets: [[Int]], state: [[[Double]]]? = nil) -> (loss: Double, state: [[[Double]]]) {
+        let T = inputs.count, B = inputs[0].count, H = config.hidden, L = config.layers
+        let E = config.embed, V = config.vocabularySize
+        // state[b][layer] = h ++ c
+        var hs = state ?? Array(repeating: Array(repeating: Array(repeating: 0, count: 2 * H), count: L), count: B)
+        var total = 0.0
+        for t in 0..<T {
+            for b in 0..<B {
+                let token = inputs[t][b]
+                var x = (0..<E).map { parameters["encoder.weight"]![token * E + $0] }
+                for layer in 0..<L {
+                    let h = Array(hs[b][layer][0..<H]), c = Array(hs[b][layer][H..<2 * H])
+                    let wi = "rnn.weight_ih_l\(layer)", wh = "rnn.weight_hh_l\(layer)"
+                    let bi = "rnn.bias_ih_l\(layer)", bh = "rnn.bias_hh_l\(layer)"
+                    var newH = [Double](repeating: 0, count: H), newC = c
+                    switch config.cell {
+                    case .rnn:
+                        let a = affine(wi, bi, rows: 0, count: H, x), r = affine(wh, bh, rows: 0, count: H, h)
+                        for j in 0..<H {
+                            let pre = a[j] + r[j]
+                            switch config.activation {
+                            case .tanh: newH[j] = tanh(pre)
+                            case .sigmoid: newH[j] = sigmoid(pre)
+                            case .relu: newH[j] = max(pre, 0)
+                            }
+                        }
+                    case .lstm:
+                        let a = affine(wi, bi, rows: 0, count: 4 * H, x), r = affine(wh, bh, rows: 0, count: 4 * H, h)
+                        for j in 0..<H {
+                            let i = sigmoid(a[j] + r[j]), f = sigmoid(a[H + j] + r[H + j])
+                            let g = tanh(a[2 * H + j] + r[2 * H + j]), o = sigmoid(a[3 * H + j] + r[3 * H + j])
+                            newC[j] = f * c[j] + i * g
+                            newH[j] = o * tanh(newC[j])
+                        }
+                    case .gru:
+                        let a = affine(wi, bi, rows: 0, count: 3 * H, x), r = affine(wh, bh, rows: 0, count: 3 * H, h)
+                        for j in 0..<H {
+                            let reset = sigmoid(a[j] + r[j]), update = sigmoid(a[H + j] + r[H + j])
+                            let n = tanh(a[2 * H + j] + reset * r[2 * H + j])
+                            newH[j] = (1 - update) * n + update * h[j]
+                        }
+                    }
+                    hs[b][layer] = newH + newC
+                    x = newH
+                }
+                let logits = affine("decoder.weight", "decoder.bias", rows: 0, count: V, x)
+                let largest = logits.max()!
+                let logSum = log(logits.map { exp($0 - largest) }.reduce(0, +)) + largest
+                total += logSum - logits[targets[t][b]]
+            }
+        }
+        return (total / Double(T * B), hs)
+    }
+}
