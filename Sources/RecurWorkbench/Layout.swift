@@ -1,0 +1,23 @@
+// Where each pane goes for a terminal size: plain rectangle arithmetic.
+import TerminalKit
+
+/// The screen's regions for one terminal size.
+public struct WorkbenchLayout: Equatable {
+    /// The smallest size the panes are drawn at; below it a notice is shown instead.
+    public static let minimum = Size(columns: 60, rows: 18)
+
+    public let status: Rect
+    public let panes: [PaneID: Rect]
+
+    /// nil when `size` is below the minimum.
+    public init?(size: Size) {
+        guard size.columns >= WorkbenchLayout.minimum.columns, size.rows >= WorkbenchLayout.minimum.rows else { return nil }
+        let (body, statusRow) = Rect(size: size).splitBottom(1)
+        // Left: the loss chart over the heatmap; right: neighbours over the sample.
+        let (left, right) = body.splitHorizontally(fraction: 0.6)
+        let (loss, hidden) = left.splitVertically(fraction: 0.5)
+        let (neighbours, sample) = right.splitVertically(fraction: 0.45)
+        status = statusRow
+        panes = [.loss: loss, .hidden: hidden, .neighbours: neighbours, .sample: sample]
+    }
+}

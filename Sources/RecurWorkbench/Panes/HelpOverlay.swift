@@ -1,0 +1,28 @@
+// The help overlay: every key, in a box over the middle of the screen.
+import TerminalKit
+
+struct HelpOverlay {
+    static let lines: [(key: String, action: String)] = [
+        ("p, space", "pause or resume training"),
+        ("s", "train one step while paused"),
+        ("← →", "lower or raise the sampling temperature"),
+        ("↑ ↓", "previous or next token in the neighbours pane"),
+        ("Tab", "move focus to the next pane"),
+        ("?", "show this help (any key closes it)"),
+        ("q, Ctrl-C", "quit"),
+    ]
+
+    func render(in area: Rect, on canvas: inout Canvas) {
+        let width = min(area.width - 4, 60), height = min(area.height - 2, HelpOverlay.lines.count + 4)
+        guard width >= 20, height >= 3 else { return }
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        canvas.fill(box)
+        canvas.box(box, title: "Keys", role: .focusedBorder)
+        let inner = box.inset(by: 1)
+        for (index, line) in HelpOverlay.lines.prefix(inner.height - 1).enumerated() {
+            let y = inner.y + 1 + index
+            canvas.write(line.key, x: inner.x + 1, y: y, role: .title, clip: inner)
+            canvas.write(line.action, x: inner.x + 13, y: y, role: .text, clip: inner)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+// The status bar: step, tokens/s, state and the keys that matter most.
+import Foundation
+import RecurEngine
+import TerminalKit
+
+struct StatusBar {
+    let state: AppState
+
+    func render(in area: Rect, on canvas: inout Canvas) {
+        canvas.fill(area, role: .status)
+        var parts = [" recur", state.title, "step \(state.step)",
+                     String(format: "epoch %.2f", state.epoch),
+                     "\(LineChart.format(state.tokensPerSecond)) tok/s",
+                     String(format: "lr %.1e", Double(state.learningRate))]
+        if let last = state.losses.last { parts.append(String(format: "loss %.3f", last.loss)) }
+        var x = canvas.write(parts.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
+        let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
+        x = canvas.write(" \(state.trainingState.rawValue) ", x: x, y: area.y, role: stateRole, clip: area) + 2
+        if let notice = state.notice {
+            x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
+        }
+        let keys = "p pause  ←→ temp  ? help  q quit "
+        if area.maxX - keys.count > x { canvas.write(keys, x: area.maxX - keys.count, y: area.y, role: .status, clip: area) }
+    }
+}

@@ -1,0 +1,31 @@
+// The last line of defence for the terminal: the tty settings saved before ncurses
+// starts, put back by fatal-signal handlers (a crash must not leave the terminal raw).
+import Foundation
+
+/// Saves the terminal's settings and restores them on crashes.
+public enum TerminalGuard {
+    nonisolated(unsafe) private static var saved = termios()
+    nonisolated(unsafe) private static var hasSaved = false
+
+    /// Saves the current tty settings and installs handlers for fatal signals that put
+    /// them back, leave the alternate screen, show the cursor, then re-raise.
+    static func install() {
+        guard !hasSaved, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
+        hasSaved = true
+        for fatal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            signal(fatal) { number in
+                TerminalGuard.restoreCookedMode()
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+
+    /// Async-signal-safe: tcsetattr and write only.
+    static func restoreCookedMode() {
+        guard hasSaved else { return }
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        let reset: StaticString = "\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m"
+        _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
+    }
+}
