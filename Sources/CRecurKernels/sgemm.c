@@ -34,15 +34,22 @@
 #define RK_NC 2048         // multiple of RK_NR
 #endif
 // Up to this many rows, a product with transB uses the path's dot-product routine on B
-// in place (no transpose-packing of B, which would cost as much as the product itself
-// at M = 32).
+// in place: transpose-packing all of B would cost nearly as much as the product itself
+// at M = 32 (measured crossover: the dot routine wins up to M ≈ 32-48).
 #ifndef RK_SMALL_TB_MAX_M
-#define RK_SMALL_TB_MAX_M 48
+#define RK_SMALL_TB_MAX_M 32
 #endif
 // Up to this many rows, a product without transB reads B's rows in place instead of
 // packing them: each B panel is used only ceil(M/6) times, too few to repay a copy.
+// Measured 5-20% faster than packing for M ≤ 64 — except when B's row stride is a
+// multiple of 4 KB (ldb % 1024 == 0, e.g. N = 1024): then the 16-float pieces of a
+// B panel's rows all fall in one L1 set and a few L2 sets, the panel can't stay cached,
+// and packing wins from M ≈ 24 up.
 #ifndef RK_DIRECT_B_MAX_M
-#define RK_DIRECT_B_MAX_M 48
+#define RK_DIRECT_B_MAX_M 64
+#endif
+#ifndef RK_DIRECT_B_MAX_M_ALIASED
+#define RK_DIRECT_B_MAX_M_ALIASED 16
 #endif
 
 // ---------------------------------------------------------------------------------
@@ -206,7 +213,8 @@ static void rk_driver(const rk_ops *ops, int transA, int transB, int M, int N, i
     const int kcb = rk_block_size(K, RK_KC, 8);
     const int mcb = rk_block_size(M, RK_MC, RK_MR);
     const int ncb = packedB ? RK_NC : rk_block_size(N, RK_NC, RK_NR);
-    const int direct = !packedB && !transB && M <= RK_DIRECT_B_MAX_M;
+    const int direct = !packedB && !transB &&
+        M <= (ldb % 1024 == 0 ? RK_DIRECT_B_MAX_M_ALIASED : RK_DIRECT_B_MAX_M);
 
     float *apack = rk_scratch(RK_SLOT_A, (size_t)mcb * kcb + 8 + RK_MR * kcb);
     float *bpack = NULL;

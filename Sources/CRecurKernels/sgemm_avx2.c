@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define RK_AVX2 __attribute__((target("avx2,fma")))
+#ifndef RK_NARROW_MAX_NR
+#define RK_NARROW_MAX_NR 4   // ragged panels this narrow use rk_kernel_narrow (≤ 4)
+#endif
 #define RK_INLINE static inline __attribute__((always_inline))
 
 // ---------------------------------------------------------------------------------
@@ -83,14 +86,23 @@ RK_AVX2 RK_INLINE void rk_update4(float *p, __m128 v, int n, float beta) {
 // Per k: 2 loads of B, 6 broadcasts of A, 12 FMAs into 12 independent accumulators.
 // Two FMA pipes with 4-cycle latency need ≥ 8 independent chains, 12 gives slack.
 // The body is specialised (always_inline + constant MR/NV/FULL) so edge tiles do only
-// the rows and vectors they need instead of computing a padded 6×16 tile.
+// the rows and vectors they need instead of computing a padded 6×16 tile. Edge tiles
+// with ≤ 6 accumulators (a ragged column panel, e.g. the 65th vocabulary column, or
+// the 2 leftover rows of M = 32) would be latency-bound, so they alternate even and
+// odd k between two accumulator sets (c… and d…) and add the sets at the end.
 
-#define RK_DECL_ROW(r) __m256 c##r##a = _mm256_setzero_ps(), c##r##b = _mm256_setzero_ps()
+#define RK_DECL_ROW(r) __m256 c##r##a = _mm256_setzero_ps(), c##r##b = _mm256_setzero_ps(), \
+                              d##r##a = _mm256_setzero_ps(), d##r##b = _mm256_setzero_ps()
 
 #define RK_FMA_ROW(r, ko) if (MR > r) {                                              \
         const __m256 a_ = _mm256_broadcast_ss(a + (ko) * RK_MR + r);                  \
-        c##r##a = _mm256_fmadd_ps(a_, b0, c##r##a);                                   \
-        if (NV > 1) c##r##b = _mm256_fmadd_ps(a_, b1, c##r##b);                       \
+        if (SPLIT && ((ko) & 1)) {                                                    \
+            d##r##a = _mm256_fmadd_ps(a_, b0, d##r##a);                               \
+            if (NV > 1) d##r##b = _mm256_fmadd_ps(a_, b1, d##r##b);                   \
+        } else {                                                                      \
+            c##r##a = _mm256_fmadd_ps(a_, b0, c##r##a);                               \
+            if (NV > 1) c##r##b = _mm256_fmadd_ps(a_, b1, c##r##b);                   \
+        }                                                                             \
     }
 
 #define RK_K_STEP(ko) do {                                                            \
@@ -99,6 +111,11 @@ RK_AVX2 RK_INLINE void rk_update4(float *p, __m128 v, int n, float beta) {
         RK_FMA_ROW(0, ko) RK_FMA_ROW(1, ko) RK_FMA_ROW(2, ko)                         \
         RK_FMA_ROW(3, ko) RK_FMA_ROW(4, ko) RK_FMA_ROW(5, ko)                         \
     } while (0)
+
+#define RK_MERGE_ROW(r) if (SPLIT && MR > r) {                                       \
+        c##r##a = _mm256_add_ps(c##r##a, d##r##a);                                   \
+        if (NV > 1) c##r##b = _mm256_add_ps(c##r##b, d##r##b);                       \
+    }
 
 #define RK_STORE_ROW(r) if (MR > r) {                                                \
         float *cr = c + (r) * ldc;                                                   \
@@ -117,6 +134,7 @@ RK_AVX2 RK_INLINE void rk_kernel_body(const int MR, const int NV, const int FULL
                                       int kc, const float *restrict a,
                                       const float *restrict b, ptrdiff_t bs,
                                       float *restrict c, ptrdiff_t ldc, float beta) {
+    const int SPLIT = MR * NV <= 6;   // few accumulators: use a second set (see above)
     RK_DECL_ROW(0); RK_DECL_ROW(1); RK_DECL_ROW(2);
     RK_DECL_ROW(3); RK_DECL_ROW(4); RK_DECL_ROW(5);
 
@@ -128,21 +146,85 @@ RK_AVX2 RK_INLINE void rk_kernel_body(const int MR, const int NV, const int FULL
     }
 
     int k = 0;
-    for (; k + 4 <= kc; k += 4) {     // unrolled by 4 to amortise loop overhead
-        RK_K_STEP(0); RK_K_STEP(1); RK_K_STEP(2); RK_K_STEP(3);
-        a += 4 * RK_MR;
-        b += 4 * bs;
+    if (SPLIT) {
+        // Unrolled by 2 only: one step per accumulator set. (Unrolled by 4, clang
+        // rotates the 12 accumulators through registers and spills.)
+        for (; k + 2 <= kc; k += 2) {
+            RK_K_STEP(0); RK_K_STEP(1);
+            a += 2 * RK_MR;
+            b += 2 * bs;
+        }
+    } else {
+        for (; k + 4 <= kc; k += 4) {     // unrolled by 4 to amortise loop overhead
+            RK_K_STEP(0); RK_K_STEP(1); RK_K_STEP(2); RK_K_STEP(3);
+            a += 4 * RK_MR;
+            b += 4 * bs;
+        }
     }
     for (; k < kc; k++) {
         RK_K_STEP(0);
         a += RK_MR;
         b += bs;
     }
+    RK_MERGE_ROW(0); RK_MERGE_ROW(1); RK_MERGE_ROW(2);
+    RK_MERGE_ROW(3); RK_MERGE_ROW(4); RK_MERGE_ROW(5);
 
     const __m256i mask = rk_mask8(FULL ? 8 : (NV > 1 ? nr - 8 : nr));
     RK_STORE_ROW(0); RK_STORE_ROW(1); RK_STORE_ROW(2);
     RK_STORE_ROW(3); RK_STORE_ROW(4); RK_STORE_ROW(5);
     (void)mask;
+}
+
+// Narrow tiles (nr ≤ 4, e.g. the 65th column of a 65-symbol vocabulary): the body above
+// spends 6 A broadcasts per k whatever nr is, and those loads bound a 1-column tile at
+// about the cost of a full 16-column one. Here the roles flip: a column of C is one
+// vector over the 6 rows, so per k there is one (masked) vector load of the packed A
+// group and nr broadcasts of B. Accumulators are split over PH k-phases so ≥ 8 FMA
+// chains stay in flight.
+
+#define RK_NACC(j, p, v) do {                                                           \
+        if ((p) == 0) n##j##0 = _mm256_fmadd_ps(av, v, n##j##0);                        \
+        else if ((p) == 1) n##j##1 = _mm256_fmadd_ps(av, v, n##j##1);                   \
+        else if ((p) == 2) n##j##2 = _mm256_fmadd_ps(av, v, n##j##2);                   \
+        else n##j##3 = _mm256_fmadd_ps(av, v, n##j##3);                                 \
+    } while (0)
+#define RK_NCOL(j, ko) if (NRC > j) RK_NACC(j, (ko) % PH, _mm256_broadcast_ss(b + (ko) * bs + j));
+#define RK_NSTEP(ko) do {                                                               \
+        const __m256 av = _mm256_maskload_ps(a + (ko) * RK_MR, m6);                     \
+        RK_NCOL(0, ko) RK_NCOL(1, ko) RK_NCOL(2, ko) RK_NCOL(3, ko)                     \
+    } while (0)
+#define RK_NDECL(j) __m256 n##j##0 = _mm256_setzero_ps(), n##j##1 = n##j##0,          \
+                           n##j##2 = n##j##0, n##j##3 = n##j##0
+#define RK_NSTORE(j) if (NRC > j) {                                                     \
+        _mm256_storeu_ps(t, _mm256_add_ps(_mm256_add_ps(n##j##0, n##j##1),              \
+                                          _mm256_add_ps(n##j##2, n##j##3)));            \
+        for (int r = 0; r < mr; r++) {                                                  \
+            float *cr = c + r * ldc + j;                                                \
+            *cr = beta == 0.0f ? t[r] : (beta == 1.0f ? *cr + t[r] : beta * *cr + t[r]); \
+        }                                                                               \
+    }
+
+/// NRC: columns (1..4); mr: rows (1..6; rows past mr are computed from the zero
+/// padding of the packed panel and not stored).
+RK_AVX2 RK_INLINE void rk_kernel_narrow(const int NRC, int mr, int kc, const float *restrict a,
+                                        const float *restrict b, ptrdiff_t bs,
+                                        float *restrict c, ptrdiff_t ldc, float beta) {
+    const int PH = NRC <= 2 ? 4 : 2;
+    const __m256i m6 = rk_mask8(RK_MR);
+    RK_NDECL(0); RK_NDECL(1); RK_NDECL(2); RK_NDECL(3);
+    int k = 0;
+    for (; k + 4 <= kc; k += 4) {
+        RK_NSTEP(0); RK_NSTEP(1); RK_NSTEP(2); RK_NSTEP(3);
+        a += 4 * RK_MR;
+        b += 4 * bs;
+    }
+    for (; k < kc; k++) {
+        RK_NSTEP(0);
+        a += RK_MR;
+        b += bs;
+    }
+    float t[8];
+    RK_NSTORE(0); RK_NSTORE(1); RK_NSTORE(2); RK_NSTORE(3);
 }
 
 #define RK_KERNEL_CASES(NV, FULL)                                                         \
@@ -161,7 +243,11 @@ RK_AVX2 static void rk_avx2_kernel(int mr, int nr, int kc, const float *a,
     if (nr == 16) { RK_KERNEL_CASES(2, 1) }
     else if (nr > 8) { RK_KERNEL_CASES(2, 0) }
     else if (nr == 8) { RK_KERNEL_CASES(1, 1) }
-    else { RK_KERNEL_CASES(1, 0) }
+    else if (nr > RK_NARROW_MAX_NR) { RK_KERNEL_CASES(1, 0) }
+    else if (nr == 1) rk_kernel_narrow(1, mr, kc, a, b, bs, c, ldc, beta);
+    else if (nr == 2) rk_kernel_narrow(2, mr, kc, a, b, bs, c, ldc, beta);
+    else if (nr == 3) rk_kernel_narrow(3, mr, kc, a, b, bs, c, ldc, beta);
+    else rk_kernel_narrow(4, mr, kc, a, b, bs, c, ldc, beta);
 }
 
 // ---------------------------------------------------------------------------------

@@ -25,11 +25,12 @@ public final class NcursesTerminal: Terminal {
             throw TerminalError(description: "the workbench needs a terminal (stdin and stdout must be a TTY); use `recur train` for headless training")
         }
         setlocale(LC_ALL, "")
+        // Saved before ncurses touches the tty, so that a crash can put it back.
+        TerminalGuard.install()
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
         guard newterm(nil, stdout, stdin) != nil else {
             throw TerminalError(description: "cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset") is unknown?)")
         }
-        TerminalGuard.install()
         cbreak()
         noecho()
         nonl()

@@ -5,6 +5,11 @@ import Foundation
 public struct Neighbour: Sendable, Equatable {
     public let id: Int32
     public let similarity: Float
+
+    public init(id: Int32, similarity: Float) {
+        self.id = id
+        self.similarity = similarity
+    }
 }
 
 /// Cosine-similarity queries over the rows of a (V, E) matrix.

@@ -40,4 +40,22 @@ public struct TrainingSnapshot: Sendable {
     public var model: LanguageModel?
     public var probe: HiddenStateProbe?
     public var vocabulary: Vocabulary
+
+    public init(step: Int, tokens: Int, epoch: Double, newLosses: [LossPoint], newValidationLosses: [LossPoint],
+                gradientNorm: Double, tokensPerSecond: Double, learningRate: Float, state: TrainingState,
+                notice: String?, model: LanguageModel?, probe: HiddenStateProbe?, vocabulary: Vocabulary) {
+        self.step = step
+        self.tokens = tokens
+        self.epoch = epoch
+        self.newLosses = newLosses
+        self.newValidationLosses = newValidationLosses
+        self.gradientNorm = gradientNorm
+        self.tokensPerSecond = tokensPerSecond
+        self.learningRate = learningRate
+        self.state = state
+        self.notice = notice
+        self.model = model
+        self.probe = probe
+        self.vocabulary = vocabulary
+    }
 }

@@ -61,7 +61,7 @@ public struct LineChart: Sendable {
         for (row, fraction) in [(0, 1.0), (plot.height / 2, 0.5), (plot.height - 1, 0.0)] {
             let value = yMin + (yMax - yMin) * (row == plot.height / 2 ? 1 - Double(row) / Double(max(plot.height - 1, 1)) : fraction)
             let shown = logarithmic ? pow(10, value) : value
-            let label = LineChart.format(shown)
+            let label = LineChart.format(shown, decimals: LineChart.decimals(forRange: logarithmic ? pow(10, yMax) - pow(10, yMin) : yMax - yMin))
             canvas.write(String(repeating: " ", count: max(labelWidth - label.count, 0)) + label,
                          x: area.x, y: plot.y + row, role: .axis, clip: Rect(x: area.x, y: area.y, width: labelWidth, height: area.height))
         }
@@ -97,11 +97,19 @@ public struct LineChart: Sendable {
             for point in line.points where point.x.isFinite {
                 guard let y = transform(point.y) else { last = nil; continue }
                 let (column, row) = dotPosition(point.x, y)
-                if let (lastColumn, lastRow) = last, lastColumn <= column {
-                    // Join consecutive points with a vertical run so steep drops stay visible.
-                    let low = min(lastRow, row), high = max(lastRow, row)
-                    let middle = (lastColumn + column) / 2
-                    for r in low...high { setDot(r == row ? column : (r == lastRow ? lastColumn : middle), r, line.role) }
+                if let (lastColumn, lastRow) = last {
+                    // Bresenham's line between consecutive points.
+                    var x0 = lastColumn, y0 = lastRow
+                    let dx = abs(column - x0), dy = -abs(row - y0)
+                    let sx = x0 < column ? 1 : -1, sy = y0 < row ? 1 : -1
+                    var error = dx + dy
+                    while true {
+                        setDot(x0, y0, line.role)
+                        if x0 == column && y0 == row { break }
+                        let doubled = 2 * error
+                        if doubled >= dy { error += dy; x0 += sx }
+                        if doubled <= dx { error += dx; y0 += sy }
+                    }
                 } else {
                     setDot(column, row, line.role)
                 }
@@ -117,13 +125,26 @@ public struct LineChart: Sendable {
         }
     }
 
-    /// Compact numbers for axis labels: 1.234, 12.35, 1234, 12.3k, 1.2M.
+    /// Compact numbers for labels: 0, 1.234, 12.35, 1234, 12.3k, 1.2M; whole numbers
+    /// below 10,000 print without decimals.
     public static func format(_ value: Double) -> String {
         let magnitude = abs(value)
         if magnitude >= 1e6 { return String(format: "%.1fM", value / 1e6) }
         if magnitude >= 1e4 { return String(format: "%.1fk", value / 1e3) }
-        if magnitude >= 100 || (magnitude == magnitude.rounded() && magnitude >= 1) { return String(format: "%.0f", value) }
+        if magnitude >= 100 || magnitude == magnitude.rounded() { return String(format: "%.0f", value) }
         if magnitude >= 10 { return String(format: "%.2f", value) }
         return String(format: "%.3f", value)
+    }
+
+    /// `value` with a fixed number of decimals (large values still abbreviate).
+    static func format(_ value: Double, decimals: Int) -> String {
+        abs(value) >= 1e4 ? format(value) : String(format: "%.\(decimals)f", value)
+    }
+
+    /// Enough decimals that the three ticks of a range this wide differ: 2 for a range
+    /// of 1–10, 3 below 1, none from 100.
+    static func decimals(forRange range: Double) -> Int {
+        guard range > 0, range.isFinite else { return 2 }
+        return min(max(2 - Int(floor(log10(range))), 0), 4)
     }
 }

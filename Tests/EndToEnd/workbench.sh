@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# End-to-end test of the workbench: runs the release binary inside a detached tmux
+# session (no TTY needed), reads the screen with capture-pane and checks that the panes
+# appear, training advances, `p` pauses and resumes, and `q`, Ctrl-C and SIGTERM each
+# exit with status 0 and leave the terminal in cooked mode.
+# Usage: Tests/EndToEnd/workbench.sh [path/to/recur]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+binary=${1:-.build/release/recur}
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+work=$(mktemp -d)
+session="recur-e2e-$$"
+passed=0
+failed=0
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' || true; }
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+screen() { tmux capture-pane -p -t "$session"; }
+# The step number shown in the status bar.
+current_step() { screen | grep -o 'step [0-9]*' | tail -1 | awk '{print $2}'; }
+# Waits up to $2 seconds for the screen to match the extended regex $1.
+wait_for() {
+    local deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do
+        if screen | grep -Eq "$1"; then return 0; fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# Starts recur with the given arguments; when it exits the pane records its status and
+# the terminal modes, then waits so the pane stays readable.
+start() {
+    rm -f "$work/status" "$work/stty"
+    tmux kill-session -t "$session" 2>/dev/null || true
+    tmux new-session -d -s "$session" -x 120 -y 36 \
+        "$binary $*; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
+}
+
+wait_exit() {
+    local deadline=$((SECONDS + 10))
+    while [ $SECONDS -lt $deadline ] && [ ! -s "$work/stty" ]; do sleep 0.2; done
+    [ -s "$work/stty" ] || { fail "$1: recur did not exit"; return; }
+    local status
+    status=$(cat "$work/status")
+    [ "$status" = 0 ] && ok "$1: exit status 0" || fail "$1: exit status $status"
+    if grep -Eq '(^| )-icanon( |$)' "$work/stty" || grep -Eq '(^| )-echo( |$)' "$work/stty"; then
+        fail "$1: terminal left in raw mode: $(grep -o -- '-*icanon\|-*echo ' "$work/stty" | tr '\n' ' ')"
+    else
+        ok "$1: terminal back in cooked mode"
+    fi
+}
+
+# 1. The panes appear and training advances.
+start
+if wait_for 'step [1-9]' 60; then ok "training started"; else fail "no step advanced within 60 s"; fi
+for pane in "Loss" "Hidden state" "Neighbours" "Sample" "temperature [0-9]\.[0-9][0-9]"; do
+    if wait_for "$pane" 10; then ok "pane shows '$pane'"; else fail "no '$pane' on screen"; fi
+done
+if wait_for "nearest to '.'  ↑↓" 15 && wait_for "0\.[0-9]{3} [█▏▎▍▌▋▊▉]" 15; then ok "neighbours listed"; else fail "no neighbours"; fi
+
+# 2. p pauses: the step holds for 2 s; p again resumes and the step advances.
+tmux send-keys -t "$session" p
+if wait_for ' paused ' 5; then ok "p shows paused"; else fail "p did not pause"; fi
+sleep 0.5
+held=$(current_step)
+sleep 2
+if [ "$(current_step)" = "$held" ]; then ok "step held at $held while paused"; else fail "step moved while paused ($held → $(current_step))"; fi
+tmux send-keys -t "$session" p
+if wait_for ' running( |$)' 5; then ok "p resumes"; else fail "p did not resume"; fi
+sleep 2
+if [ "$(current_step)" -gt "$held" ]; then ok "step advanced after resume"; else fail "step stuck at $held after resume"; fi
+
+# 3. The temperature follows the arrows; help opens.
+before=$(screen | grep -o 'temperature [0-9.]*' | head -1)
+tmux send-keys -t "$session" Right Right
+sleep 0.5
+after=$(screen | grep -o 'temperature [0-9.]*' | head -1)
+[ "$before" != "$after" ] && ok "→ changes the temperature ($before → $after)" || fail "→ did not change the temperature"
+tmux send-keys -t "$session" '?'
+if wait_for 'pause or resume training' 3; then ok "? shows help"; else fail "? did not show help"; fi
+tmux send-keys -t "$session" Escape
+
+# 4. q quits cleanly.
+tmux send-keys -t "$session" q
+wait_exit "q"
+
+# 5. Ctrl-C and SIGTERM quit cleanly too.
+start --paused
+wait_for 'Loss' 30 || fail "workbench did not start"
+tmux send-keys -t "$session" C-c
+wait_exit "Ctrl-C"
+start --paused
+wait_for 'Loss' 30 || fail "workbench did not start"
+pkill -TERM -f "^$binary --paused" || true
+wait_exit "SIGTERM"
+
+# 6. A too-small window says so, and q still quits.
+start --paused
+wait_for 'Loss' 30 || fail "workbench did not start"
+tmux resize-window -t "$session" -x 40 -y 10 2>/dev/null || tmux resize-pane -t "$session" -x 40 -y 10
+if wait_for 'terminal too small' 5; then ok "too-small notice"; else fail "no too-small notice at 40×10"; fi
+tmux send-keys -t "$session" q
+wait_exit "q when too small"
+
+# 7. Bad input is a one-line error, not a crash or a garbled terminal.
+if "$binary" --corpus /nonexistent.txt >"$work/out" 2>&1; then fail "missing corpus accepted"; else
+    status=$?
+    [ $status -lt 128 ] && grep -q 'corpus not found' "$work/out" && ok "missing corpus: exit $status, clear message" || fail "missing corpus: exit $status: $(cat "$work/out")"
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,59 @@
+// Whole frames rendered from states, compared with literal rows where the layout is
+// fixed and searched for content where it depends on data.
+import XCTest
+import RecurEngine
+import TerminalKit
+@testable import RecurWorkbench
+
+final class RenderTests: XCTestCase {
+    func testTooSmallScreenSaysSoAndHowToQuit() {
+        let canvas = render(AppState(size: Size(columns: 24, rows: 5), title: ""))
+        XCTAssertEqual(canvas.rows, [
+            "                        ",
+            "   terminal too small   ",
+            "    24×5, need 60×18    ",
+            "        q quits         ",
+            "                        ",
+        ])
+    }
+
+    func testLayoutAt100By30() throws {
+        let layout = try XCTUnwrap(WorkbenchLayout(size: Size(columns: 100, rows: 30)))
+        XCTAssertEqual(layout.status, Rect(x: 0, y: 29, width: 100, height: 1))
+        XCTAssertEqual(layout.panes[.loss], Rect(x: 0, y: 0, width: 60, height: 15))
+        XCTAssertEqual(layout.panes[.hidden], Rect(x: 0, y: 15, width: 60, height: 14))
+        XCTAssertEqual(layout.panes[.neighbours], Rect(x: 60, y: 0, width: 40, height: 13))
+        XCTAssertEqual(layout.panes[.sample], Rect(x: 60, y: 13, width: 40, height: 16))
+        XCTAssertNil(WorkbenchLayout(size: Size(columns: 59, rows: 30)))
+    }
+
+    func testFrameShowsEveryPaneWithLiveData() {
+        var state = AppState(size: Size(columns: 100, rows: 30), title: "tale.txt")
+        _ = update(&state, .snapshot(makeSnapshot(step: 12, state: .paused, losses: [3, 2.5, 2.2], withModel: true)))
+        _ = update(&state, .sampleReady(text: "a bee ate", temperature: 0.8, weightsVersion: 1))
+        _ = update(&state, .neighboursReady(query: 3, neighbours: [Neighbour(id: 1, similarity: 0.75)], weightsVersion: 1))
+        let canvas = render(state)
+        let rows = canvas.rows
+        XCTAssertEqual(rows[0].prefix(8), "┌ Loss ─")
+        XCTAssertTrue(rows[1].contains("train 2.200"), rows[1])
+        XCTAssertEqual(rows[15].prefix(36), "┌ Hidden state · LSTM 4×1 h_t ──────")
+        // The heatmap's first unit row: values 1, 0, −0.5 at steps a, ␣, b.
+        XCTAssertEqual(String(rows[16].dropFirst(1).prefix(7)), "u0  █·▒")
+        XCTAssertEqual(canvas[5, 16].role, .heat(4))
+        XCTAssertEqual(canvas[7, 16].role, .heat(-2))
+        XCTAssertEqual(String(rows[27].dropFirst(1).prefix(7)), "    a␣b")
+        XCTAssertTrue(rows[1].contains("nearest to 'e'"), rows[1])
+        XCTAssertTrue(rows[2].contains("'a'   0.750 ███"), rows[2])
+        XCTAssertTrue(rows[14].contains("temperature 0.80 ├"), rows[14])
+        XCTAssertTrue(rows[16].contains("a bee ate"), rows[16])
+        XCTAssertTrue(rows[29].hasPrefix(" recur  tale.txt  step 12  epoch 0.50"), rows[29])
+        XCTAssertTrue(rows[29].contains(" paused "), rows[29])
+    }
+
+    func testHelpOverlayListsTheKeys() {
+        var state = AppState(size: Size(columns: 80, rows: 24), title: "")
+        _ = update(&state, .key(.character("?")))
+        let text = render(state).rows.joined(separator: "\n")
+        for line in HelpOverlay.lines { XCTAssertTrue(text.contains(line.action), line.action) }
+    }
+}

@@ -1,0 +1,61 @@
+// The cell buffer: writing, clipping, boxes — compared as literal rows.
+import XCTest
+@testable import TerminalKit
+
+final class CanvasTests: XCTestCase {
+    func testWriteClipsAtTheRowEnd() {
+        var canvas = Canvas(size: Size(columns: 6, rows: 1))
+        let end = canvas.write("abcdefgh", x: 2, y: 0)
+        XCTAssertEqual(canvas.rows, ["  abcd"])
+        XCTAssertEqual(end, 6)
+    }
+
+    func testWriteOutsideTheGridIsDropped() {
+        var canvas = Canvas(size: Size(columns: 3, rows: 2))
+        canvas.write("xyz", x: -1, y: 0)
+        canvas.write("zz", x: 0, y: 5)
+        XCTAssertEqual(canvas.rows, ["yz ", "   "])
+    }
+
+    func testControlCharactersAreMadeVisible() {
+        var canvas = Canvas(size: Size(columns: 5, rows: 1))
+        canvas.write("a\tb\nc", x: 0, y: 0)
+        XCTAssertEqual(canvas.rows, ["a·b·c"])
+    }
+
+    func testBoxWithTitle() {
+        var canvas = Canvas(size: Size(columns: 12, rows: 4))
+        canvas.box(Rect(x: 0, y: 0, width: 12, height: 4), title: "Loss")
+        XCTAssertEqual(canvas.rows, [
+            "┌ Loss ────┐",
+            "│          │",
+            "│          │",
+            "└──────────┘",
+        ])
+        XCTAssertEqual(canvas[2, 0].role, .title)
+        XCTAssertEqual(canvas[0, 0].role, .border)
+    }
+
+    func testZeroSizedCanvasAndTinyBox() {
+        var canvas = Canvas(size: Size(columns: 0, rows: 0))
+        canvas.box(Rect(x: 0, y: 0, width: 5, height: 5), title: "x")
+        XCTAssertEqual(canvas.rows, [])
+        var small = Canvas(size: Size(columns: 1, rows: 1))
+        small.box(Rect(x: 0, y: 0, width: 1, height: 1))
+        XCTAssertEqual(small.rows, [" "])
+    }
+}
+
+final class RectTests: XCTestCase {
+    func testSplits() {
+        let rect = Rect(x: 2, y: 1, width: 10, height: 7)
+        XCTAssertEqual(rect.splitTop(3).top, Rect(x: 2, y: 1, width: 10, height: 3))
+        XCTAssertEqual(rect.splitTop(3).rest, Rect(x: 2, y: 4, width: 10, height: 4))
+        XCTAssertEqual(rect.splitBottom(1).bottom, Rect(x: 2, y: 7, width: 10, height: 1))
+        XCTAssertEqual(rect.splitHorizontally(fraction: 0.6).left, Rect(x: 2, y: 1, width: 6, height: 7))
+        XCTAssertEqual(rect.splitHorizontally(fraction: 0.6).right, Rect(x: 8, y: 1, width: 4, height: 7))
+        XCTAssertEqual(rect.splitTop(20).rest.height, 0)
+        XCTAssertEqual(rect.inset(by: 1), Rect(x: 3, y: 2, width: 8, height: 5))
+        XCTAssertEqual(Rect(x: 0, y: 0, width: 1, height: 1).inset(by: 1).width, 0)
+    }
+}
