@@ -216,7 +216,8 @@ static void rk_driver(const rk_ops *ops, int transA, int transB, int M, int N, i
     const int direct = !packedB && !transB &&
         M <= (ldb % 1024 == 0 ? RK_DIRECT_B_MAX_M_ALIASED : RK_DIRECT_B_MAX_M);
 
-    float *apack = rk_scratch(RK_SLOT_A, (size_t)mcb * kcb + 8 + RK_MR * kcb);
+    // mcb is a multiple of 6, so mcb·kcb holds every A panel; +8 for pack_a's spill.
+    float *apack = rk_scratch(RK_SLOT_A, (size_t)mcb * kcb + 8);
     float *bpack = NULL;
     if (!packedB) {
         // Direct mode only ever packs one ragged panel.

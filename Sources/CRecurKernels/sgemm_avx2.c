@@ -12,10 +12,11 @@
 #include <stdint.h>
 
 #define RK_AVX2 __attribute__((target("avx2,fma")))
+#define RK_INLINE static inline __attribute__((always_inline))
+
 #ifndef RK_NARROW_MAX_NR
 #define RK_NARROW_MAX_NR 4   // ragged panels this narrow use rk_kernel_narrow (≤ 4)
 #endif
-#define RK_INLINE static inline __attribute__((always_inline))
 
 // ---------------------------------------------------------------------------------
 // Small helpers

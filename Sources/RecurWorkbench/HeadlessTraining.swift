@@ -1,5 +1,7 @@
 // Training without the dashboard (`recur train`): a progress bar on a terminal, plain
-// lines otherwise, and an optional JSON-lines log of every step.
+// lines otherwise, an optional JSON-lines log of every step, periodic checkpoints, and
+// Ctrl-C/SIGTERM stopping cleanly after the current step with a final checkpoint.
+import Dispatch
 import Foundation
 import RecurEngine
 
@@ -9,13 +11,22 @@ public struct HeadlessTraining {
     public let targetStep: Int
     public let evaluationInterval: Int
     public let logPath: String?
+    public let checkpointInterval: Int
+    /// Writes a checkpoint, given the latest validation loss.
+    public let save: ((Double?) throws -> Void)?
 
-    public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?) {
+    public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
+                checkpointInterval: Int = 0, save: ((Double?) throws -> Void)? = nil) {
         self.trainer = trainer
         self.targetStep = targetStep
         self.evaluationInterval = evaluationInterval
         self.logPath = logPath
+        self.checkpointInterval = checkpointInterval
+        self.save = save
     }
+
+    /// Set from a signal handler: stop after the current step.
+    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
 
     public func run() throws {
         var log: FileHandle?
@@ -26,28 +37,36 @@ public struct HeadlessTraining {
             log = handle
         }
         defer { try? log?.close() }
+        for number in [SIGINT, SIGTERM] { signal(number) { _ in HeadlessTraining.interrupted = 1 } }
+        defer { for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) } }
+
         let interactive = isatty(STDERR_FILENO) == 1
         let started = Date()
         let firstStep = trainer.step
         var lastReport = Date.distantPast
         var smoothed: Double?
-        while trainer.step < targetStep {
+        var validationLoss: Double?
+        func say(_ line: String) {
+            FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+        }
+        while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
             let result = trainer.trainStep()
             guard result.applied else {
-                throw RecurError.invalidArgument("training diverged at step \(trainer.step + 1) (loss \(result.loss)); lower --lr")
+                throw RecurError.invalidArgument("training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm)); the step was skipped and nothing was saved after it — lower --lr")
             }
             smoothed = smoothed.map { 0.98 * $0 + 0.02 * result.loss } ?? result.loss
             var record: [String: Any] = ["step": trainer.step, "loss": result.loss, "tokens": trainer.tokensSeen,
                                          "grad_norm": result.gradientNorm]
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
-            if evaluate, let validation = trainer.validationLoss() {
-                record["val_loss"] = validation
-                let clear = interactive ? "\r\u{1B}[K" : ""
-                FileHandle.standardError.write(Data((clear + String(format: "step %d  val_loss %.4f\n", trainer.step, validation)).utf8))
+            if evaluate, let loss = trainer.validationLoss() {
+                validationLoss = loss
+                record["val_loss"] = loss
+                say(String(format: "step %d  val_loss %.4f", trainer.step, loss))
             }
             if let log {
                 log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
             }
+            if let save, checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try save(validationLoss) }
             let now = Date()
             if now.timeIntervalSince(lastReport) >= (interactive ? 0.2 : 5) || trainer.step == targetStep {
                 lastReport = now
@@ -57,7 +76,7 @@ public struct HeadlessTraining {
                 let line = String(format: "step %d/%d  loss %.4f  %.0f tok/s", trainer.step, targetStep, smoothed ?? 0, rate)
                 if interactive {
                     let total = max(targetStep - firstStep, 1)
-                    let filled = done * 30 / total
+                    let filled = min(done * 30 / total, 30)
                     let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
                     FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(line)".utf8))
                 } else {
@@ -66,5 +85,9 @@ public struct HeadlessTraining {
             }
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
+        if let save {
+            try save(validationLoss)
+        }
     }
 }

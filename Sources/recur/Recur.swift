@@ -11,7 +11,7 @@ struct Recur: ParsableCommand {
         commandName: "recur",
         abstract: "Watch a recurrent language model learn, in the terminal.",
         discussion: "With no subcommand, opens the workbench on the bundled sample text and starts training.",
-        subcommands: [WorkbenchCommand.self, TrainCommand.self],
+        subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }
@@ -21,78 +21,67 @@ extension Activation: ExpressibleByArgument {}
 extension TokenLevel: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 
-/// Flags shared by every command that builds and trains a model.
+/// Flags shared by every command that builds and trains a model. They are optional so
+/// that flags typed on a resume can be checked against the checkpoint.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Text file to train on (UTF-8). Default: the bundled samples/default.txt.")
+    @Option(help: "Text file to train on (UTF-8). (default: the bundled samples/default.txt)")
     var corpus: String?
-    @Option(help: "Tokens: char (Unicode scalars) or word.")
-    var level: TokenLevel = .char
-    @Option(help: "Recurrent cell: rnn, lstm or gru.")
-    var cell: CellKind = .lstm
-    @Option(help: "Vanilla RNN nonlinearity: tanh, sigmoid or relu.")
-    var activation: Activation = .tanh
-    @Option(help: "Embedding width.")
-    var embed = 32
-    @Option(help: "Hidden units per layer.")
-    var hidden = 128
-    @Option(help: "Stacked recurrent layers.")
-    var layers = 1
-    @Option(help: "Time steps per chunk (truncated BPTT window).")
-    var seq = 64
-    @Option(help: "Parallel streams per step.")
-    var batch = 32
-    @Option(help: "Learning rate.")
-    var lr: Float = 2e-3
-    @Option(help: "Optimizer: adam, sgd, rmsprop or adagrad.")
-    var optimizer: OptimizerKind = .adam
-    @Option(help: "SGD momentum.")
-    var momentum: Float = 0
-    @Option(help: "Clip the global gradient norm to this value; 0 disables clipping.")
-    var clip: Float = 5
-    @Option(help: "Dropout on the embedding, between layers and before the decoder.")
-    var dropout: Float = 0
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay.")
-    var weightDecay: Float = 0
-    @Option(help: "Random seed (initialisation, dropout, sampling).")
-    var seed: UInt64 = 1
-    @Option(name: .customLong("min-count"), help: "Word level: words seen fewer times become <unk>.")
-    var minCount = 1
+    @Option(help: "Tokens: char (Unicode scalars) or word (words and punctuation). (default: char)")
+    var level: TokenLevel?
+    @Option(help: "Recurrent cell: rnn, lstm or gru. (default: lstm)")
+    var cell: CellKind?
+    @Option(help: "Vanilla RNN nonlinearity: tanh, sigmoid or relu. (default: tanh)")
+    var activation: Activation?
+    @Option(help: "Embedding width. (default: 32)")
+    var embed: Int?
+    @Option(help: "Hidden units per layer. (default: 128)")
+    var hidden: Int?
+    @Option(help: "Stacked recurrent layers. (default: 1)")
+    var layers: Int?
+    @Option(help: "Time steps per chunk, the truncated-BPTT window. (default: 64)")
+    var seq: Int?
+    @Option(help: "Parallel streams per step. (default: 32)")
+    var batch: Int?
+    @Option(help: "Learning rate. (default: 0.002)")
+    var lr: Float?
+    @Option(help: "Optimizer: adam, sgd, rmsprop or adagrad. (default: adam)")
+    var optimizer: OptimizerKind?
+    @Option(help: "SGD momentum. (default: 0)")
+    var momentum: Float?
+    @Option(help: "Clip the global gradient norm to this value; 0 disables clipping. (default: 5)")
+    var clip: Float?
+    @Option(help: "Dropout on the embedding, between layers and before the decoder. (default: 0)")
+    var dropout: Float?
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay. (default: 0)")
+    var weightDecay: Float?
+    @Option(help: "Random seed for initialisation and dropout. (default: 1)")
+    var seed: UInt64?
+    @Option(name: .customLong("min-count"), help: "Word level: words seen fewer times become <unk>. (default: 1)")
+    var minCount: Int?
     @Flag(help: "Word level: lowercase the text first.")
     var lowercase = false
 
-    func corpusPath() throws -> String {
-        if let corpus { return corpus }
-        guard let found = Resources.defaultCorpus else {
-            throw RecurError.invalidArgument("the bundled samples/default.txt was not found; pass --corpus PATH")
-        }
-        return found
-    }
-
-    func loadCorpus() throws -> Corpus {
-        guard minCount >= 1 else { throw RecurError.invalidArgument("--min-count must be at least 1 (got \(minCount))") }
-        let text = try Corpus.readText(at: corpusPath())
-        return Corpus(text: text, level: level, minCount: minCount, lowercase: lowercase)
-    }
-
-    func modelConfig(vocabularySize: Int) -> ModelConfig {
-        ModelConfig(cell: cell, activation: activation, vocabularySize: vocabularySize, embed: embed,
-                    hidden: hidden, layers: layers, dropout: dropout)
-    }
-
-    var trainingConfig: TrainingConfig {
-        var settings = OptimizerSettings(kind: optimizer, learningRate: lr)
-        settings.weightDecay = weightDecay
-        settings.momentum = momentum
-        return TrainingConfig(sequenceLength: seq, batch: batch, optimizer: settings, clip: clip, seed: seed)
-    }
-
-    /// A freshly initialised model and its trainer on the corpus.
-    func makeTrainer(corpus: Corpus) throws -> Trainer {
-        let config = modelConfig(vocabularySize: corpus.vocabulary.count)
-        try config.validate()
-        try trainingConfig.validate()
-        var random = RandomGenerator(seed: seed)
-        return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: trainingConfig)
+    var setup: TrainingSetup {
+        var setup = TrainingSetup()
+        setup.corpusPath = corpus
+        setup.level = level
+        setup.cell = cell
+        setup.activation = activation
+        setup.embed = embed
+        setup.hidden = hidden
+        setup.layers = layers
+        setup.sequenceLength = seq
+        setup.batch = batch
+        setup.learningRate = lr
+        setup.optimizer = optimizer
+        setup.momentum = momentum
+        setup.clip = clip
+        setup.dropout = dropout
+        setup.weightDecay = weightDecay
+        setup.seed = seed
+        setup.minCount = minCount
+        setup.lowercase = lowercase
+        return setup
     }
 }
 
@@ -110,9 +99,10 @@ struct WorkbenchCommand: ParsableCommand {
 
     func run() throws {
         let loadedTheme = try ThemeLoader.load(theme)
-        let corpus = try model.loadCorpus()
-        let trainer = try model.makeTrainer(corpus: corpus)
-        let name = URL(fileURLWithPath: try model.corpusPath()).lastPathComponent
+        let setup = model.setup
+        let corpus = try setup.loadCorpus()
+        let trainer = try setup.freshTrainer(corpus: corpus)
+        let name = URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let configuration = WorkbenchConfiguration(trainer: trainer, corpus: corpus, title: name,
                                                    theme: colour ? loadedTheme : loadedTheme.withoutColour(),

@@ -1,4 +1,4 @@
-// `recur train`: headless training with progress on stderr and optional JSON-lines log.
+// `recur train`: headless training with progress on stderr, checkpoints and a log.
 import ArgumentParser
 import Foundation
 import RecurEngine
@@ -7,21 +7,141 @@ import RecurWorkbench
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train without the dashboard, printing progress.")
+        abstract: "Train without the dashboard, printing progress.",
+        discussion: "A progress bar on a terminal, one line every few seconds otherwise. Ctrl-C stops after the current step and still writes --checkpoint.")
 
     @OptionGroup var model: ModelOptions
     @Option(help: "Train until this global step.")
     var steps = 1000
     @Option(name: .customLong("eval-every"), help: "Compute the validation loss every N steps (0: only at the end).")
     var evalEvery = 200
-    @Option(help: "Write one JSON object per step to this file (step, loss, tokens, val_loss when evaluated).")
+    @Option(help: "Write one JSON object per step to this file: step, loss, tokens, grad_norm, and val_loss when evaluated.")
     var log: String?
+    @Option(help: "Save a checkpoint here at the end (and on Ctrl-C).")
+    var checkpoint: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Also save --checkpoint every N steps (0: only at the end).")
+    var checkpointEvery = 0
+    @Option(help: "Start from this checkpoint's weights with a fresh optimizer and data position.")
+    var `init`: String?
+    @Option(help: "Continue this checkpoint exactly: weights, optimizer, position, hidden state, RNG.")
+    var resume: String?
 
     func run() throws {
         guard steps >= 0 else { throw RecurError.invalidArgument("--steps must not be negative (got \(steps))") }
         guard evalEvery >= 0 else { throw RecurError.invalidArgument("--eval-every must not be negative (got \(evalEvery))") }
-        let corpus = try model.loadCorpus()
-        let trainer = try model.makeTrainer(corpus: corpus)
-        try HeadlessTraining(trainer: trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log).run()
+        guard checkpointEvery >= 0 else { throw RecurError.invalidArgument("--checkpoint-every must not be negative (got \(checkpointEvery))") }
+        guard `init` == nil || resume == nil else { throw RecurError.invalidArgument("--init and --resume exclude each other") }
+        guard checkpointEvery == 0 || checkpoint != nil else { throw RecurError.invalidArgument("--checkpoint-every needs --checkpoint PATH") }
+        let setup = model.setup
+        let corpus: Corpus
+        let trainer: Trainer
+        var lowercase = setup.lowercase, minCount = setup.minCount ?? TrainingSetup.defaults.minCount
+        if let path = resume ?? `init` {
+            let stored = try Checkpoint.read(from: path)
+            corpus = try setup.loadCorpus(for: stored)
+            lowercase = stored.config.lowercase
+            minCount = stored.config.minCount
+            if resume != nil {
+                try setup.checkShape(against: stored, allowTrainingChanges: false)
+                trainer = try stored.resumedTrainer(corpus: corpus)
+            } else {
+                trainer = try setup.initialisedTrainer(from: stored, corpus: corpus)
+            }
+        } else {
+            corpus = try setup.loadCorpus()
+            trainer = try setup.freshTrainer(corpus: corpus)
+        }
+        let save: ((Double?) throws -> Void)? = checkpoint.map { path in
+            { validationLoss in
+                try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                               validationLoss: validationLoss).write(to: path)
+            }
+        }
+        try HeadlessTraining(trainer: trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log,
+                             checkpointInterval: checkpointEvery, save: save).run()
+    }
+}
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Validation loss of a checkpoint on a corpus's last 10%.",
+        discussion: "Mean cross-entropy in nats per token over the validation text, cut into the checkpoint's batch of streams and run chunk by chunk from a zero state with the state carried.")
+
+    @Option(help: "The checkpoint to evaluate.")
+    var checkpoint: String
+    @Option(help: "The text file; its last 10% is the validation text.")
+    var corpus: String
+    @Flag(help: "Print {\"val_loss\": x} instead of a sentence.")
+    var json = false
+
+    func run() throws {
+        let stored = try Checkpoint.read(from: checkpoint)
+        var setup = TrainingSetup()
+        setup.corpusPath = corpus
+        let text = try setup.loadCorpus(for: stored)
+        guard let loss = Evaluation.loss(model: stored.model, ids: text.validationIDs, batch: stored.config.batch,
+                                         sequenceLength: stored.config.seq) else {
+            throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
+        }
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: ["val_loss": loss]), as: UTF8.self))
+        } else {
+            print(String(format: "validation loss %.6f nats/token (perplexity %.3f) over %d tokens", loss, exp(loss), text.validationIDs.count))
+        }
+    }
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Training throughput on random tokens.",
+        discussion: "With no model flags, runs the five reference configurations of the project's benchmark table (char LSTM 2×256, GRU, RNN, word LSTM, tiny). Throughput does not depend on the text, so tokens are uniformly random.")
+
+    @Option(help: "Recurrent cell: rnn, lstm or gru.") var cell: CellKind?
+    @Option(help: "Vanilla RNN nonlinearity.") var activation: Activation?
+    @Option(help: "Vocabulary size.") var vocab: Int?
+    @Option(help: "Embedding width.") var embed: Int?
+    @Option(help: "Hidden units per layer.") var hidden: Int?
+    @Option(help: "Stacked layers.") var layers: Int?
+    @Option(help: "Time steps per chunk.") var seq: Int?
+    @Option(help: "Streams per step.") var batch: Int?
+    @Option(help: "Timed steps.") var steps: Int?
+    @Option(help: "Untimed warm-up steps.") var warmup: Int?
+    @Flag(help: "One JSON object per configuration.") var json = false
+
+    func run() throws {
+        let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil].contains(true)
+        var configurations = TrainingBenchmark.references
+        if custom {
+            let model = ModelConfig(cell: cell ?? .lstm, activation: activation ?? .tanh, vocabularySize: vocab ?? 65,
+                                    embed: embed ?? 64, hidden: hidden ?? 256, layers: layers ?? 1)
+            configurations = [TrainingBenchmark(name: "custom", model: model, sequenceLength: seq ?? 64, batch: batch ?? 32)]
+        }
+        for index in configurations.indices {
+            if let steps { configurations[index].steps = steps }
+            if let warmup { configurations[index].warmup = warmup }
+            guard configurations[index].steps > 0, configurations[index].warmup >= 0,
+                  configurations[index].sequenceLength > 0, configurations[index].batch > 0 else {
+                throw RecurError.invalidArgument("--steps, --seq and --batch must be positive and --warmup not negative")
+            }
+        }
+        for benchmark in configurations {
+            let result = try benchmark.run()
+            if json {
+                let record: [String: Any] = [
+                    "name": benchmark.name, "tokens_per_sec": result.tokensPerSecond, "gflops": result.gigaflops,
+                    "seconds": result.seconds, "steps": benchmark.steps, "cell": benchmark.model.cell.rawValue,
+                    "vocab": benchmark.model.vocabularySize, "embed": benchmark.model.embed, "hidden": benchmark.model.hidden,
+                    "layers": benchmark.model.layers, "seq": benchmark.sequenceLength, "batch": benchmark.batch,
+                    "threads": Gemm.threadCount,
+                ]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                print(String(format: "%-12@ %9.0f tokens/s  %6.1f GFLOP/s  (%d steps in %.2f s)",
+                             benchmark.name as NSString, result.tokensPerSecond, result.gigaflops, benchmark.steps, result.seconds))
+            }
+            fflush(nil)
+        }
     }
 }

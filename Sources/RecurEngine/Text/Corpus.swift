@@ -125,6 +125,12 @@ public struct Corpus: Sendable {
         }
     }
 
+    /// A corpus of ids already tokenized (for benchmarks on random tokens).
+    public init(ids: [Int32], vocabulary: Vocabulary) {
+        self.vocabulary = vocabulary
+        self.ids = ids
+    }
+
     /// Where validation starts: floor(0.9 × tokens), as DESIGN.md and the PyTorch
     /// reference compute it.
     public var splitIndex: Int { Int(Double(ids.count) * 0.9) }

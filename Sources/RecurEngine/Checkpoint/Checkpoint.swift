@@ -1,0 +1,243 @@
+// A Recur checkpoint: the model's tensors under PyTorch's names, plus everything an
+// exact resume needs — optimizer moments (optim.*), the carried hidden state (state.*),
+// step, tokens, data position, RNG — and the config and vocabulary as JSON metadata.
+import Foundation
+
+/// The `config` metadata: the model's shape plus how its text was cut into tokens.
+public struct CheckpointConfig: Codable, Equatable, Sendable {
+    public var level: TokenLevel
+    public var cell: CellKind
+    public var activation: Activation
+    public var vocabSize: Int
+    public var embed: Int
+    public var hidden: Int
+    public var layers: Int
+    public var seq: Int
+    public var batch: Int
+    public var dropout: Float
+    public var lowercase: Bool
+    public var minCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase
+        case vocabSize = "vocab_size", minCount = "min_count"
+    }
+
+    public var model: ModelConfig {
+        ModelConfig(cell: cell, activation: activation, vocabularySize: vocabSize, embed: embed,
+                    hidden: hidden, layers: layers, dropout: dropout)
+    }
+}
+
+/// The `training` metadata: where training stood.
+public struct TrainingProgress: Codable, Equatable, Sendable {
+    public var step: Int
+    public var tokens: Int
+    public var position: Int
+    public var optimizer: OptimizerSettings
+    public var optimizerSteps: Int
+    public var clip: Float
+    public var seed: UInt64
+    /// xoshiro state as decimal strings (JSON numbers lose 64-bit precision).
+    public var random: [String]
+    public var corpusTokens: Int
+    public var corpusHash: String
+    public var validationLoss: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case step, tokens, position, optimizer, clip, seed, random
+        case optimizerSteps = "optimizer_steps", corpusTokens = "corpus_tokens", corpusHash = "corpus_hash"
+        case validationLoss = "val_loss"
+    }
+}
+
+/// Everything a checkpoint file holds.
+public struct Checkpoint {
+    public var config: CheckpointConfig
+    public var vocabulary: Vocabulary
+    public var model: LanguageModel
+    public var progress: TrainingProgress?
+    public var optimizerFirst: [Float]?
+    public var optimizerSecond: [Float]?
+    public var carriedState: [Float]?
+
+    /// A checkpoint of a trainer's complete state.
+    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?) {
+        let model = trainer.model.config
+        config = CheckpointConfig(level: corpus.vocabulary.level, cell: model.cell, activation: model.activation,
+                                  vocabSize: model.vocabularySize, embed: model.embed, hidden: model.hidden,
+                                  layers: model.layers, seq: trainer.config.sequenceLength, batch: trainer.config.batch,
+                                  dropout: model.dropout, lowercase: lowercase, minCount: minCount)
+        vocabulary = corpus.vocabulary
+        self.model = trainer.model.copy()
+        progress = TrainingProgress(
+            step: trainer.step, tokens: trainer.tokensSeen, position: trainer.position,
+            optimizer: trainer.optimizer.settings, optimizerSteps: trainer.optimizer.stepCount,
+            clip: trainer.config.clip, seed: trainer.config.seed,
+            random: trainer.random.stateWords.map { String($0) },
+            corpusTokens: corpus.ids.count, corpusHash: Checkpoint.hash(corpus.ids), validationLoss: validationLoss)
+        optimizerFirst = trainer.optimizer.first.array
+        optimizerSecond = trainer.optimizer.second.array
+        carriedState = trainer.carriedState
+    }
+
+    /// FNV-1a over the token ids, as 16 hex digits: tells whether a resume sees the same text.
+    public static func hash(_ ids: [Int32]) -> String {
+        var value: UInt64 = 0xCBF2_9CE4_8422_2325
+        for id in ids {
+            var word = UInt32(bitPattern: id)
+            for _ in 0..<4 {
+                value = (value ^ UInt64(word & 0xFF)) &* 0x0000_0100_0000_01B3
+                word >>= 8
+            }
+        }
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    // MARK: - Writing
+
+    /// Names of the optimizer's two buffers as PyTorch calls them, where used.
+    static func optimizerNames(_ kind: OptimizerKind) -> (first: String?, second: String?) {
+        switch kind {
+        case .adam: ("exp_avg", "exp_avg_sq")
+        case .sgd: ("momentum_buffer", nil)
+        case .rmsprop: (nil, "square_avg")
+        case .adagrad: (nil, "sum")
+        }
+    }
+
+    public func write(to path: String) throws {
+        var file = SafeTensors()
+        var order: [String] = []
+        func add(_ name: String, _ shape: [Int], _ values: [Float]) {
+            file.tensors[name] = (shape, values)
+            order.append(name)
+        }
+        let layout = model.layout
+        let parameters = model.parameters.array
+        for slot in layout.slots { add(slot.name, slot.shape, Array(parameters[slot.offset..<slot.offset + slot.count])) }
+        if let progress {
+            let names = Checkpoint.optimizerNames(progress.optimizer.kind)
+            for (name, buffer) in [(names.first, optimizerFirst), (names.second, optimizerSecond)] {
+                guard let name, let buffer else { continue }
+                for slot in layout.slots {
+                    add("optim.\(slot.name).\(name)", slot.shape, Array(buffer[slot.offset..<slot.offset + slot.count]))
+                }
+            }
+        }
+        if let carriedState {
+            let perState = config.layers * config.batch * config.hidden
+            add("state.h", [config.layers, config.batch, config.hidden], Array(carriedState.prefix(perState)))
+            if config.cell == .lstm {
+                add("state.c", [config.layers, config.batch, config.hidden], Array(carriedState.suffix(perState)))
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        file.metadata["format"] = "recur-1"
+        file.metadata["config"] = String(decoding: try encoder.encode(config), as: UTF8.self)
+        file.metadata["vocab"] = String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self)
+        if let progress { file.metadata["training"] = String(decoding: try encoder.encode(progress), as: UTF8.self) }
+        try file.write(to: path, order: order)
+    }
+
+    // MARK: - Reading
+
+    /// Reads and validates a checkpoint: the config must describe a valid model, the
+    /// vocabulary must match it, and every tensor must have its expected shape.
+    public static func read(from path: String) throws -> Checkpoint {
+        let file = try SafeTensors(contentsOf: path)
+        func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(path) is not a Recur checkpoint: \(reason)") }
+        let decoder = JSONDecoder()
+        guard let configText = file.metadata["config"],
+              let config = try? decoder.decode(CheckpointConfig.self, from: Data(configText.utf8)) else {
+            throw bad("its metadata has no readable \"config\"")
+        }
+        guard let vocabText = file.metadata["vocab"], let tokens = try? decoder.decode([String].self, from: Data(vocabText.utf8)) else {
+            throw bad("its metadata has no readable \"vocab\"")
+        }
+        guard tokens.count == config.vocabSize else {
+            throw bad("the vocabulary has \(tokens.count) tokens but the config says \(config.vocabSize)")
+        }
+        guard Set(tokens).count == tokens.count else { throw bad("the vocabulary repeats a token") }
+        guard config.seq > 0, config.batch > 0, config.minCount >= 1 else { throw bad("seq, batch and min_count must be positive") }
+        let modelConfig = config.model
+        do { try modelConfig.validate() } catch { throw bad("its config is invalid: \(error)") }
+        let layout = modelConfig.layout
+        var parameters = [Float](repeating: 0, count: layout.totalCount)
+        for slot in layout.slots {
+            guard let tensor = file.tensors[slot.name] else { throw bad("tensor \(slot.name) is missing") }
+            guard tensor.shape == slot.shape else { throw bad("tensor \(slot.name) has shape \(tensor.shape), expected \(slot.shape)") }
+            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
+        }
+        var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens),
+                                    model: LanguageModel(config: modelConfig, parameters: parameters))
+        if let progressText = file.metadata["training"] {
+            guard let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
+                throw bad("its \"training\" metadata is unreadable")
+            }
+            guard progress.random.count == 4, progress.random.allSatisfy({ UInt64($0) != nil }),
+                  progress.step >= 0, progress.tokens >= 0, progress.position >= 0, progress.optimizerSteps >= 0 else {
+                throw bad("its \"training\" metadata is out of range")
+            }
+            checkpoint.progress = progress
+            let names = optimizerNames(progress.optimizer.kind)
+            func gather(_ suffix: String?) throws -> [Float]? {
+                guard let suffix else { return nil }
+                var values = [Float](repeating: 0, count: layout.totalCount)
+                for slot in layout.slots {
+                    let name = "optim.\(slot.name).\(suffix)"
+                    guard let tensor = file.tensors[name], tensor.shape == slot.shape else { throw bad("tensor \(name) is missing or misshapen") }
+                    values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
+                }
+                return values
+            }
+            checkpoint.optimizerFirst = try gather(names.first)
+            checkpoint.optimizerSecond = try gather(names.second)
+            let stateShape = [config.layers, config.batch, config.hidden]
+            if let h = file.tensors["state.h"] {
+                guard h.shape == stateShape else { throw bad("tensor state.h has shape \(h.shape), expected \(stateShape)") }
+                var state = h.values
+                if config.cell == .lstm {
+                    guard let c = file.tensors["state.c"], c.shape == stateShape else { throw bad("tensor state.c is missing or misshapen") }
+                    state += c.values
+                }
+                checkpoint.carriedState = state
+            }
+        }
+        return checkpoint
+    }
+
+    private init(config: CheckpointConfig, vocabulary: Vocabulary, model: LanguageModel) {
+        self.config = config
+        self.vocabulary = vocabulary
+        self.model = model
+    }
+
+    // MARK: - Continuing
+
+    /// A trainer that continues exactly where this checkpoint stopped: weights, optimizer
+    /// state, step, tokens, data position, carried state and RNG. The corpus must be the
+    /// one the checkpoint was trained on.
+    public func resumedTrainer(corpus: Corpus) throws -> Trainer {
+        guard let progress, let carriedState else {
+            throw RecurError.invalidCheckpoint("the checkpoint holds weights only; use --init to start from them")
+        }
+        guard corpus.ids.count == progress.corpusTokens, Checkpoint.hash(corpus.ids) == progress.corpusHash else {
+            throw RecurError.invalidCorpus("the corpus differs from the one this checkpoint was trained on (\(progress.corpusTokens) tokens, hash \(progress.corpusHash)); resume needs the same text")
+        }
+        let training = TrainingConfig(sequenceLength: config.seq, batch: config.batch, optimizer: progress.optimizer,
+                                      clip: progress.clip, seed: progress.seed)
+        let trainer = try Trainer(model: model.copy(), corpus: corpus, config: training)
+        trainer.step = progress.step
+        trainer.tokensSeen = progress.tokens
+        trainer.position = progress.position
+        trainer.random = RandomGenerator(state: progress.random.map { UInt64($0)! })
+        trainer.optimizer.restore(first: optimizerFirst ?? [Float](repeating: 0, count: model.parameterCount),
+                                  second: optimizerSecond ?? [Float](repeating: 0, count: model.parameterCount),
+                                  stepCount: progress.optimizerSteps)
+        trainer.carriedState = carriedState
+        return trainer
+    }
+}

@@ -1,0 +1,133 @@
+// The safetensors container: an 8-byte little-endian header length, a JSON header naming
+// each tensor's dtype, shape and byte range, then the raw little-endian data. The reader
+// trusts nothing in the file: every length and offset is checked before it is used.
+import Foundation
+
+/// A parsed safetensors file: F32 tensors by name and the string metadata.
+public struct SafeTensors {
+    public var tensors: [String: (shape: [Int], values: [Float])] = [:]
+    public var metadata: [String: String] = [:]
+
+    public init() {}
+
+    /// Headers larger than this are refused before any allocation.
+    static let maximumHeaderLength = 64 << 20
+
+    // MARK: - Writing
+
+    /// The file's bytes: tensors in the given order, header padded to 8 bytes.
+    public func serialized(order: [String]) throws -> Data {
+        var header: [String: Any] = ["__metadata__": metadata]
+        var offset = 0
+        for name in order {
+            guard let tensor = tensors[name] else { throw RecurError.invalidCheckpoint("no tensor \(name) to write") }
+            let bytes = tensor.values.count * 4
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            offset += bytes
+        }
+        var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
+        var data = Data(capacity: 8 + headerBytes.count + offset)
+        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(headerBytes)
+        for name in order {
+            let values = tensors[name]!.values
+            // fp32 little-endian: the in-memory layout on every platform Swift runs on here.
+            values.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    /// Writes atomically: a temporary file beside `path`, fsynced, then renamed over it,
+    /// so a crash leaves either the old file or the new one, never a torn one.
+    public func write(to path: String, order: [String]) throws {
+        let data = try serialized(order: order)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw RecurError.io("cannot write \(path): the folder does not exist or is not writable")
+        }
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw RecurError.io("cannot write \(path): \(error.localizedDescription)")
+        }
+        guard rename(temporary.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw RecurError.io("cannot write \(path): \(reason)")
+        }
+    }
+
+    // MARK: - Reading
+
+    public init(contentsOf path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw RecurError.invalidCheckpoint("checkpoint not found: \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RecurError.invalidCheckpoint("cannot read checkpoint: \(path)")
+        }
+        try self.init(data: data, name: path)
+    }
+
+    /// Parses `data`; every inconsistency is an `invalidCheckpoint` error naming `name`.
+    public init(data: Data, name: String) throws {
+        func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(name) is not a valid checkpoint: \(reason)") }
+        guard data.count >= 8 else { throw bad("the file is only \(data.count) bytes") }
+        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength > 0, headerLength <= UInt64(min(data.count - 8, Self.maximumHeaderLength)) else {
+            throw bad("header length \(headerLength) does not fit in a \(data.count)-byte file")
+        }
+        let headerEnd = 8 + Int(headerLength)
+        guard let parsed = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
+              let header = parsed as? [String: Any] else {
+            throw bad("the header is not a JSON object")
+        }
+        let payload = data.count - headerEnd
+        for (key, value) in header {
+            if key == "__metadata__" {
+                guard let metadata = value as? [String: String] else { throw bad("__metadata__ is not a map of strings") }
+                self.metadata = metadata
+                continue
+            }
+            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
+                  let shapeNumbers = info["shape"] as? [NSNumber], let offsetNumbers = info["data_offsets"] as? [NSNumber],
+                  offsetNumbers.count == 2 else {
+                throw bad("tensor \(key) lacks dtype, shape or data_offsets")
+            }
+            guard dtype == "F32" else { throw bad("tensor \(key) has dtype \(dtype); Recur reads F32") }
+            // Doubles survive JSON; anything fractional, negative or huge is refused.
+            let shape = try shapeNumbers.map { number -> Int in
+                let value = number.doubleValue
+                guard value >= 0, value < 1e9, value == value.rounded() else { throw bad("tensor \(key) has shape entry \(number)") }
+                return Int(value)
+            }
+            let offsets = try offsetNumbers.map { number -> Int in
+                let value = number.doubleValue
+                guard value >= 0, value <= Double(payload), value == value.rounded() else {
+                    throw bad("tensor \(key) has offset \(number) past the end of the data (\(payload) bytes)")
+                }
+                return Int(value)
+            }
+            let (elementCount, overflow) = shape.reduce((1, false)) { partial, dimension in
+                let (product, flag) = partial.0.multipliedReportingOverflow(by: dimension)
+                return (product, partial.1 || flag)
+            }
+            guard !overflow, offsets[1] >= offsets[0], offsets[1] - offsets[0] == elementCount * 4 else {
+                throw bad("tensor \(key): shape \(shape) does not match its \(offsets[1] - offsets[0]) bytes")
+            }
+            var values = [Float](repeating: 0, count: elementCount)
+            values.withUnsafeMutableBytes { target in
+                data.copyBytes(to: target.bindMemory(to: UInt8.self), from: (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
+            }
+            tensors[key] = (shape, values)
+        }
+    }
+}

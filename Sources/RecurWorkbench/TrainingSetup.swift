@@ -1,0 +1,133 @@
+// Turns command-line choices into a ready Trainer: a fresh model, a model initialised
+// from a checkpoint's weights (--init), or an exact continuation (--resume). Flags are
+// optional so that a flag the user typed can be told from a default: on resume the
+// checkpoint's settings win and a conflicting flag is an error.
+import Foundation
+import RecurEngine
+
+/// Model, data and optimizer choices; nil means "not given".
+public struct TrainingSetup {
+    public var corpusPath: String?
+    public var level: TokenLevel?
+    public var cell: CellKind?
+    public var activation: Activation?
+    public var embed: Int?
+    public var hidden: Int?
+    public var layers: Int?
+    public var sequenceLength: Int?
+    public var batch: Int?
+    public var learningRate: Float?
+    public var optimizer: OptimizerKind?
+    public var momentum: Float?
+    public var clip: Float?
+    public var dropout: Float?
+    public var weightDecay: Float?
+    public var seed: UInt64?
+    public var minCount: Int?
+    public var lowercase = false
+
+    public init() {}
+
+    /// Defaults of a fresh run, shown in --help.
+    public static let defaults = (level: TokenLevel.char, cell: CellKind.lstm, activation: Activation.tanh, embed: 32,
+                                  hidden: 128, layers: 1, sequenceLength: 64, batch: 32, learningRate: Float(2e-3),
+                                  optimizer: OptimizerKind.adam, momentum: Float(0), clip: Float(5), dropout: Float(0),
+                                  weightDecay: Float(0), seed: UInt64(1), minCount: 1)
+
+    public func resolvedCorpusPath() throws -> String {
+        if let corpusPath { return corpusPath }
+        guard let found = Resources.defaultCorpus else {
+            throw RecurError.invalidArgument("the bundled samples/default.txt was not found; pass --corpus PATH")
+        }
+        return found
+    }
+
+    /// Reads and tokenizes the corpus with a fresh vocabulary.
+    public func loadCorpus() throws -> Corpus {
+        let minCount = self.minCount ?? Self.defaults.minCount
+        guard minCount >= 1 else { throw RecurError.invalidArgument("--min-count must be at least 1 (got \(minCount))") }
+        let text = try Corpus.readText(at: resolvedCorpusPath())
+        let corpus = Corpus(text: text, level: level ?? Self.defaults.level, minCount: minCount, lowercase: lowercase)
+        guard corpus.vocabulary.count >= 2 else {
+            throw RecurError.invalidCorpus("the corpus has only \(corpus.vocabulary.count) distinct token; a language model needs at least 2")
+        }
+        return corpus
+    }
+
+    /// Reads the corpus and tokenizes it with a checkpoint's vocabulary.
+    public func loadCorpus(for checkpoint: Checkpoint) throws -> Corpus {
+        try Corpus(text: Corpus.readText(at: resolvedCorpusPath()), vocabulary: checkpoint.vocabulary,
+                   lowercase: checkpoint.config.lowercase)
+    }
+
+    public var trainingConfig: TrainingConfig {
+        var settings = OptimizerSettings(kind: optimizer ?? Self.defaults.optimizer, learningRate: learningRate ?? Self.defaults.learningRate)
+        settings.weightDecay = weightDecay ?? Self.defaults.weightDecay
+        settings.momentum = momentum ?? Self.defaults.momentum
+        return TrainingConfig(sequenceLength: sequenceLength ?? Self.defaults.sequenceLength, batch: batch ?? Self.defaults.batch,
+                              optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed)
+    }
+
+    public func modelConfig(vocabularySize: Int) -> ModelConfig {
+        ModelConfig(cell: cell ?? Self.defaults.cell, activation: activation ?? Self.defaults.activation,
+                    vocabularySize: vocabularySize, embed: embed ?? Self.defaults.embed, hidden: hidden ?? Self.defaults.hidden,
+                    layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout)
+    }
+
+    /// A freshly initialised model and its trainer.
+    public func freshTrainer(corpus: Corpus) throws -> Trainer {
+        let config = modelConfig(vocabularySize: corpus.vocabulary.count)
+        try config.validate()
+        let training = trainingConfig
+        try training.validate()
+        var random = RandomGenerator(seed: training.seed)
+        return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: training)
+    }
+
+    /// A trainer starting from a checkpoint's weights with a fresh optimizer and data
+    /// position. Model-shape flags must agree with the checkpoint; training flags apply.
+    public func initialisedTrainer(from checkpoint: Checkpoint, corpus: Corpus) throws -> Trainer {
+        try checkShape(against: checkpoint, allowTrainingChanges: true)
+        var training = trainingConfig
+        training.sequenceLength = sequenceLength ?? checkpoint.config.seq
+        training.batch = batch ?? checkpoint.config.batch
+        try training.validate()
+        var model = checkpoint.model.config
+        model.dropout = dropout ?? model.dropout
+        try model.validate()
+        return try Trainer(model: LanguageModel(config: model, parameters: checkpoint.model.parameters.array), corpus: corpus, config: training)
+    }
+
+    /// Every flag given must equal the checkpoint's value, or it is an error naming it.
+    public func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
+        let config = checkpoint.config
+        var conflicts: [String] = []
+        func compare<Value: Equatable>(_ flag: String, _ given: Value?, _ stored: Value) {
+            if let given, given != stored { conflicts.append("\(flag) \(given) (checkpoint: \(stored))") }
+        }
+        compare("--level", level, config.level)
+        compare("--cell", cell, config.cell)
+        compare("--activation", activation, config.activation)
+        compare("--embed", embed, config.embed)
+        compare("--hidden", hidden, config.hidden)
+        compare("--layers", layers, config.layers)
+        compare("--min-count", minCount, config.minCount)
+        if lowercase && !config.lowercase { conflicts.append("--lowercase (checkpoint: not lowercased)") }
+        if !allowTrainingChanges {
+            compare("--seq", sequenceLength, config.seq)
+            compare("--batch", batch, config.batch)
+            compare("--dropout", dropout, config.dropout)
+            if let progress = checkpoint.progress {
+                compare("--lr", learningRate, progress.optimizer.learningRate)
+                compare("--optimizer", optimizer, progress.optimizer.kind)
+                compare("--momentum", momentum, progress.optimizer.momentum)
+                compare("--weight-decay", weightDecay, progress.optimizer.weightDecay)
+                compare("--clip", clip, progress.clip)
+                compare("--seed", seed, progress.seed)
+            }
+        }
+        guard conflicts.isEmpty else {
+            throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
+        }
+    }
+}

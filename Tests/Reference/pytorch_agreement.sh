@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Holds Recur against PyTorch (the numerical oracle) for every cell with 2 layers:
+# validation loss of the same checkpoint (recur eval vs torch_oracle.py eval) and one
+# SGD step from --init (lr 0.5, no clipping) vs torch_oracle.py step.
+# Needs ../shared/bench and a Python with torch and numpy (PYTHON, default python3).
+# Usage: Tests/Reference/pytorch_agreement.sh [corpus] [path/to/recur]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+corpus=${1:-../shared/corpora/tinyshakespeare.txt}
+recur=${2:-.build/release/recur}
+python=${PYTHON:-python3}
+oracle=../shared/bench/torch_oracle.py
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for config in "lstm tanh" "gru tanh" "rnn tanh" "rnn relu" "rnn sigmoid"; do
+    set -- $config
+    before=$work/$1-$2.safetensors after=$work/$1-$2-after.safetensors
+    "$recur" train --corpus "$corpus" --cell "$1" --activation "$2" --layers 2 --embed 16 --hidden 32 \
+        --seq 16 --batch 8 --steps 30 --eval-every 0 --checkpoint "$before" 2>/dev/null
+    ours=$("$recur" eval --checkpoint "$before" --corpus "$corpus" --json)
+    theirs=$("$python" "$oracle" eval "$before" "$corpus")
+    "$recur" train --corpus "$corpus" --init "$before" --optimizer sgd --lr 0.5 --clip 0 --steps 1 \
+        --eval-every 0 --checkpoint "$after" 2>/dev/null
+    step=$("$python" "$oracle" step "$before" "$after" "$corpus" --lr 0.5)
+    "$python" - "$1 $2" "$ours" "$theirs" "$step" <<'PY'
+import json, sys
+name, ours, theirs, step = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
+relative = abs(ours["val_loss"] - theirs["val_loss"]) / theirs["val_loss"]
+ok = relative <= 2e-4 and step["max_abs_diff"] <= 1e-4
+print(f"{name:12} val_loss recur {ours['val_loss']:.8f} torch {theirs['val_loss']:.8f} (relative {relative:.1e})"
+      f"  SGD step max |Δw| {step['max_abs_diff']:.1e} ({step['worst']})  {'ok' if ok else 'FAIL'}")
+sys.exit(0 if ok else 1)
+PY
+done
