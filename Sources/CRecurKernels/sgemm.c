@@ -11,6 +11,11 @@
 //             micro-kernel: C[6×16] (+)= Apanel·Bpanel
 //
 // beta is applied on the first K block only; later K blocks accumulate (beta 1).
+// posix_memalign is POSIX, not ISO C: ask for it explicitly so strict -std=c11 builds
+// see its declaration too.
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include "RecurKernels.h"
 #include "sgemm_internal.h"
 

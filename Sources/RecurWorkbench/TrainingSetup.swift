@@ -25,8 +25,24 @@ public struct TrainingSetup {
     public var seed: UInt64?
     public var minCount: Int?
     public var lowercase = false
+    /// Learning-rate decay factor; with `decayEvery` a step schedule, with
+    /// `decayPatience` a plateau schedule.
+    public var decayFactor: Float?
+    public var decayEvery: Int?
+    public var decayPatience: Int?
 
     public init() {}
+
+    public func schedule() throws -> LearningRateSchedule {
+        switch (decayEvery, decayPatience) {
+        case (nil, nil):
+            guard decayFactor == nil else { throw RecurError.invalidArgument("--lr-decay needs --lr-decay-every N or --lr-patience N") }
+            return .constant
+        case (let every?, nil): return .step(every: every, factor: decayFactor ?? 0.5)
+        case (nil, let patience?): return .plateau(patience: patience, factor: decayFactor ?? 0.5)
+        default: throw RecurError.invalidArgument("--lr-decay-every and --lr-patience exclude each other")
+        }
+    }
 
     /// Defaults of a fresh run, shown in --help.
     public static let defaults = (level: TokenLevel.char, cell: CellKind.lstm, activation: Activation.tanh, embed: 32,
@@ -60,12 +76,13 @@ public struct TrainingSetup {
                    lowercase: checkpoint.config.lowercase)
     }
 
-    public var trainingConfig: TrainingConfig {
+    public func trainingConfig() throws -> TrainingConfig {
         var settings = OptimizerSettings(kind: optimizer ?? Self.defaults.optimizer, learningRate: learningRate ?? Self.defaults.learningRate)
         settings.weightDecay = weightDecay ?? Self.defaults.weightDecay
         settings.momentum = momentum ?? Self.defaults.momentum
         return TrainingConfig(sequenceLength: sequenceLength ?? Self.defaults.sequenceLength, batch: batch ?? Self.defaults.batch,
-                              optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed)
+                              optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed,
+                              schedule: try schedule())
     }
 
     public func modelConfig(vocabularySize: Int) -> ModelConfig {
@@ -78,7 +95,7 @@ public struct TrainingSetup {
     public func freshTrainer(corpus: Corpus) throws -> Trainer {
         let config = modelConfig(vocabularySize: corpus.vocabulary.count)
         try config.validate()
-        let training = trainingConfig
+        let training = try trainingConfig()
         try training.validate()
         var random = RandomGenerator(seed: training.seed)
         return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: training)
@@ -88,7 +105,7 @@ public struct TrainingSetup {
     /// position. Model-shape flags must agree with the checkpoint; training flags apply.
     public func initialisedTrainer(from checkpoint: Checkpoint, corpus: Corpus) throws -> Trainer {
         try checkShape(against: checkpoint, allowTrainingChanges: true)
-        var training = trainingConfig
+        var training = try trainingConfig()
         training.sequenceLength = sequenceLength ?? checkpoint.config.seq
         training.batch = batch ?? checkpoint.config.batch
         try training.validate()
@@ -124,6 +141,9 @@ public struct TrainingSetup {
                 compare("--weight-decay", weightDecay, progress.optimizer.weightDecay)
                 compare("--clip", clip, progress.clip)
                 compare("--seed", seed, progress.seed)
+                if decayFactor != nil || decayEvery != nil || decayPatience != nil, try schedule() != progress.schedule {
+                    conflicts.append("the learning-rate schedule (checkpoint: \(progress.schedule))")
+                }
             }
         }
         guard conflicts.isEmpty else {

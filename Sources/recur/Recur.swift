@@ -11,7 +11,7 @@ struct Recur: ParsableCommand {
         commandName: "recur",
         abstract: "Watch a recurrent language model learn, in the terminal.",
         discussion: "With no subcommand, opens the workbench on the bundled sample text and starts training.",
-        subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self],
+        subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }
@@ -60,6 +60,12 @@ struct ModelOptions: ParsableArguments {
     var minCount: Int?
     @Flag(help: "Word level: lowercase the text first.")
     var lowercase = false
+    @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this factor on decay (0–1). (default: 0.5 when a schedule is chosen)")
+    var lrDecay: Float?
+    @Option(name: .customLong("lr-decay-every"), help: "Step decay: apply --lr-decay every N steps.")
+    var lrDecayEvery: Int?
+    @Option(name: .customLong("lr-patience"), help: "Plateau decay: apply --lr-decay after N validations without improvement.")
+    var lrPatience: Int?
 
     var setup: TrainingSetup {
         var setup = TrainingSetup()
@@ -81,6 +87,9 @@ struct ModelOptions: ParsableArguments {
         setup.seed = seed
         setup.minCount = minCount
         setup.lowercase = lowercase
+        setup.decayFactor = lrDecay
+        setup.decayEvery = lrDecayEvery
+        setup.decayPatience = lrPatience
         return setup
     }
 }

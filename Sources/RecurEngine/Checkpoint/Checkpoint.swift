@@ -43,11 +43,49 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var corpusTokens: Int
     public var corpusHash: String
     public var validationLoss: Double?
+    public var schedule: LearningRateSchedule
+    public var plateau: PlateauState
 
     enum CodingKeys: String, CodingKey {
-        case step, tokens, position, optimizer, clip, seed, random
+        case step, tokens, position, optimizer, clip, seed, random, schedule, plateau
         case optimizerSteps = "optimizer_steps", corpusTokens = "corpus_tokens", corpusHash = "corpus_hash"
         case validationLoss = "val_loss"
+    }
+
+    public init(step: Int, tokens: Int, position: Int, optimizer: OptimizerSettings, optimizerSteps: Int, clip: Float,
+                seed: UInt64, random: [String], corpusTokens: Int, corpusHash: String, validationLoss: Double?,
+                schedule: LearningRateSchedule, plateau: PlateauState) {
+        self.step = step
+        self.tokens = tokens
+        self.position = position
+        self.optimizer = optimizer
+        self.optimizerSteps = optimizerSteps
+        self.clip = clip
+        self.seed = seed
+        self.random = random
+        self.corpusTokens = corpusTokens
+        self.corpusHash = corpusHash
+        self.validationLoss = validationLoss
+        self.schedule = schedule
+        self.plateau = plateau
+    }
+
+    /// Schedule and plateau state may be absent (checkpoints written before they existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        step = try container.decode(Int.self, forKey: .step)
+        tokens = try container.decode(Int.self, forKey: .tokens)
+        position = try container.decode(Int.self, forKey: .position)
+        optimizer = try container.decode(OptimizerSettings.self, forKey: .optimizer)
+        optimizerSteps = try container.decode(Int.self, forKey: .optimizerSteps)
+        clip = try container.decode(Float.self, forKey: .clip)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        random = try container.decode([String].self, forKey: .random)
+        corpusTokens = try container.decode(Int.self, forKey: .corpusTokens)
+        corpusHash = try container.decode(String.self, forKey: .corpusHash)
+        validationLoss = try container.decodeIfPresent(Double.self, forKey: .validationLoss)
+        schedule = try container.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule) ?? .constant
+        plateau = try container.decodeIfPresent(PlateauState.self, forKey: .plateau) ?? PlateauState()
     }
 }
 
@@ -75,7 +113,8 @@ public struct Checkpoint {
             optimizer: trainer.optimizer.settings, optimizerSteps: trainer.optimizer.stepCount,
             clip: trainer.config.clip, seed: trainer.config.seed,
             random: trainer.random.stateWords.map { String($0) },
-            corpusTokens: corpus.ids.count, corpusHash: Checkpoint.hash(corpus.ids), validationLoss: validationLoss)
+            corpusTokens: corpus.ids.count, corpusHash: Checkpoint.hash(corpus.ids), validationLoss: validationLoss,
+            schedule: trainer.config.schedule, plateau: trainer.plateau)
         optimizerFirst = trainer.optimizer.first.array
         optimizerSecond = trainer.optimizer.second.array
         carriedState = trainer.carriedState
@@ -228,7 +267,7 @@ public struct Checkpoint {
             throw RecurError.invalidCorpus("the corpus differs from the one this checkpoint was trained on (\(progress.corpusTokens) tokens, hash \(progress.corpusHash)); resume needs the same text")
         }
         let training = TrainingConfig(sequenceLength: config.seq, batch: config.batch, optimizer: progress.optimizer,
-                                      clip: progress.clip, seed: progress.seed)
+                                      clip: progress.clip, seed: progress.seed, schedule: progress.schedule)
         let trainer = try Trainer(model: model.copy(), corpus: corpus, config: training)
         trainer.step = progress.step
         trainer.tokensSeen = progress.tokens
@@ -238,6 +277,7 @@ public struct Checkpoint {
                                   second: optimizerSecond ?? [Float](repeating: 0, count: model.parameterCount),
                                   stepCount: progress.optimizerSteps)
         trainer.carriedState = carriedState
+        trainer.plateau = progress.plateau
         return trainer
     }
 }

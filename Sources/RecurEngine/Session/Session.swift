@@ -138,6 +138,7 @@ public final class Session: @unchecked Sendable {
         guard step != lastEvaluatedStep, force || (step > 0 && step % evaluationInterval == 0) else { return }
         lastEvaluatedStep = step
         if let loss = trainer.validationLoss() {
+            trainer.noteValidationLoss(loss)
             pendingValidation.append(LossPoint(step: step, tokens: trainer.tokensSeen, loss: loss))
         }
     }

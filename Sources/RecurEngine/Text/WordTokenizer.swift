@@ -40,13 +40,19 @@ public enum WordTokenizer {
     /// punctuation or around newlines.
     public static func join(_ tokens: [String]) -> String {
         var text = ""
+        var previous: String?
         for token in tokens {
-            let attaches = token == "\n" || [".", ",", ";", ":", "!", "?", ")", "'"].contains(token)
-            if !text.isEmpty && !attaches && !text.hasSuffix("\n") && !text.hasSuffix("(") {
-                text += " "
-            }
+            if let previous { text += separator(after: previous, before: token) }
             text += token
+            previous = token
         }
         return text
+    }
+
+    /// What goes between two tokens when they are joined: a space, or nothing before
+    /// closing punctuation and around newlines.
+    public static func separator(after previous: String, before token: String) -> String {
+        let attaches = token == "\n" || [".", ",", ";", ":", "!", "?", ")", "'"].contains(token)
+        return attaches || previous == "\n" || previous == "(" ? "" : " "
     }
 }

@@ -26,6 +26,8 @@ public final class Trainer {
     /// Start of the next chunk within every stream.
     public var position = 0
     public var random: RandomGenerator
+    /// What the plateau schedule remembers of past validation losses.
+    public var plateau = PlateauState()
 
     let graph: TrainingGraph
     let gradients: FloatBuffer
@@ -94,6 +96,9 @@ public final class Trainer {
         }
         optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount)
         step += 1
+        if case .step(let every, let factor) = config.schedule, step % every == 0 {
+            optimizer.settings.learningRate *= factor
+        }
         return StepResult(loss: loss, gradientNorm: norm, applied: true)
     }
 
@@ -109,6 +114,22 @@ public final class Trainer {
     /// streams and run chunk by chunk from a zero state with the state carried.
     public func validationLoss() -> Double? {
         Evaluation.loss(model: model, ids: validationIDs[...], batch: config.batch, sequenceLength: config.sequenceLength)
+    }
+
+    /// Tells the plateau schedule about a validation loss; lowers the learning rate after
+    /// `patience` evaluations without a relative improvement of 1e-4.
+    public func noteValidationLoss(_ loss: Double) {
+        guard case .plateau(let patience, let factor) = config.schedule else { return }
+        if let best = plateau.best, loss >= best * (1 - 1e-4) {
+            plateau.evaluationsWithoutImprovement += 1
+            if plateau.evaluationsWithoutImprovement > patience {
+                optimizer.settings.learningRate *= factor
+                plateau.evaluationsWithoutImprovement = 0
+            }
+        } else {
+            plateau.best = loss
+            plateau.evaluationsWithoutImprovement = 0
+        }
     }
 
     /// The carried hidden state: h (L, B, H) then c (L, B, H) for LSTM.

@@ -1,0 +1,76 @@
+// `recur sample` and `recur inspect`: reading checkpoints.
+import ArgumentParser
+import Foundation
+import RecurEngine
+import RecurWorkbench
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Generate text from a checkpoint, streamed as it is drawn.",
+        discussion: "Each token is drawn from softmax(logits / T), optionally cut to the k most likely tokens (--top-k) or to the smallest set whose probability reaches p (--top-p). The same seed gives the same text.")
+
+    @Option(help: "The checkpoint to sample from.") var checkpoint: String
+    @Option(help: "Temperature T in softmax(z/T); 0 picks the most likely token every time.") var temperature: Float = 0.8
+    @Option(name: .customLong("top-k"), help: "Keep only the k most likely tokens (0: all).") var topK = 0
+    @Option(name: .customLong("top-p"), help: "Keep the most likely tokens whose probability reaches p (1: all).") var topP: Float = 1
+    @Option(help: "Text to start from; its tokens are fed through the model first.") var prime: String?
+    @Option(name: .customLong("prime-file"), help: "Read the prime text from a file.") var primeFile: String?
+    @Option(help: "Tokens to generate.") var length = 500
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(name: .customLong("skip-unknown"), help: "Drop prime tokens the model does not know instead of failing.") var skipUnknown = false
+
+    func run() throws {
+        guard prime == nil || primeFile == nil else { throw RecurError.invalidArgument("--prime and --prime-file exclude each other") }
+        let settings = SamplingSettings(temperature: temperature, topK: topK, topP: topP)
+        try settings.validate()
+        let primeText = try primeFile.map { try Corpus.readText(at: $0) } ?? prime
+        let stored = try Checkpoint.read(from: checkpoint)
+        try SampleRun(checkpoint: stored, settings: settings, prime: primeText, length: length, seed: seed,
+                      skipUnknown: skipUnknown).run { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Describe a checkpoint: config, vocabulary, parameters, progress.")
+
+    @Argument(help: "The checkpoint file.") var path: String
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let stored = try Checkpoint.read(from: path)
+        let config = stored.config
+        let progress = stored.progress
+        if json {
+            var record: [String: Any] = [
+                "level": config.level.rawValue, "cell": config.cell.rawValue, "activation": config.activation.rawValue,
+                "vocab_size": config.vocabSize, "embed": config.embed, "hidden": config.hidden, "layers": config.layers,
+                "seq": config.seq, "batch": config.batch, "dropout": config.dropout, "parameters": stored.model.parameterCount,
+            ]
+            if let progress {
+                record["step"] = progress.step
+                record["tokens"] = progress.tokens
+                record["optimizer"] = progress.optimizer.kind.rawValue
+                record["learning_rate"] = progress.optimizer.learningRate
+                if let loss = progress.validationLoss { record["val_loss"] = loss }
+            }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        let cell = config.cell == .rnn ? "RNN (\(config.activation.rawValue))" : config.cell.rawValue.uppercased()
+        print("model       \(cell), \(config.layers) layer(s) of \(config.hidden), embedding \(config.embed), dropout \(config.dropout)")
+        print("vocabulary  \(config.vocabSize) \(config.level == .char ? "characters" : "words")")
+        print("parameters  \(stored.model.parameterCount)")
+        print("chunks      \(config.seq) steps × \(config.batch) streams")
+        if let progress {
+            print("progress    step \(progress.step), \(progress.tokens) tokens, \(progress.optimizer.kind.rawValue) lr \(progress.optimizer.learningRate)")
+            print("val loss    \(progress.validationLoss.map { String(format: "%.4f", $0) } ?? "not evaluated")")
+        } else {
+            print("progress    weights only")
+        }
+    }
+}

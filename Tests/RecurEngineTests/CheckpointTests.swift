@@ -1,0 +1,172 @@
+// Checkpoints: round trips, bit-exact resume, and a reader that survives any bytes.
+import Foundation
+import XCTest
+@testable import RecurEngine
+
+final class CheckpointTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("recur-checkpoint-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    static let text = String(repeating: "the fox ran to the river and the owl flew over the hill. ", count: 40)
+
+    func makeTrainer(corpus: Corpus, cell: CellKind = .lstm, dropout: Float = 0.3, schedule: LearningRateSchedule = .constant) throws -> Trainer {
+        var random = RandomGenerator(seed: 4)
+        let config = ModelConfig(cell: cell, vocabularySize: corpus.vocabulary.count, embed: 6, hidden: 10, layers: 2, dropout: dropout)
+        return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus,
+                           config: TrainingConfig(sequenceLength: 12, batch: 4, seed: 4, schedule: schedule))
+    }
+
+    func testRoundTripKeepsEveryTensorAndTheMetadata() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus)
+        for _ in 0..<3 { trainer.trainStep() }
+        let path = folder.appendingPathComponent("a.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: 1.5).write(to: path)
+        let read = try Checkpoint.read(from: path)
+        XCTAssertEqual(read.model.parameters.array, trainer.model.parameters.array)
+        XCTAssertEqual(read.vocabulary, corpus.vocabulary)
+        XCTAssertEqual(read.config.seq, 12)
+        XCTAssertEqual(read.progress?.step, 3)
+        XCTAssertEqual(read.progress?.validationLoss, 1.5)
+        XCTAssertEqual(read.optimizerSecond, trainer.optimizer.second.array)
+        XCTAssertEqual(read.carriedState, trainer.carriedState)
+        // Names and layout exactly as PyTorch's state_dict.
+        let file = try SafeTensors(contentsOf: path)
+        XCTAssertEqual(file.tensors["rnn.weight_ih_l1"]?.shape, [40, 10])
+        XCTAssertEqual(file.tensors["optim.decoder.bias.exp_avg"]?.shape, [corpus.vocabulary.count])
+        XCTAssertEqual(file.tensors["state.c"]?.shape, [2, 4, 10])
+        XCTAssertNotNil(file.metadata["config"]?.contains("\"vocab_size\""))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["a.safetensors"],
+                       "no temporary file is left behind")
+    }
+
+    /// 20 steps, save, resume, 20 more gives exactly what 40 straight steps give:
+    /// weights, optimizer state and every loss, with dropout on.
+    func testResumeIsBitExact() throws {
+        for cell in CellKind.allCases {
+            let corpus = Corpus(text: Self.text, level: .char)
+            let straight = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9))
+            let straightLosses = (0..<40).map { _ in straight.trainStep().loss }
+
+            let first = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9))
+            var losses = (0..<20).map { _ in first.trainStep().loss }
+            let path = folder.appendingPathComponent("\(cell).safetensors").path
+            try Checkpoint(trainer: first, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+            let resumed = try Checkpoint.read(from: path).resumedTrainer(corpus: corpus)
+            losses += (0..<20).map { _ in resumed.trainStep().loss }
+
+            XCTAssertEqual(losses.map(\.bitPattern), straightLosses.map(\.bitPattern), "\(cell) losses")
+            XCTAssertEqual(resumed.model.parameters.array.map(\.bitPattern), straight.model.parameters.array.map(\.bitPattern), "\(cell) weights")
+            XCTAssertEqual(resumed.optimizer.first.array.map(\.bitPattern), straight.optimizer.first.array.map(\.bitPattern), "\(cell) moments")
+            XCTAssertEqual(resumed.optimizer.settings.learningRate, straight.optimizer.settings.learningRate)
+            XCTAssertEqual(resumed.step, 40)
+        }
+    }
+
+    func testResumeRefusesAnotherText() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus)
+        let path = folder.appendingPathComponent("b.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let other = try Corpus(text: String(Self.text.reversed()), vocabulary: corpus.vocabulary)
+        XCTAssertThrowsError(try Checkpoint.read(from: path).resumedTrainer(corpus: other)) {
+            XCTAssertTrue("\($0)".contains("corpus differs"), "\($0)")
+        }
+    }
+
+    func validCheckpointBytes() throws -> Data {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus, cell: .gru)
+        trainer.trainStep()
+        let path = folder.appendingPathComponent("valid.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    func read(_ data: Data) throws -> Checkpoint {
+        let path = folder.appendingPathComponent("bad.safetensors").path
+        try data.write(to: URL(fileURLWithPath: path))
+        return try Checkpoint.read(from: path)
+    }
+
+    func testBrokenFilesAreClearErrors() throws {
+        let valid = try validCheckpointBytes()
+        func expectError(_ data: Data, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertThrowsError(try read(data), file: file, line: line) { error in
+                guard case RecurError.invalidCheckpoint(let message) = error else { return XCTFail("\(error)", file: file, line: line) }
+                XCTAssertTrue(message.contains(fragment), message, file: file, line: line)
+            }
+        }
+        expectError(valid.prefix(5), "only 5 bytes")
+        expectError(valid.prefix(valid.count / 2), "past the end")
+        var absurd = valid
+        absurd.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
+        expectError(absurd, "header length")
+        var random = RandomGenerator(seed: 1)
+        expectError(Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: random.next()) }), "header length")
+        // A foreign safetensors file: valid container, no Recur metadata.
+        var foreign = SafeTensors()
+        foreign.tensors["weight"] = ([2], [1, 2])
+        expectError(try foreign.serialized(order: ["weight"]), "no readable \"config\"")
+        // A header that lies about a tensor's size.
+        let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        var header = String(decoding: valid[8..<(8 + headerLength)], as: UTF8.self)
+        header = header.replacingOccurrences(of: "\"shape\":[", with: "\"shape\":[3,")
+        var lying = Data()
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { lying.append(contentsOf: $0) }
+        lying.append(Data(header.utf8))
+        lying.append(valid[(8 + headerLength)...])
+        expectError(lying, "does not match")
+        XCTAssertThrowsError(try Checkpoint.read(from: folder.appendingPathComponent("missing").path)) {
+            XCTAssertTrue("\($0)".contains("not found"))
+        }
+    }
+
+    /// 10,000 mutated checkpoints: flipped bytes, truncations, overwritten header length,
+    /// spliced garbage. The reader may accept or refuse each one, but must not crash.
+    func testFuzzedCheckpointsNeverCrashTheReader() throws {
+        let valid = try validCheckpointBytes()
+        let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        var random = RandomGenerator(seed: 2024)
+        var refused = 0
+        for round in 0..<10_000 {
+            var data = valid
+            switch round % 5 {
+            case 0:  // flip bytes in the header, where the structure is
+                for _ in 0..<(1 + Int(random.next() % 4)) {
+                    let index = 8 + Int(random.next() % UInt64(headerLength))
+                    data[index] ^= UInt8(1 << (random.next() % 8))
+                }
+            case 1:  // overwrite header bytes with digits, brackets and quotes
+                let alphabet = Array("0123456789[]{}\":,-.e ".utf8)
+                for _ in 0..<(1 + Int(random.next() % 3)) {
+                    data[8 + Int(random.next() % UInt64(headerLength))] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                }
+            case 2:  // truncate anywhere
+                data = data.prefix(Int(random.next() % UInt64(data.count)))
+            case 3:  // a random header length
+                let length = random.next() % UInt64(data.count * 2)
+                data.replaceSubrange(0..<8, with: withUnsafeBytes(of: length.littleEndian) { Array($0) })
+            default:  // random bytes anywhere
+                for _ in 0..<(1 + Int(random.next() % 16)) {
+                    data[Int(random.next() % UInt64(data.count))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            do {
+                let parsed = try SafeTensors(data: data, name: "fuzz")
+                _ = parsed.tensors.count
+            } catch {
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(refused, 4000, "most mutations must be detected")
+    }
+}
