@@ -65,6 +65,48 @@ final class GradientCheckTests: XCTestCase {
     func testGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1)) }
     func testGRUTwoLayers() { check(Case(cell: .gru, activation: .tanh, layers: 2)) }
 
+    /// Models wide enough that the recurrence is split across threads (unit slices of
+    /// 32): a sample of parameters from every tensor, half of them in the second slice.
+    func testGradientsWhenUnitsAreSplitAcrossThreads() {
+        for cell in CellKind.allCases {
+            let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2)
+            var random = RandomGenerator(seed: 8)
+            let model = LanguageModel(config: config, random: &random)
+            let T = 2, B = 8
+            let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+            let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+            let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
+            let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
+            XCTAssertGreaterThan(graph.unitChunkCount, 1, "\(cell): the test must exercise the split")
+            let gradients = FloatBuffer(count: model.parameterCount)
+            _ = flatInputs.withUnsafeBufferPointer { i in
+                flatTargets.withUnsafeBufferPointer { t in
+                    graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+                }
+            }
+            graph.backward(model: model, gradients: gradients.pointer)
+            var reference = ReferenceModel(model: model)
+            let epsilon = 1e-5
+            var worst = 0.0, worstName = ""
+            for slot in model.layout.slots {
+                for sample in 0..<6 {
+                    // Rows past 32·gates fall in the second unit slice for per-unit tensors.
+                    let index = sample < 3 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
+                    let original = reference.parameters[slot.name]![index]
+                    reference.parameters[slot.name]![index] = original + epsilon
+                    let plus = reference.loss(inputs: inputs, targets: targets).loss
+                    reference.parameters[slot.name]![index] = original - epsilon
+                    let minus = reference.loss(inputs: inputs, targets: targets).loss
+                    reference.parameters[slot.name]![index] = original
+                    let numeric = (plus - minus) / (2 * epsilon)
+                    let difference = abs(Double(gradients[slot.offset + index]) - numeric) / (1e-3 + abs(numeric))
+                    if difference > worst { worst = difference; worstName = "\(slot.name)[\(index)]" }
+                }
+            }
+            XCTAssertLessThan(worst, 2e-3, "\(cell): largest gradient error at \(worstName)")
+        }
+    }
+
     /// The state carried from one chunk to the next is exactly the reference's state
     /// after running both chunks as one sequence.
     func testCarriedStateMatchesOneLongSequence() {

@@ -1,6 +1,7 @@
 // Element-wise parts of one time step of each cell, forward and backward, over a block
-// of B rows. The matrix products around them live in TrainingGraph; these loops are
-// shared by training and sampling so both compute exactly the same numbers.
+// of B rows and a range of hidden units (so threads can split the units). The matrix
+// products around them live in TrainingGraph; these loops are shared by training and
+// sampling so both compute exactly the same numbers.
 //
 // Legend: B batch rows, H hidden units; gate blocks are stacked as PyTorch stacks them:
 // LSTM [i f g o], GRU [r z n], each H wide.
@@ -11,22 +12,31 @@ import Foundation
 enum CellKernels {
     // MARK: - Vanilla RNN
 
-    /// `h = f(pre)` in place over (B, H). `pre` already holds W_ih x + b_ih + W_hh h + b_hh.
-    static func rnnForward(_ activation: Activation, count: Int, preToHidden: UnsafeMutablePointer<Float>) {
-        switch activation {
-        case .tanh: for j in 0..<count { preToHidden[j] = tanhf(preToHidden[j]) }
-        case .sigmoid: for j in 0..<count { preToHidden[j] = sigmoid(preToHidden[j]) }
-        case .relu: for j in 0..<count { preToHidden[j] = max(preToHidden[j], 0) }
+    /// `h = f(pre)` in place over units [j0, j1) of (B, H). `pre` already holds
+    /// W_ih x + b_ih + W_hh h + b_hh.
+    static func rnnForward(_ activation: Activation, batch: Int, hidden: Int, units: Range<Int>,
+                           preToHidden: UnsafeMutablePointer<Float>) {
+        for row in 0..<batch {
+            let x = preToHidden + row * hidden
+            switch activation {
+            case .tanh: for j in units { x[j] = tanhf(x[j]) }
+            case .sigmoid: for j in units { x[j] = sigmoid(x[j]) }
+            case .relu: for j in units { x[j] = max(x[j], 0) }
+            }
         }
     }
 
-    /// Backward of `h = f(pre)`: `dPre = dh ⊙ f'(pre)`, with f' written in terms of h.
-    static func rnnBackward(_ activation: Activation, count: Int, hidden h: UnsafePointer<Float>,
-                            dHidden dh: UnsafePointer<Float>, dPre: UnsafeMutablePointer<Float>) {
-        switch activation {
-        case .tanh: for j in 0..<count { dPre[j] = dh[j] * (1 - h[j] * h[j]) }
-        case .sigmoid: for j in 0..<count { dPre[j] = dh[j] * h[j] * (1 - h[j]) }
-        case .relu: for j in 0..<count { dPre[j] = h[j] > 0 ? dh[j] : 0 }
+    /// Backward of `h = f(pre)` over units [j0, j1): `dPre = dh ⊙ f'(pre)`, with f'
+    /// written in terms of h.
+    static func rnnBackward(_ activation: Activation, batch: Int, hidden: Int, units: Range<Int>,
+                            hidden h: UnsafePointer<Float>, dHidden dh: UnsafePointer<Float>, dPre: UnsafeMutablePointer<Float>) {
+        for row in 0..<batch {
+            let o = row * hidden
+            switch activation {
+            case .tanh: for j in units { dPre[o + j] = dh[o + j] * (1 - h[o + j] * h[o + j]) }
+            case .sigmoid: for j in units { dPre[o + j] = dh[o + j] * h[o + j] * (1 - h[o + j]) }
+            case .relu: for j in units { dPre[o + j] = h[o + j] > 0 ? dh[o + j] : 0 }
+            }
         }
     }
 
@@ -34,14 +44,14 @@ enum CellKernels {
 
     /// gates (B, 4H): pre-activations in, activations [i f g o] out.
     /// cPrev (B, H) → c (B, H), tanhC (B, H) cached for backward, h (B, H).
-    static func lstmForward(batch: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
+    static func lstmForward(batch: Int, hidden: Int, units: Range<Int>, gates: UnsafeMutablePointer<Float>,
                             cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                             tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
         let H = hidden
         for row in 0..<batch {
             let g = gates + row * 4 * H
             let rowOffset = row * H
-            for j in 0..<H {
+            for j in units {
                 let input = sigmoid(g[j])
                 let forget = sigmoid(g[H + j])
                 let candidate = tanhf(g[2 * H + j])
@@ -60,7 +70,7 @@ enum CellKernels {
     /// Backward of one LSTM step. `dh` (B, H) is the total gradient reaching h_t;
     /// `dc` (B, H) holds dL/dc_t from step t+1 on entry and dL/dc_{t-1} on exit.
     /// Writes dPre (B, 4H), the gradient of the gate pre-activations.
-    static func lstmBackward(batch: Int, hidden: Int, gates: UnsafePointer<Float>,
+    static func lstmBackward(batch: Int, hidden: Int, units: Range<Int>, gates: UnsafePointer<Float>,
                              cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
                              dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
                              dPre: UnsafeMutablePointer<Float>) {
@@ -69,7 +79,7 @@ enum CellKernels {
             let g = gates + row * 4 * H
             let d = dPre + row * 4 * H
             let rowOffset = row * H
-            for j in 0..<H {
+            for j in units {
                 let input = g[j], forget = g[H + j], candidate = g[2 * H + j], output = g[3 * H + j]
                 let squashed = tanhC[rowOffset + j]
                 let dHidden = dh[rowOffset + j]
@@ -94,7 +104,7 @@ enum CellKernels {
     /// gates (B, 3H): input pre-activations W_i· x + b_i· in, activations [r z n] out.
     /// hiddenPart (B, 3H): W_h· h_prev + b_h·, kept for backward (its n block is needed).
     /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) ; h = (1 − z) ⊙ n + z ⊙ h_prev.
-    static func gruForward(batch: Int, hidden: Int, gates: UnsafeMutablePointer<Float>,
+    static func gruForward(batch: Int, hidden: Int, units: Range<Int>, gates: UnsafeMutablePointer<Float>,
                            hiddenPart: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                            h: UnsafeMutablePointer<Float>) {
         let H = hidden
@@ -102,7 +112,7 @@ enum CellKernels {
             let g = gates + row * 3 * H
             let p = hiddenPart + row * 3 * H
             let rowOffset = row * H
-            for j in 0..<H {
+            for j in units {
                 let reset = sigmoid(g[j] + p[j])
                 let update = sigmoid(g[H + j] + p[H + j])
                 let candidate = tanhf(g[2 * H + j] + reset * p[2 * H + j])
@@ -113,9 +123,9 @@ enum CellKernels {
     }
 
     /// Backward of one GRU step. Writes dInputPart (B, 3H) — the gradient of the input
-    /// pre-activations — and dHiddenPart (B, 3H) — of W_h· h_prev + b_h·; adds the direct
+    /// pre-activations — and dHiddenPart (B, 3H) — of W_h· h_prev + b_h·; writes the direct
     /// path z ⊙ dh to dhPrevDirect (B, H).
-    static func gruBackward(batch: Int, hidden: Int, gates: UnsafePointer<Float>,
+    static func gruBackward(batch: Int, hidden: Int, units: Range<Int>, gates: UnsafePointer<Float>,
                             hiddenPart: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                             dh: UnsafePointer<Float>, dInputPart: UnsafeMutablePointer<Float>,
                             dHiddenPart: UnsafeMutablePointer<Float>, dhPrevDirect: UnsafeMutablePointer<Float>) {
@@ -126,7 +136,7 @@ enum CellKernels {
             let di = dInputPart + row * 3 * H
             let dp = dHiddenPart + row * 3 * H
             let rowOffset = row * H
-            for j in 0..<H {
+            for j in units {
                 let reset = g[j], update = g[H + j], candidate = g[2 * H + j]
                 let dHidden = dh[rowOffset + j]
                 // h = (1 − z) ⊙ n + z ⊙ h_prev

@@ -9,6 +9,9 @@ public final class LanguageModel: @unchecked Sendable {
     public let layout: ParameterLayout
     /// Every parameter, in `layout` order.
     public let parameters: FloatBuffer
+    /// Bumped by whoever changes `parameters` in place, so that caches derived from the
+    /// weights (packed recurrent matrices) know to rebuild.
+    public var version = 0
 
     /// A model with PyTorch's default initialisation: the embedding from N(0, 1); the
     /// recurrent weights and biases from U(−1/√H, 1/√H); the decoder's weight and bias

@@ -5,6 +5,8 @@
 //
 // Legend: T time steps, B batch rows (streams), N = T·B, E embedding width, H hidden
 // width, G gate width (H, 4H or 3H), V vocabulary, L layers. Row r = t·B + b.
+import CRecurKernels
+import Dispatch
 import Foundation
 
 /// Buffers and the forward/backward pass of one model for chunks of at most T steps.
@@ -51,6 +53,22 @@ public final class TrainingGraph {
     private let dhNext: FloatBuffer       // (B, H)
     private let dcNext: FloatBuffer       // (B, H)
 
+    // MARK: Parallel recurrence
+    /// Per layer: each gate's W_hh block packed as the B operand of h · W^T.
+    private let packedForward: [FloatBuffer]
+    /// Floats of one gate's block in `packedForward`.
+    private let packedForwardGateCount: Int
+    /// Per layer: W_hh packed as the B operand of dPre · W_hh.
+    private let packedBackward: [FloatBuffer]
+    /// Which weights the packed copies were made from.
+    private var packedKey: (ObjectIdentifier, Int)?
+    /// Slices of hidden units that threads take on; boundaries are multiples of 16 (the
+    /// packed panel width).
+    private let unitChunks: [Range<Int>]
+    /// How many slices the recurrence is split into (1: no threads).
+    var unitChunkCount: Int { unitChunks.count }
+    private let phaseCounters: OpaquePointer
+
     public init(config: ModelConfig, maxSteps: Int, batch: Int) {
         self.config = config
         self.maxSteps = maxSteps
@@ -78,7 +96,18 @@ public final class TrainingGraph {
         dInput = FloatBuffer(count: rows * max(config.embed, H))
         dhNext = FloatBuffer(count: batch * H)
         dcNext = FloatBuffer(count: batch * H)
+        packedForwardGateCount = recur_sgemm_packed_b_count(Int32(H), Int32(H))
+        packedForward = (0..<L).map { _ in FloatBuffer(count: config.cell.gateCount * recur_sgemm_packed_b_count(Int32(H), Int32(H))) }
+        packedBackward = (0..<L).map { _ in FloatBuffer(count: recur_sgemm_packed_b_count(Int32(G), Int32(H))) }
+        // Splitting pays only when each slice keeps the kernels busy: at least 32 units
+        // and, per step, enough multiply-adds to dwarf a synchronisation (~1 µs).
+        let parts = batch * G * H >= 1 << 15 ? min(Gemm.threadCount, max(H / 32, 1)) : 1
+        let chunk = ((H + parts - 1) / parts + 15) / 16 * 16
+        unitChunks = stride(from: 0, to: H, by: chunk).map { $0..<min($0 + chunk, H) }
+        phaseCounters = recur_phases_create(Int32(2 * maxSteps))
     }
+
+    deinit { recur_phases_destroy(phaseCounters) }
 
     // MARK: - Carried state
 
@@ -140,6 +169,7 @@ public final class TrainingGraph {
         self.steps = steps
         let N = steps * batch, E = config.embed, H = config.hidden, V = config.vocabularySize
         let parameters = model.parameters.pointer
+        packRecurrentWeights(model)
         usedDropout = training && config.dropout > 0
         let keep = 1 - config.dropout
 
@@ -196,50 +226,95 @@ public final class TrainingGraph {
                               parameters: UnsafeMutablePointer<Float>) {
         let B = batch, H = config.hidden, G = config.gateWidth, N = steps * B
         let weightIH = parameters + layout["rnn.weight_ih_l\(layer)"].offset
-        let weightHH = parameters + layout["rnn.weight_hh_l\(layer)"].offset
         let biasIH = parameters + layout["rnn.bias_ih_l\(layer)"].offset
         let biasHH = parameters + layout["rnn.bias_hh_l\(layer)"].offset
         let output = outputs[layer].pointer
+        // All T input projections at once: (N, G) = x · W_ih^T + biases. For the RNN, rows
+        // 1…T of `output` hold the pre-activations and become h_t in place.
+        let inputPart = config.cell == .rnn ? output + B * H : gates[layer].pointer
+        Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
+                      b: weightIH, ldb: inputWidth, beta: 0, c: inputPart, ldc: G)
+        if config.cell == .gru {
+            addBias(biasIH, to: inputPart, rows: N, width: G)
+        } else {
+            addBias(biasIH, biasHH, to: inputPart, rows: N, width: G)
+        }
+        let packed = UnsafePointer(packedForward[layer].pointer)
+        let panel = packedForwardGateCount
+        runPhases(steps) { t, units in
+            // The recurrent product for this slice of units of every gate, then the cell.
+            let hPrevious = UnsafePointer(output + t * B * H), h = output + (t + 1) * B * H
+            let width = Int32(units.count), offset = units.lowerBound
+            switch self.config.cell {
+            case .rnn:
+                recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + offset * H, 1, h + offset, Int32(H))
+                CellKernels.rnnForward(self.config.activation, batch: B, hidden: H, units: units, preToHidden: h)
+            case .lstm:
+                let gate = self.gates[layer].pointer + t * B * G, cell = self.cells[layer].pointer
+                for q in 0..<4 {
+                    recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
+                                       1, gate + q * H + offset, Int32(G))
+                }
+                CellKernels.lstmForward(batch: B, hidden: H, units: units, gates: gate, cPrev: cell + t * B * H,
+                                        c: cell + (t + 1) * B * H, tanhC: self.tanhCells[layer].pointer + t * B * H, h: h)
+            case .gru:
+                let part = self.hiddenParts[layer].pointer + t * B * G
+                for q in 0..<3 {
+                    recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
+                                       0, part + q * H + offset, Int32(G))
+                    for row in 0..<B {
+                        let line = part + row * G + q * H
+                        for j in units { line[j] += biasHH[q * H + j] }
+                    }
+                }
+                CellKernels.gruForward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
+                                       hiddenPart: part, hPrev: hPrevious, h: h)
+            }
+        }
+    }
 
-        switch config.cell {
-        case .rnn:
-            // Rows 1…T of `output` first hold the pre-activations, then h_t in place.
-            let pre = output + B * H
-            Gemm.multiply(transposeB: true, m: N, n: H, k: inputWidth, a: input, lda: inputWidth,
-                          b: weightIH, ldb: inputWidth, beta: 0, c: pre, ldc: H)
-            addBias(biasIH, biasHH, to: pre, rows: N, width: H)
-            for t in 0..<steps {
-                let hPrevious = output + t * B * H, h = output + (t + 1) * B * H
-                Gemm.multiply(transposeB: true, m: B, n: H, k: H, a: hPrevious, lda: H,
-                              b: weightHH, ldb: H, beta: 1, c: h, ldc: H)
-                CellKernels.rnnForward(config.activation, count: B * H, preToHidden: h)
+    /// Runs `work(step, units)` for every step in order, each step's units split into
+    /// chunks that all cores share; step t+1 starts only when step t is complete.
+    private func runPhases(_ phases: Int, _ work: (Int, Range<Int>) -> Void) {
+        let chunks = unitChunks.count
+        if chunks == 1 {
+            for phase in 0..<phases { work(phase, unitChunks[0]) }
+            return
+        }
+        recur_phases_reset(phaseCounters, Int32(phases))
+        withoutActuallyEscaping(work) { work in
+            let shared = UncheckedSendable((work: work, counters: phaseCounters, units: unitChunks))
+            DispatchQueue.concurrentPerform(iterations: chunks) { _ in
+                let (work, counters, units) = shared.value
+                for phase in 0..<phases {
+                    while true {
+                        let chunk = Int(recur_phase_claim(counters, Int32(phase), Int32(chunks)))
+                        if chunk < 0 { break }
+                        work(phase, units[chunk])
+                        recur_phase_finish(counters, Int32(phase))
+                    }
+                    recur_phase_wait(counters, Int32(phase), Int32(chunks))
+                }
             }
-        case .lstm:
-            let gate = gates[layer].pointer, cell = cells[layer].pointer, tanhCell = tanhCells[layer].pointer
-            Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
-                          b: weightIH, ldb: inputWidth, beta: 0, c: gate, ldc: G)
-            addBias(biasIH, biasHH, to: gate, rows: N, width: G)
-            for t in 0..<steps {
-                let gateT = gate + t * B * G
-                Gemm.multiply(transposeB: true, m: B, n: G, k: H, a: output + t * B * H, lda: H,
-                              b: weightHH, ldb: H, beta: 1, c: gateT, ldc: G)
-                CellKernels.lstmForward(batch: B, hidden: H, gates: gateT, cPrev: cell + t * B * H,
-                                        c: cell + (t + 1) * B * H, tanhC: tanhCell + t * B * H,
-                                        h: output + (t + 1) * B * H)
+        }
+    }
+
+    /// Re-packs the recurrent weights when they changed since the last pack.
+    private func packRecurrentWeights(_ model: LanguageModel) {
+        let key = (ObjectIdentifier(model), model.version)
+        if let packedKey, packedKey == key { return }
+        packedKey = key
+        let H = config.hidden, G = config.gateWidth
+        for layer in 0..<config.layers {
+            let weightHH = UnsafePointer(model.tensor("rnn.weight_hh_l\(layer)"))
+            // Forward: each gate's (H, H) block as B = W^T (K = H, N = H), packed apart so
+            // that a unit slice of any gate starts on a panel boundary.
+            for q in 0..<config.cell.gateCount {
+                recur_sgemm_pack_b(1, Int32(H), Int32(H), weightHH + q * H * H, Int32(H),
+                                   packedForward[layer].pointer + q * packedForwardGateCount)
             }
-        case .gru:
-            let gate = gates[layer].pointer, hiddenPart = hiddenParts[layer].pointer
-            Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
-                          b: weightIH, ldb: inputWidth, beta: 0, c: gate, ldc: G)
-            addBias(biasIH, to: gate, rows: N, width: G)
-            for t in 0..<steps {
-                let partT = hiddenPart + t * B * G
-                Gemm.multiply(transposeB: true, m: B, n: G, k: H, a: output + t * B * H, lda: H,
-                              b: weightHH, ldb: H, beta: 0, c: partT, ldc: G)
-                addBias(biasHH, to: partT, rows: B, width: G)
-                CellKernels.gruForward(batch: B, hidden: H, gates: gate + t * B * G, hiddenPart: partT,
-                                       hPrev: output + t * B * H, h: output + (t + 1) * B * H)
-            }
+            // Backward: dh_{t-1} = dPre_t · W_hh, B = W_hh as stored (K = G, N = H).
+            recur_sgemm_pack_b(0, Int32(G), Int32(H), weightHH, Int32(H), packedBackward[layer].pointer)
         }
     }
 
@@ -300,7 +375,6 @@ public final class TrainingGraph {
                                parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
         let B = batch, H = config.hidden, G = config.gateWidth, N = steps * B
         let weightIH = parameters + layout["rnn.weight_ih_l\(layer)"].offset
-        let weightHH = parameters + layout["rnn.weight_hh_l\(layer)"].offset
         let output = outputs[layer].pointer
         let dOut = dOutput.pointer, dPre = dGates.pointer
         dhNext.zero()
@@ -308,29 +382,39 @@ public final class TrainingGraph {
         // For the RNN and LSTM the same pre-activation feeds both products; the GRU's
         // hidden product has its own gradient because r multiplies W_hn h + b_hn.
         let dHidden = config.cell == .gru ? dHiddenParts.pointer : dPre
+        let packed = UnsafePointer(packedBackward[layer].pointer)
+        let dh = dhNext.pointer
 
-        for t in stride(from: steps - 1, through: 0, by: -1) {
-            let dh = dOut + t * B * H
-            for j in 0..<(B * H) { dh[j] += dhNext[j] }
-            let dPreT = dPre + t * B * G
-            switch config.cell {
-            case .rnn:
-                CellKernels.rnnBackward(config.activation, count: B * H, hidden: output + (t + 1) * B * H,
-                                        dHidden: dh, dPre: dPreT)
-                Gemm.multiply(m: B, n: H, k: G, a: dPreT, lda: G, b: weightHH, ldb: H, beta: 0, c: dhNext.pointer, ldc: H)
-            case .lstm:
-                let cell = cells[layer].pointer
-                CellKernels.lstmBackward(batch: B, hidden: H, gates: gates[layer].pointer + t * B * G,
-                                         cPrev: cell + t * B * H, tanhC: tanhCells[layer].pointer + t * B * H,
-                                         dh: dh, dc: dcNext.pointer, dPre: dPreT)
-                Gemm.multiply(m: B, n: H, k: G, a: dPreT, lda: G, b: weightHH, ldb: H, beta: 0, c: dhNext.pointer, ldc: H)
-            case .gru:
-                let dHiddenT = dHidden + t * B * G
-                CellKernels.gruBackward(batch: B, hidden: H, gates: gates[layer].pointer + t * B * G,
-                                        hiddenPart: hiddenParts[layer].pointer + t * B * G,
-                                        hPrev: output + t * B * H, dh: dh, dInputPart: dPreT,
-                                        dHiddenPart: dHiddenT, dhPrevDirect: dhNext.pointer)
-                Gemm.multiply(m: B, n: H, k: G, a: dHiddenT, lda: G, b: weightHH, ldb: H, beta: 1, c: dhNext.pointer, ldc: H)
+        // Two phases per step, last step first: the cell's backward for a slice of units,
+        // then dh_{t−1} = dPre_t · W_hh for a slice of output columns (not needed at t = 0:
+        // no gradient flows into the carried state).
+        runPhases(2 * steps) { phase, units in
+            let t = self.steps - 1 - phase / 2
+            if phase % 2 == 0 {
+                let dhT = dOut + t * B * H
+                for row in 0..<B {
+                    for j in units { dhT[row * H + j] += dh[row * H + j] }
+                }
+                let dPreT = dPre + t * B * G
+                switch self.config.cell {
+                case .rnn:
+                    CellKernels.rnnBackward(self.config.activation, batch: B, hidden: H, units: units,
+                                            hidden: output + (t + 1) * B * H, dHidden: dhT, dPre: dPreT)
+                case .lstm:
+                    CellKernels.lstmBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
+                                             cPrev: self.cells[layer].pointer + t * B * H,
+                                             tanhC: self.tanhCells[layer].pointer + t * B * H,
+                                             dh: dhT, dc: self.dcNext.pointer, dPre: dPreT)
+                case .gru:
+                    CellKernels.gruBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
+                                            hiddenPart: self.hiddenParts[layer].pointer + t * B * G,
+                                            hPrev: output + t * B * H, dh: dhT, dInputPart: dPreT,
+                                            dHiddenPart: dHidden + t * B * G, dhPrevDirect: dh)
+                }
+            } else if t > 0 {
+                let beta: Float = self.config.cell == .gru ? 1 : 0
+                recur_sgemm_packed(0, Int32(B), Int32(units.count), Int32(G), dHidden + t * B * G, Int32(G),
+                                   packed + units.lowerBound * G, beta, dh + units.lowerBound, Int32(H))
             }
         }
 
@@ -360,6 +444,13 @@ public final class TrainingGraph {
     private func multiply(_ values: UnsafeMutablePointer<Float>, by mask: UnsafePointer<Float>, count: Int) {
         for index in 0..<count { values[index] *= mask[index] }
     }
+}
+
+/// Hands a non-Sendable value to concurrentPerform's workers; the phase counters order
+/// every access, so no two threads touch the same memory at once.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 // MARK: - Row operations shared with sampling

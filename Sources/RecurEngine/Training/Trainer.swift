@@ -95,6 +95,7 @@ public final class Trainer {
             for i in 0..<gradients.count { g[i] *= scale }
         }
         optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount)
+        model.version += 1
         step += 1
         if case .step(let every, let factor) = config.schedule, step % every == 0 {
             optimizer.settings.learningRate *= factor

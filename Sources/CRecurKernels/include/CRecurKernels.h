@@ -1,0 +1,6 @@
+// The module's umbrella header: everything Swift sees of the C kernels.
+#ifndef C_RECUR_KERNELS_H
+#define C_RECUR_KERNELS_H
+#include "RecurKernels.h"
+#include "RecurScheduler.h"
+#endif
