@@ -1,4 +1,5 @@
 // Everything the workbench shows, as one value. Only `update` changes it; the panes read it.
+import Foundation
 import RecurEngine
 import TerminalKit
 
@@ -20,6 +21,9 @@ public struct AppState {
     public var learningRate: Float = 0
     public var trainingState: TrainingState = .paused
     public var notice: String?
+    /// Where checkpoints are written, and when the last one was.
+    public var checkpointPath: String?
+    public var lastSaved: Date?
     public var losses: [LossPoint] = []
     public var validationLosses: [LossPoint] = []
     // Model views

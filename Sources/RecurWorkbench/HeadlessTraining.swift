@@ -12,11 +12,15 @@ public struct HeadlessTraining {
     public let evaluationInterval: Int
     public let logPath: String?
     public let checkpointInterval: Int
-    /// Writes a checkpoint, given the latest validation loss.
-    public let save: ((Double?) throws -> Void)?
+    /// Writes a checkpoint.
+    public let save: (() throws -> Void)?
+    /// On a non-finite loss or gradient: nil stops with an error; otherwise the path of
+    /// the checkpoint to roll back to, after which the learning rate is halved.
+    public let rollbackPath: String?
 
     public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
-                checkpointInterval: Int = 0, save: ((Double?) throws -> Void)? = nil) {
+                checkpointInterval: Int = 0, save: (() throws -> Void)? = nil, rollbackPath: String? = nil) {
+        self.rollbackPath = rollbackPath
         self.trainer = trainer
         self.targetStep = targetStep
         self.evaluationInterval = evaluationInterval
@@ -45,21 +49,33 @@ public struct HeadlessTraining {
         let firstStep = trainer.step
         var lastReport = Date.distantPast
         var smoothed: Double?
-        var validationLoss: Double?
+        var rollbacks = 0
         func say(_ line: String) {
             FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
         }
         while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
             let result = trainer.trainStep()
             guard result.applied else {
-                throw RecurError.invalidArgument("training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm)); the step was skipped and nothing was saved after it — lower --lr")
+                let what = "training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm))"
+                guard let rollbackPath, FileManager.default.fileExists(atPath: rollbackPath) else {
+                    throw RecurError.invalidArgument("\(what); the step was skipped and nothing after it was saved — lower --lr" + (rollbackPath == nil ? " or use --on-diverge rollback" : "; no checkpoint to roll back to yet"))
+                }
+                rollbacks += 1
+                guard rollbacks <= 30 else {
+                    throw RecurError.invalidArgument("\(what); 30 rollbacks did not help — check the data and the settings")
+                }
+                // The halved rate survives the restore, so repeated rollbacks keep lowering it.
+                let rate = trainer.optimizer.settings.learningRate * 0.5
+                try Checkpoint.read(from: rollbackPath).restore(into: trainer)
+                trainer.optimizer.settings.learningRate = rate
+                say("\(what); rolled back to step \(trainer.step) from \(rollbackPath) with the learning rate halved to \(trainer.optimizer.settings.learningRate)")
+                continue
             }
             smoothed = smoothed.map { 0.98 * $0 + 0.02 * result.loss } ?? result.loss
             var record: [String: Any] = ["step": trainer.step, "loss": result.loss, "tokens": trainer.tokensSeen,
                                          "grad_norm": result.gradientNorm]
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
             if evaluate, let loss = trainer.validationLoss() {
-                validationLoss = loss
                 trainer.noteValidationLoss(loss)
                 record["val_loss"] = loss
                 say(String(format: "step %d  val_loss %.4f", trainer.step, loss))
@@ -67,7 +83,7 @@ public struct HeadlessTraining {
             if let log {
                 log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
             }
-            if let save, checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try save(validationLoss) }
+            if let save, checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try save() }
             let now = Date()
             if now.timeIntervalSince(lastReport) >= (interactive ? 0.2 : 5) || trainer.step == targetStep {
                 lastReport = now
@@ -87,8 +103,6 @@ public struct HeadlessTraining {
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
-        if let save {
-            try save(validationLoss)
-        }
+        try save?()
     }
 }

@@ -115,6 +115,27 @@ public struct TrainingSetup {
         return try Trainer(model: LanguageModel(config: model, parameters: checkpoint.model.parameters.array), corpus: corpus, config: training)
     }
 
+    /// A trainer ready to go — fresh, from `initPath`'s weights, or continuing `resumePath`
+    /// exactly — with its corpus and a way to checkpoint it.
+    public func prepare(resume resumePath: String? = nil, initialise initPath: String? = nil) throws -> PreparedTraining {
+        guard initPath == nil || resumePath == nil else { throw RecurError.invalidArgument("--init and --resume exclude each other") }
+        guard let path = resumePath ?? initPath else {
+            let corpus = try loadCorpus()
+            return PreparedTraining(trainer: try freshTrainer(corpus: corpus), corpus: corpus, lowercase: lowercase,
+                                    minCount: minCount ?? Self.defaults.minCount)
+        }
+        let stored = try Checkpoint.read(from: path)
+        let corpus = try loadCorpus(for: stored)
+        let trainer: Trainer
+        if resumePath != nil {
+            try checkShape(against: stored, allowTrainingChanges: false)
+            trainer = try stored.resumedTrainer(corpus: corpus)
+        } else {
+            trainer = try initialisedTrainer(from: stored, corpus: corpus)
+        }
+        return PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount)
+    }
+
     /// Every flag given must equal the checkpoint's value, or it is an error naming it.
     public func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
         let config = checkpoint.config
@@ -148,6 +169,29 @@ public struct TrainingSetup {
         }
         guard conflicts.isEmpty else {
             throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
+        }
+    }
+}
+
+/// A trainer with the corpus it trains on and what a checkpoint of it must record.
+public struct PreparedTraining {
+    public let trainer: Trainer
+    public let corpus: Corpus
+    public let lowercase: Bool
+    public let minCount: Int
+
+    /// Writes the trainer's complete state to `path` (atomically).
+    public func writeCheckpoint(to path: String) throws {
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                       validationLoss: trainer.lastValidationLoss).write(to: path)
+    }
+
+    /// The same, as a Session's writer: it receives the trainer on the session's queue.
+    public func writer(to path: String) -> CheckpointWriter {
+        let corpus = corpus, lowercase = lowercase, minCount = minCount
+        return { trainer in
+            try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                           validationLoss: trainer.lastValidationLoss).write(to: path)
         }
     }
 }

@@ -45,6 +45,8 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
     case .character("s"):
         return state.trainingState == .running ? [] : [.session(.stepOnce)]
+    case .character("w"):
+        return state.checkpointPath == nil ? [] : [.session(.save)]
     case .character("?"), .character("h"):
         state.showingHelp = true
         return []
@@ -81,6 +83,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.learningRate = snapshot.learningRate
     state.trainingState = snapshot.state
     state.notice = snapshot.notice
+    state.lastSaved = snapshot.lastSaved
     state.losses += snapshot.newLosses
     state.validationLosses += snapshot.newValidationLosses
     if state.losses.count > AppState.lossHistoryLimit {

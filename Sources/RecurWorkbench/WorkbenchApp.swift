@@ -15,14 +15,23 @@ public struct WorkbenchConfiguration {
     public var theme: Theme
     public var colour: Bool
     public var startPaused: Bool
+    /// Where checkpoints go (autosave, `w`, quit); nil disables saving.
+    public var checkpointPath: String?
+    public var checkpointWriter: CheckpointWriter?
+    /// Save every few minutes and on quit (otherwise only on `w`).
+    public var autosave: Bool
 
-    public init(trainer: Trainer, corpus: Corpus, title: String, theme: Theme, colour: Bool, startPaused: Bool = false) {
+    public init(trainer: Trainer, corpus: Corpus, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
+                checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true) {
+        self.autosave = autosave
         self.trainer = trainer
         self.corpus = corpus
         self.title = title
         self.theme = theme
         self.colour = colour
         self.startPaused = startPaused
+        self.checkpointPath = checkpointPath
+        self.checkpointWriter = checkpointWriter
     }
 }
 
@@ -44,6 +53,8 @@ public final class WorkbenchApp {
     private var sampleSeed: UInt64 = 7
     /// A newer sample request supersedes older ones still queued.
     private var sampleGeneration = 0
+    private var exiting = false
+    private var autosave = true
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -58,14 +69,18 @@ public final class WorkbenchApp {
         self.terminal = terminal
         self.exit = exit
         state = AppState(size: terminal.size, title: configuration.title)
+        state.checkpointPath = configuration.checkpointPath
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
         let validation = Array(configuration.corpus.validationIDs.prefix(WorkbenchApp.probeLength))
         let probe = validation.isEmpty ? Array(configuration.corpus.ids.prefix(WorkbenchApp.probeLength)) : validation
-        session = Session(trainer: configuration.trainer, vocabulary: configuration.corpus.vocabulary, probeIDs: probe) { [weak self] snapshot in
+        session = Session(trainer: configuration.trainer, vocabulary: configuration.corpus.vocabulary, probeIDs: probe,
+                          writer: configuration.checkpointWriter) { [weak self] snapshot in
             MainActor.assumeIsolated { self?.dispatch(.snapshot(snapshot)) }
         }
+        if !configuration.autosave { session.autosaveInterval = .infinity }
+        autosave = configuration.autosave
         listenToInput()
         listenToSignals()
         session.start(paused: configuration.startPaused)
@@ -171,10 +186,26 @@ public final class WorkbenchApp {
         }
     }
 
+    /// Saves a last checkpoint (after the step in progress), then restores the terminal
+    /// and exits; a failed save is reported on stderr with status 1.
     private func quit() {
-        session.send(.stop)
-        terminal.restore()
-        exit(0)
+        guard !exiting else { return }
+        exiting = true
+        session.saveBeforeExit(save: autosave) { result in
+            DispatchQueue.main.async {
+                MainActor.assumeIsolated {
+                    self.terminal.restore()
+                    switch result {
+                    case .success(let saved):
+                        if saved, let path = self.state.checkpointPath { FileHandle.standardError.write(Data("saved \(path)\n".utf8)) }
+                        self.exit(0)
+                    case .failure(let error):
+                        FileHandle.standardError.write(Data("recur: checkpoint not saved: \(error)\n".utf8))
+                        self.exit(1)
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - Drawing

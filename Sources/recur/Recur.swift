@@ -105,17 +105,26 @@ struct WorkbenchCommand: ParsableCommand {
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
     var paused = false
+    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit. (default: CORPUS-NAME.recur.safetensors in the current folder)")
+    var checkpoint: String?
+    @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to --checkpoint.")
+    var noAutosave = false
+    @Option(help: "Continue training from this checkpoint exactly.")
+    var resume: String?
 
     func run() throws {
         let loadedTheme = try ThemeLoader.load(theme)
         let setup = model.setup
-        let corpus = try setup.loadCorpus()
-        let trainer = try setup.freshTrainer(corpus: corpus)
-        let name = URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent
+        let prepared = try setup.prepare(resume: resume)
+        let corpusPath = try setup.resolvedCorpusPath()
+        let name = URL(fileURLWithPath: corpusPath).lastPathComponent
+        let savePath = checkpoint ?? (noAutosave ? nil : resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors")
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let configuration = WorkbenchConfiguration(trainer: trainer, corpus: corpus, title: name,
+        let configuration = WorkbenchConfiguration(trainer: prepared.trainer, corpus: prepared.corpus, title: name,
                                                    theme: colour ? loadedTheme : loadedTheme.withoutColour(),
-                                                   colour: colour, startPaused: paused)
+                                                   colour: colour, startPaused: paused,
+                                                   checkpointPath: savePath, checkpointWriter: savePath.map(prepared.writer),
+                                                   autosave: !noAutosave)
         // ArgumentParser calls run() on the main thread; the workbench lives there.
         try MainActor.assumeIsolated {
             try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }

@@ -25,40 +25,22 @@ struct TrainCommand: ParsableCommand {
     var `init`: String?
     @Option(help: "Continue this checkpoint exactly: weights, optimizer, position, hidden state, RNG.")
     var resume: String?
+    @Option(name: .customLong("on-diverge"), help: "When the loss or gradient is not finite: stop (with an error) or rollback (reload --checkpoint and halve the learning rate).")
+    var onDiverge: DivergencePolicy = .stop
+
+    enum DivergencePolicy: String, ExpressibleByArgument { case stop, rollback }
 
     func run() throws {
         guard steps >= 0 else { throw RecurError.invalidArgument("--steps must not be negative (got \(steps))") }
         guard evalEvery >= 0 else { throw RecurError.invalidArgument("--eval-every must not be negative (got \(evalEvery))") }
         guard checkpointEvery >= 0 else { throw RecurError.invalidArgument("--checkpoint-every must not be negative (got \(checkpointEvery))") }
-        guard `init` == nil || resume == nil else { throw RecurError.invalidArgument("--init and --resume exclude each other") }
         guard checkpointEvery == 0 || checkpoint != nil else { throw RecurError.invalidArgument("--checkpoint-every needs --checkpoint PATH") }
-        let setup = model.setup
-        let corpus: Corpus
-        let trainer: Trainer
-        var lowercase = setup.lowercase, minCount = setup.minCount ?? TrainingSetup.defaults.minCount
-        if let path = resume ?? `init` {
-            let stored = try Checkpoint.read(from: path)
-            corpus = try setup.loadCorpus(for: stored)
-            lowercase = stored.config.lowercase
-            minCount = stored.config.minCount
-            if resume != nil {
-                try setup.checkShape(against: stored, allowTrainingChanges: false)
-                trainer = try stored.resumedTrainer(corpus: corpus)
-            } else {
-                trainer = try setup.initialisedTrainer(from: stored, corpus: corpus)
-            }
-        } else {
-            corpus = try setup.loadCorpus()
-            trainer = try setup.freshTrainer(corpus: corpus)
-        }
-        let save: ((Double?) throws -> Void)? = checkpoint.map { path in
-            { validationLoss in
-                try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                               validationLoss: validationLoss).write(to: path)
-            }
-        }
-        try HeadlessTraining(trainer: trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log,
-                             checkpointInterval: checkpointEvery, save: save).run()
+        guard onDiverge == .stop || checkpoint != nil else { throw RecurError.invalidArgument("--on-diverge rollback needs --checkpoint PATH (and --checkpoint-every N) to roll back to") }
+        let prepared = try model.setup.prepare(resume: resume, initialise: `init`)
+        let save: (() throws -> Void)? = checkpoint.map { path in { try prepared.writeCheckpoint(to: path) } }
+        try HeadlessTraining(trainer: prepared.trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log,
+                             checkpointInterval: checkpointEvery, save: save,
+                             rollbackPath: onDiverge == .rollback ? checkpoint : nil).run()
     }
 }
 

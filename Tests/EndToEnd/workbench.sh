@@ -53,7 +53,7 @@ wait_exit() {
 }
 
 # 1. The panes appear and training advances.
-start
+start --checkpoint "$work/run.safetensors"
 if wait_for 'step [1-9]' 60; then ok "training started"; else fail "no step advanced within 60 s"; fi
 for pane in "Loss" "Hidden state" "Neighbours" "Sample" "temperature [0-9]\.[0-9][0-9]"; do
     if wait_for "$pane" 10; then ok "pane shows '$pane'"; else fail "no '$pane' on screen"; fi
@@ -82,9 +82,19 @@ tmux send-keys -t "$session" '?'
 if wait_for 'pause or resume training' 3; then ok "? shows help"; else fail "? did not show help"; fi
 tmux send-keys -t "$session" Escape
 
-# 4. q quits cleanly.
+# 4. q quits cleanly and saves a checkpoint that resumes where it stopped.
 tmux send-keys -t "$session" q
 wait_exit "q"
+if [ -s "$work/run.safetensors" ] && "$binary" inspect "$work/run.safetensors" | grep -q '^progress    step [1-9]'; then
+    ok "quit saved a readable checkpoint"
+else
+    fail "no checkpoint after quit"
+fi
+start --paused --resume "$work/run.safetensors" --checkpoint "$work/run.safetensors"
+saved_step=$("$binary" inspect "$work/run.safetensors" --json | grep -o '"step":[0-9]*' | cut -d: -f2)
+if wait_for "step $saved_step " 30; then ok "--resume continues at step $saved_step"; else fail "--resume did not show step $saved_step"; fi
+tmux send-keys -t "$session" q
+wait_exit "q after resume"
 
 # 5. Ctrl-C and SIGTERM quit cleanly too.
 start --paused

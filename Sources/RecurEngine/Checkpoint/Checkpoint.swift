@@ -269,15 +269,32 @@ public struct Checkpoint {
         let training = TrainingConfig(sequenceLength: config.seq, batch: config.batch, optimizer: progress.optimizer,
                                       clip: progress.clip, seed: progress.seed, schedule: progress.schedule)
         let trainer = try Trainer(model: model.copy(), corpus: corpus, config: training)
+        try restore(into: trainer)
+        return trainer
+    }
+
+    /// Puts this checkpoint's complete state into an existing trainer of the same shape
+    /// (for rolling back after a divergence).
+    public func restore(into trainer: Trainer) throws {
+        guard let progress, let carriedState else {
+            throw RecurError.invalidCheckpoint("the checkpoint holds weights only and cannot be resumed")
+        }
+        guard trainer.model.config == model.config, trainer.config.batch == config.batch,
+              trainer.config.sequenceLength == config.seq else {
+            throw RecurError.invalidCheckpoint("the checkpoint's model does not match the one training")
+        }
+        trainer.model.parameters.pointer.update(from: model.parameters.pointer, count: model.parameterCount)
+        trainer.model.version += 1
         trainer.step = progress.step
         trainer.tokensSeen = progress.tokens
         trainer.position = progress.position
         trainer.random = RandomGenerator(state: progress.random.map { UInt64($0)! })
+        trainer.optimizer.settings = progress.optimizer
         trainer.optimizer.restore(first: optimizerFirst ?? [Float](repeating: 0, count: model.parameterCount),
                                   second: optimizerSecond ?? [Float](repeating: 0, count: model.parameterCount),
                                   stepCount: progress.optimizerSteps)
         trainer.carriedState = carriedState
         trainer.plateau = progress.plateau
-        return trainer
+        trainer.lastValidationLoss = progress.validationLoss
     }
 }

@@ -6,8 +6,13 @@ import Foundation
 /// Commands a session accepts; each is applied between two training steps.
 public enum SessionCommand: Sendable, Equatable {
     case pause, resume, stepOnce, stop
+    /// Writes a checkpoint now (when the session has somewhere to save).
+    case save
     case setLearningRate(Float)
 }
+
+/// Writes a checkpoint of a trainer; called on the session's queue between steps.
+public typealias CheckpointWriter = @Sendable (Trainer) throws -> Void
 
 /// Runs a Trainer in the background and reports progress.
 public final class Session: @unchecked Sendable {
@@ -17,6 +22,8 @@ public final class Session: @unchecked Sendable {
     public var weightsInterval: TimeInterval = 1.0
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
+    /// With a writer, a checkpoint is written this often while training.
+    public var autosaveInterval: TimeInterval = 300
 
     private let queue = DispatchQueue(label: "recur.session", qos: .userInitiated)
     private let trainer: Trainer
@@ -24,6 +31,7 @@ public final class Session: @unchecked Sendable {
     private let probeIDs: [Int32]
     private let deliver: @Sendable (TrainingSnapshot) -> Void
     private let trainingTokenCount: Int
+    private let writer: CheckpointWriter?
 
     // Confined to `queue`.
     private var state: TrainingState = .paused
@@ -35,12 +43,15 @@ public final class Session: @unchecked Sendable {
     private var tokensPerSecond = 0.0
     private var lastEvaluatedStep = -1
     private var notice: String?
+    private var lastSaved: Date?
+    private var lastSaveAttempt = Date()
 
     /// `deliver` runs on the main queue. `probeIDs` is the text the hidden-state probe
     /// runs over (for example the start of the validation split).
-    public init(trainer: Trainer, vocabulary: Vocabulary, probeIDs: [Int32],
+    public init(trainer: Trainer, vocabulary: Vocabulary, probeIDs: [Int32], writer: CheckpointWriter? = nil,
                 deliver: @escaping @Sendable (TrainingSnapshot) -> Void) {
         self.trainer = trainer
+        self.writer = writer
         self.vocabulary = vocabulary
         self.probeIDs = probeIDs
         self.deliver = deliver
@@ -88,6 +99,9 @@ public final class Session: @unchecked Sendable {
         case .stop:
             state = .stopped
             publish(withWeights: false)
+        case .save:
+            save()
+            publish(withWeights: false)
         case .setLearningRate(let rate):
             trainer.optimizer.settings.learningRate = rate
             publish(withWeights: false)
@@ -116,10 +130,42 @@ public final class Session: @unchecked Sendable {
             tokensPerSecond = tokensPerSecond == 0 ? rate : 0.7 * tokensPerSecond + 0.3 * rate
         }
         let now = Date()
+        if writer != nil, now.timeIntervalSince(lastSaveAttempt) >= autosaveInterval { save() }
         if now.timeIntervalSince(lastSnapshot) >= snapshotInterval {
             publish(withWeights: now.timeIntervalSince(lastWeights) >= weightsInterval)
         }
         if state == .running { scheduleTraining() } else { publish(withWeights: true) }
+    }
+
+    /// Writes a checkpoint through the writer; failures become the notice.
+    @discardableResult
+    private func save() -> Bool {
+        guard let writer else { return false }
+        lastSaveAttempt = Date()
+        do {
+            try writer(trainer)
+            lastSaved = Date()
+            if state != .diverged { notice = nil }
+            return true
+        } catch {
+            notice = "checkpoint not saved: \(error)"
+            return false
+        }
+    }
+
+    /// Saves (if the session has a writer) and reports whether it worked, on the session's
+    /// queue after the current step; for quitting without losing work.
+    public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<Bool, Error>) -> Void) {
+        queue.async {
+            self.state = .stopped
+            guard save, let writer = self.writer else { return completion(.success(false)) }
+            do {
+                try writer(self.trainer)
+                completion(.success(true))
+            } catch {
+                completion(.failure(error))
+            }
+        }
     }
 
     private func runStep() {
@@ -151,6 +197,7 @@ public final class Session: @unchecked Sendable {
             gradientNorm: lastGradientNorm, tokensPerSecond: state == .running ? tokensPerSecond : 0,
             learningRate: trainer.optimizer.settings.learningRate, state: state, notice: notice,
             model: nil, probe: nil, vocabulary: vocabulary)
+        snapshot.lastSaved = lastSaved
         if withWeights {
             let copy = trainer.model.copy()
             snapshot.model = copy

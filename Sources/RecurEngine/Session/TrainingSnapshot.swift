@@ -1,5 +1,6 @@
 // What the session tells the outside world about training: immutable values, safe to
 // hand to another thread.
+import Foundation
 
 /// Whether the session is training.
 public enum TrainingState: String, Sendable, Equatable {
@@ -40,6 +41,8 @@ public struct TrainingSnapshot: Sendable {
     public var model: LanguageModel?
     public var probe: HiddenStateProbe?
     public var vocabulary: Vocabulary
+    /// When the last checkpoint was written, if ever.
+    public var lastSaved: Date?
 
     public init(step: Int, tokens: Int, epoch: Double, newLosses: [LossPoint], newValidationLosses: [LossPoint],
                 gradientNorm: Double, tokensPerSecond: Double, learningRate: Float, state: TrainingState,

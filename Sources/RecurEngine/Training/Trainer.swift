@@ -28,6 +28,8 @@ public final class Trainer {
     public var random: RandomGenerator
     /// What the plateau schedule remembers of past validation losses.
     public var plateau = PlateauState()
+    /// The last validation loss reported through `noteValidationLoss`.
+    public var lastValidationLoss: Double?
 
     let graph: TrainingGraph
     let gradients: FloatBuffer
@@ -120,6 +122,7 @@ public final class Trainer {
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
     /// `patience` evaluations without a relative improvement of 1e-4.
     public func noteValidationLoss(_ loss: Double) {
+        lastValidationLoss = loss
         guard case .plateau(let patience, let factor) = config.schedule else { return }
         if let best = plateau.best, loss >= best * (1 - 1e-4) {
             plateau.evaluationsWithoutImprovement += 1

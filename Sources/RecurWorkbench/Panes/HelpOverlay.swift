@@ -5,6 +5,7 @@ struct HelpOverlay {
     static let lines: [(key: String, action: String)] = [
         ("p, space", "pause or resume training"),
         ("s", "train one step while paused"),
+        ("w", "write a checkpoint now (also every 5 minutes and on quit)"),
         ("← →", "lower or raise the sampling temperature"),
         ("↑ ↓", "previous or next token in the neighbours pane"),
         ("Tab", "move focus to the next pane"),

@@ -16,6 +16,11 @@ struct StatusBar {
         var x = canvas.write(parts.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
         let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
         x = canvas.write(" \(state.trainingState.rawValue) ", x: x, y: area.y, role: stateRole, clip: area) + 2
+        if let saved = state.lastSaved {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "HH:mm:ss"
+            x = canvas.write("saved \(formatter.string(from: saved))", x: x, y: area.y, role: .status, clip: area) + 2
+        }
         if let notice = state.notice {
             x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
         }

@@ -1,0 +1,850 @@
+// Fused element-wise kernels for one time step of the RNN/LSTM/GRU cells, and the small
+// row/vector helpers around them. See RecurActivations.h for the API and shapes.
+//
+// Layout of this file:
+//   1. Portable C path: the original Swift loops, statement for statement, with expf and
+//      tanhf from libm (so the fallback reproduces the Swift results exactly).
+//   2. AVX2+FMA path: 8 lanes at a time with polynomial exp/expm1, compiled through
+//      __attribute__((target("avx2,fma"))) because the target is built with plain -O3
+//      (baseline x86-64); it only runs after recur_kernels_has_fma() saw CPU support.
+//   3. Public entry points that pick a path per call.
+//
+// AVX2 math in brief (derivations next to each routine):
+//   exp(v)   = 2^n · (1 + t),  n = round(v/ln2), r = v − n·ln2 (|r| ≤ ln2/2, split ln2),
+//              t = expm1(r) = r + r²·q(r), q a degree-4 near-minimax polynomial
+//   σ(x)     = 1 / (1 + exp(−x))
+//   tanh(x)  = sign(x) · (−u / (u + 2)),  u = expm1(−2|x|) = 2^n·t + (2^n − 1)
+// The expm1 form keeps tanh's relative error at a few ulp near 0, where 1 − 2/(e^2x + 1)
+// would cancel.
+#include "RecurActivations.h"
+#include "RecurKernels.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define RA_HAVE_X86 1
+#else
+#define RA_HAVE_X86 0
+#endif
+
+// =====================================================================================
+// 1. Portable C path
+// =====================================================================================
+// Statement order and association match CellKernels.swift / TrainingGraph.swift, and
+// no FMA contraction happens in this baseline-ISA code, so results are bit-identical to
+// the Swift loops this file replaces (given the same libm).
+
+static inline float ra_sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+static void lstm_forward_c(int B, int H, int j0, int j1, float *gates, const float *cPrev,
+                           float *c, float *tanhC, float *h) {
+    for (int b = 0; b < B; b++) {
+        float *g = gates + (size_t)b * 4 * H;
+        size_t row = (size_t)b * H;
+        for (int j = j0; j < j1; j++) {
+            float input = ra_sigmoidf(g[j]);
+            float forget = ra_sigmoidf(g[H + j]);
+            float candidate = tanhf(g[2 * H + j]);
+            float output = ra_sigmoidf(g[3 * H + j]);
+            g[j] = input; g[H + j] = forget; g[2 * H + j] = candidate; g[3 * H + j] = output;
+            float cell = forget * cPrev[row + j] + input * candidate;
+            float squashed = tanhf(cell);
+            c[row + j] = cell;
+            tanhC[row + j] = squashed;
+            h[row + j] = output * squashed;
+        }
+    }
+}
+
+static void lstm_backward_c(int B, int H, int j0, int j1, const float *gates,
+                            const float *cPrev, const float *tanhC, const float *dh,
+                            float *dc, float *dPre) {
+    for (int b = 0; b < B; b++) {
+        const float *g = gates + (size_t)b * 4 * H;
+        float *d = dPre + (size_t)b * 4 * H;
+        size_t row = (size_t)b * H;
+        for (int j = j0; j < j1; j++) {
+            float input = g[j], forget = g[H + j], candidate = g[2 * H + j], output = g[3 * H + j];
+            float squashed = tanhC[row + j];
+            float dHidden = dh[row + j];
+            float dOutput = dHidden * squashed;
+            float dCell = dc[row + j] + dHidden * output * (1 - squashed * squashed);
+            float dInput = dCell * candidate;
+            float dCandidate = dCell * input;
+            float dForget = dCell * cPrev[row + j];
+            dc[row + j] = dCell * forget;
+            d[j] = dInput * input * (1 - input);
+            d[H + j] = dForget * forget * (1 - forget);
+            d[2 * H + j] = dCandidate * (1 - candidate * candidate);
+            d[3 * H + j] = dOutput * output * (1 - output);
+        }
+    }
+}
+
+static void gru_forward_c(int B, int H, int j0, int j1, float *gates, const float *hiddenPart,
+                          const float *hPrev, float *h) {
+    for (int b = 0; b < B; b++) {
+        float *g = gates + (size_t)b * 3 * H;
+        const float *p = hiddenPart + (size_t)b * 3 * H;
+        size_t row = (size_t)b * H;
+        for (int j = j0; j < j1; j++) {
+            float reset = ra_sigmoidf(g[j] + p[j]);
+            float update = ra_sigmoidf(g[H + j] + p[H + j]);
+            float candidate = tanhf(g[2 * H + j] + reset * p[2 * H + j]);
+            g[j] = reset; g[H + j] = update; g[2 * H + j] = candidate;
+            h[row + j] = (1 - update) * candidate + update * hPrev[row + j];
+        }
+    }
+}
+
+static void gru_backward_c(int B, int H, int j0, int j1, const float *gates,
+                           const float *hiddenPart, const float *hPrev, const float *dh,
+                           float *dInputPart, float *dHiddenPart, float *dhPrevDirect) {
+    for (int b = 0; b < B; b++) {
+        const float *g = gates + (size_t)b * 3 * H;
+        const float *p = hiddenPart + (size_t)b * 3 * H;
+        float *di = dInputPart + (size_t)b * 3 * H;
+        float *dp = dHiddenPart + (size_t)b * 3 * H;
+        size_t row = (size_t)b * H;
+        for (int j = j0; j < j1; j++) {
+            float reset = g[j], update = g[H + j], candidate = g[2 * H + j];
+            float dHidden = dh[row + j];
+            float dCandidate = dHidden * (1 - update);
+            float dUpdate = dHidden * (hPrev[row + j] - candidate);
+            dhPrevDirect[row + j] = dHidden * update;
+            float dCandidatePre = dCandidate * (1 - candidate * candidate);
+            float dReset = dCandidatePre * p[2 * H + j];
+            float dResetPre = dReset * reset * (1 - reset);
+            float dUpdatePre = dUpdate * update * (1 - update);
+            di[j] = dResetPre; di[H + j] = dUpdatePre; di[2 * H + j] = dCandidatePre;
+            dp[j] = dResetPre; dp[H + j] = dUpdatePre; dp[2 * H + j] = dCandidatePre * reset;
+        }
+    }
+}
+
+static void activation_forward_c(int kind, int count, float *x) {
+    switch (kind) {
+    case RECUR_ACTIVATION_TANH:
+        for (int k = 0; k < count; k++) x[k] = tanhf(x[k]);
+        break;
+    case RECUR_ACTIVATION_SIGMOID:
+        for (int k = 0; k < count; k++) x[k] = ra_sigmoidf(x[k]);
+        break;
+    case RECUR_ACTIVATION_RELU:
+        // Written so NaN and −0 pass through unchanged, like the AVX2 max(0, x).
+        for (int k = 0; k < count; k++) x[k] = x[k] < 0 ? 0.0f : x[k];
+        break;
+    default: break;
+    }
+}
+
+static void activation_backward_c(int kind, int count, const float *h, const float *dh,
+                                  float *dPre) {
+    switch (kind) {
+    case RECUR_ACTIVATION_TANH:
+        for (int k = 0; k < count; k++) dPre[k] = dh[k] * (1 - h[k] * h[k]);
+        break;
+    case RECUR_ACTIVATION_SIGMOID:
+        for (int k = 0; k < count; k++) dPre[k] = dh[k] * h[k] * (1 - h[k]);
+        break;
+    case RECUR_ACTIVATION_RELU:
+        for (int k = 0; k < count; k++) dPre[k] = h[k] > 0 ? dh[k] : 0.0f;
+        break;
+    default: break;
+    }
+}
+
+static void softmax_rows_c(int rows, int width, float *x) {
+    for (int r = 0; r < rows; r++) {
+        float *line = x + (size_t)r * width;
+        float largest = -INFINITY;
+        for (int j = 0; j < width; j++) largest = line[j] > largest ? line[j] : largest;
+        float total = 0;
+        for (int j = 0; j < width; j++) {
+            float e = expf(line[j] - largest);
+            line[j] = e;
+            total += e;
+        }
+        for (int j = 0; j < width; j++) line[j] /= total;
+    }
+}
+
+// =====================================================================================
+// 2. AVX2+FMA path
+// =====================================================================================
+#if RA_HAVE_X86
+#include <immintrin.h>
+
+#define RA_AVX2 __attribute__((target("avx2,fma")))
+#define RA_INLINE static inline __attribute__((always_inline))
+
+// ---- exp / expm1 core ---------------------------------------------------------------
+
+// Range reduction constants. ln2 is split so n·RA_LN2_HI is exact for |n| ≤ 2^8 inside
+// an FMA and the remainder carries the rest: r = (v − n·LN2_HI) − n·LN2_LO.
+#define RA_LOG2E 1.44269504088896341f
+#define RA_LN2_HI 0.693147182464599609375f      // float(ln 2)
+#define RA_LN2_LO (-1.904654291153e-09f)        // ln 2 − RA_LN2_HI
+// 1.5·2^23: adding it rounds a float in (−2^22, 2^22) to an integer, which then sits in
+// the low mantissa bits (bit pattern 0x4B400000 + n).
+#define RA_ROUND_MAGIC 12582912.0f
+#define RA_ROUND_MAGIC_BITS 0x4B400000
+
+// q(r) ≈ (e^r − 1 − r)/r² on |r| ≤ ln2/2 (near-minimax degree 4, fitted with weights for
+// the relative error of expm1; fitting script kept with the tests). Approximation error
+// of expm1(r) = r + r²q(r): 1.8e-8 relative (exp: 6e-9) — below fp32 rounding.
+#define RA_Q0 4.999999702e-01f
+#define RA_Q1 1.666654348e-01f
+#define RA_Q2 4.166720062e-02f
+#define RA_Q3 8.366580121e-03f
+#define RA_Q4 1.388250967e-03f
+
+// Clamp for the single-scale form below: n = round(v·log2e) must stay in [−126, 127] so
+// 2^n is a normal float. Callers (σ, tanh) saturate long before these bounds matter.
+#define RA_EXP_LO (-87.6f)
+#define RA_EXP_HI 88.3f
+
+/// Splits e^v = 2^n·(1 + t): returns t = expm1(r) and sets *k_out to the rounding
+/// register, whose low bits hold n. v must be clamped so that |n| ≤ 150.
+RA_AVX2 RA_INLINE __m256 ra_exp_reduce(__m256 v, __m256 *k_out) {
+    const __m256 magic = _mm256_set1_ps(RA_ROUND_MAGIC);
+    // k = v·log2e + magic rounded once (exact product inside the FMA): n = k − magic.
+    __m256 k = _mm256_fmadd_ps(v, _mm256_set1_ps(RA_LOG2E), magic);
+    __m256 n = _mm256_sub_ps(k, magic);
+    // r = v − n·ln2. The first FMA is exact (the result fits in 24 bits: |n| ≤ 150 and
+    // |r| < 0.35), the second adds the low part of ln2.
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(RA_LN2_HI), v);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(RA_LN2_LO), r);
+    // t = r + r²·q(r): adding r last keeps t's relative error ≈ 0.5 ulp for small r.
+    __m256 q = _mm256_fmadd_ps(_mm256_set1_ps(RA_Q4), r, _mm256_set1_ps(RA_Q3));
+    q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(RA_Q2));
+    q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(RA_Q1));
+    q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(RA_Q0));
+    __m256 r2 = _mm256_mul_ps(r, r);
+    *k_out = k;
+    return _mm256_fmadd_ps(r2, q, r);
+}
+
+/// 2^(n + bias) from the rounding register k (low bits n + RA_ROUND_MAGIC_BITS): the
+/// magic's own bits fall off the top of the 32-bit lane in the shift by 23.
+RA_AVX2 RA_INLINE __m256 ra_pow2_from_k(__m256 k, int bias) {
+    __m256i e = _mm256_add_epi32(_mm256_castps_si256(k), _mm256_set1_epi32(127 + bias));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+}
+
+/// e^v for v already in [RA_EXP_LO, RA_EXP_HI]: 2^n·(1 + t) = fma(2^n, t, 2^n), one
+/// rounding at the end.
+RA_AVX2 RA_INLINE __m256 ra_exp_clamped(__m256 v) {
+    __m256 k;
+    __m256 t = ra_exp_reduce(v, &k);
+    __m256 s = ra_pow2_from_k(k, 0);
+    return _mm256_fmadd_ps(s, t, s);
+}
+
+/// Full-range e^x (recur_exp, softmax): clamp to [−104, 88.8] (beyond which the result
+/// is 0 / +inf anyway) and scale by 2^n in two halves, 2^(n − n/2)·2^(n/2), so that
+/// subnormal results (n down to −150) and values up to FLT_MAX (n = 128) come out
+/// right: an out-of-range half-product rounds to 0 or overflows to +inf as it should.
+RA_AVX2 RA_INLINE __m256 ra_exp_full(__m256 x) {
+    // min/max return their second operand when either is NaN: x goes second so NaN
+    // survives the clamp (and then every later step).
+    __m256 v = _mm256_max_ps(_mm256_set1_ps(-104.0f), _mm256_min_ps(_mm256_set1_ps(88.8f), x));
+    __m256 k;
+    __m256 t = ra_exp_reduce(v, &k);
+    __m256i n = _mm256_sub_epi32(_mm256_castps_si256(k), _mm256_set1_epi32(RA_ROUND_MAGIC_BITS));
+    __m256i half = _mm256_srai_epi32(n, 1);
+    __m256i rest = _mm256_sub_epi32(n, half);
+    __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(half, _mm256_set1_epi32(127)), 23));
+    __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(rest, _mm256_set1_epi32(127)), 23));
+    return _mm256_mul_ps(_mm256_fmadd_ps(s1, t, s1), s2);
+}
+
+// ---- σ and tanh ---------------------------------------------------------------------
+
+/// σ(x) = 1 / (1 + e^−x). No cancellation anywhere (1 + E ≥ 1), so the relative error
+/// is that of exp plus two roundings. −x is clamped to [RA_EXP_LO, RA_EXP_HI]: σ is 1 in
+/// fp32 beyond x > 17, and below x < −88.3 it returns ≈4.7e-39 instead of a smaller
+/// subnormal (absolute error < 5e-39). NaN propagates.
+RA_AVX2 RA_INLINE __m256 ra_sigmoid(__m256 x) {
+    __m256 negx = _mm256_xor_ps(x, _mm256_set1_ps(-0.0f));
+    __m256 v = _mm256_max_ps(_mm256_set1_ps(RA_EXP_LO), _mm256_min_ps(_mm256_set1_ps(RA_EXP_HI), negx));
+    __m256 one = _mm256_set1_ps(1.0f);
+    return _mm256_div_ps(one, _mm256_add_ps(one, ra_exp_clamped(v)));
+}
+
+/// tanh(x) = sign(x)·T(|x|), T(a) = −u/(u + 2) with u = expm1(−2a) ∈ (−1, 0].
+/// expm1 = 2^n·(1 + t) − 1 = fma(2^n, t, 2^n − 1): 2^n − 1 is exact for n ≥ −24 and the
+/// FMA rounds once, so u has ≈1 ulp relative error for every a, including tiny a where
+/// n = 0 and u = t. T's relative error is then ≤ 2·err(u) + 2 roundings (≈ 2e-7 worst
+/// case, ≈ 1e-7 typical) with no cancellation near 0. |x| is capped at 10 (tanh rounds
+/// to 1 from 9.01 on), which also keeps n ≥ −29. NaN propagates; tanh(±0) = ±0.
+RA_AVX2 RA_INLINE __m256 ra_tanh(__m256 x) {
+    const __m256 signbit = _mm256_set1_ps(-0.0f);
+    __m256 sign = _mm256_and_ps(x, signbit);
+    __m256 a = _mm256_min_ps(_mm256_set1_ps(10.0f), _mm256_andnot_ps(signbit, x));
+    __m256 k;
+    __m256 t = ra_exp_reduce(_mm256_mul_ps(a, _mm256_set1_ps(-2.0f)), &k);
+    __m256 s = ra_pow2_from_k(k, 0);
+    __m256 u = _mm256_fmadd_ps(s, t, _mm256_sub_ps(s, _mm256_set1_ps(1.0f)));
+    // 0 − u rather than a sign flip, so u = −0 gives +0 and tanh(+0) stays +0.
+    __m256 mag = _mm256_div_ps(_mm256_sub_ps(_mm256_setzero_ps(), u),
+                               _mm256_add_ps(u, _mm256_set1_ps(2.0f)));
+    return _mm256_or_ps(mag, sign);
+}
+
+// ---- loads and stores with ragged ends ----------------------------------------------
+
+// Reading 8 ints at ra_mask_table + 8 − n gives a mask with the first n lanes set.
+// Masked loads/stores never touch memory in masked-off lanes (which read as 0), so a
+// ragged tail is handled by the same vector code as the body: no out-of-range access,
+// and each element gets the same arithmetic wherever the [j0, j1) split falls.
+static const int32_t ra_mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                          0, 0, 0, 0, 0, 0, 0, 0};
+
+RA_AVX2 RA_INLINE __m256i ra_mask(int n) {   // 0 ≤ n ≤ 8
+    return _mm256_loadu_si256((const __m256i *)(ra_mask_table + 8 - n));
+}
+
+// `full` is a compile-time constant at every call site (the helpers are always inlined),
+// so each kernel body is instantiated twice: plain unaligned loads/stores, and masked.
+RA_AVX2 RA_INLINE __m256 ra_load(const float *p, __m256i m, int full) {
+    return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
+}
+
+RA_AVX2 RA_INLINE void ra_store(float *p, __m256 v, __m256i m, int full) {
+    if (full) _mm256_storeu_ps(p, v);
+    else _mm256_maskstore_ps(p, m, v);
+}
+
+/// Runs `body(j, mask, full)` over [j0, j1) in steps of 8 with a masked last step.
+#define RA_FOR_UNITS(j0, j1, body)                                                     \
+    do {                                                                               \
+        int ra_j = (j0);                                                               \
+        const __m256i ra_all = _mm256_set1_epi32(-1);                                  \
+        for (; ra_j + 8 <= (j1); ra_j += 8) body(ra_j, ra_all, 1);                     \
+        if (ra_j < (j1)) body(ra_j, ra_mask((j1) - ra_j), 0);                          \
+    } while (0)
+
+// ---- LSTM ---------------------------------------------------------------------------
+
+/// One 8-unit slice of a row: g points at the row of gates (4H), the others at the row
+/// of their (H) matrix; j is the unit offset.
+RA_AVX2 RA_INLINE void lstm_forward8(float *g, ptrdiff_t H, const float *cPrev, float *c,
+                                     float *tanhC, float *h, int j, __m256i m, int full) {
+    __m256 i = ra_sigmoid(ra_load(g + j, m, full));
+    __m256 f = ra_sigmoid(ra_load(g + H + j, m, full));
+    __m256 gg = ra_tanh(ra_load(g + 2 * H + j, m, full));
+    __m256 o = ra_sigmoid(ra_load(g + 3 * H + j, m, full));
+    __m256 cell = _mm256_fmadd_ps(f, ra_load(cPrev + j, m, full), _mm256_mul_ps(i, gg));
+    __m256 squashed = ra_tanh(cell);
+    ra_store(g + j, i, m, full);
+    ra_store(g + H + j, f, m, full);
+    ra_store(g + 2 * H + j, gg, m, full);
+    ra_store(g + 3 * H + j, o, m, full);
+    ra_store(c + j, cell, m, full);
+    ra_store(tanhC + j, squashed, m, full);
+    ra_store(h + j, _mm256_mul_ps(o, squashed), m, full);
+}
+
+RA_AVX2 static void lstm_forward_avx2(int B, int H, int j0, int j1, float *gates,
+                                      const float *cPrev, float *c, float *tanhC, float *h) {
+    for (int b = 0; b < B; b++) {
+        float *g = gates + (size_t)b * 4 * H;
+        size_t row = (size_t)b * H;
+#define RA_BODY(j, m, full) \
+        lstm_forward8(g, H, cPrev + row, c + row, tanhC + row, h + row, j, m, full)
+        RA_FOR_UNITS(j0, j1, RA_BODY);
+#undef RA_BODY
+    }
+}
+
+RA_AVX2 RA_INLINE void lstm_backward8(const float *g, float *d, ptrdiff_t H,
+                                      const float *cPrev, const float *tanhC,
+                                      const float *dh, float *dc, int j, __m256i m, int full) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 i = ra_load(g + j, m, full);
+    __m256 f = ra_load(g + H + j, m, full);
+    __m256 gg = ra_load(g + 2 * H + j, m, full);
+    __m256 o = ra_load(g + 3 * H + j, m, full);
+    __m256 squashed = ra_load(tanhC + j, m, full);
+    __m256 dHidden = ra_load(dh + j, m, full);
+    // h = o·tanh(c)
+    __m256 dOutput = _mm256_mul_ps(dHidden, squashed);
+    __m256 dCell = _mm256_fmadd_ps(_mm256_mul_ps(dHidden, o),
+                                   _mm256_fnmadd_ps(squashed, squashed, one),   // 1 − tanhC²
+                                   ra_load(dc + j, m, full));
+    // c = f·cPrev + i·g
+    __m256 dInput = _mm256_mul_ps(dCell, gg);
+    __m256 dCandidate = _mm256_mul_ps(dCell, i);
+    __m256 dForget = _mm256_mul_ps(dCell, ra_load(cPrev + j, m, full));
+    ra_store(dc + j, _mm256_mul_ps(dCell, f), m, full);
+    // σ' = s(1 − s) = s − s², tanh' = 1 − t², each in one FMA rounding.
+    ra_store(d + j, _mm256_mul_ps(dInput, _mm256_fnmadd_ps(i, i, i)), m, full);
+    ra_store(d + H + j, _mm256_mul_ps(dForget, _mm256_fnmadd_ps(f, f, f)), m, full);
+    ra_store(d + 2 * H + j, _mm256_mul_ps(dCandidate, _mm256_fnmadd_ps(gg, gg, one)), m, full);
+    ra_store(d + 3 * H + j, _mm256_mul_ps(dOutput, _mm256_fnmadd_ps(o, o, o)), m, full);
+}
+
+RA_AVX2 static void lstm_backward_avx2(int B, int H, int j0, int j1, const float *gates,
+                                       const float *cPrev, const float *tanhC,
+                                       const float *dh, float *dc, float *dPre) {
+    for (int b = 0; b < B; b++) {
+        const float *g = gates + (size_t)b * 4 * H;
+        float *d = dPre + (size_t)b * 4 * H;
+        size_t row = (size_t)b * H;
+#define RA_BODY(j, m, full) \
+        lstm_backward8(g, d, H, cPrev + row, tanhC + row, dh + row, dc + row, j, m, full)
+        RA_FOR_UNITS(j0, j1, RA_BODY);
+#undef RA_BODY
+    }
+}
+
+// ---- GRU ----------------------------------------------------------------------------
+
+RA_AVX2 RA_INLINE void gru_forward8(float *g, const float *p, ptrdiff_t H, const float *hPrev,
+                                    float *h, int j, __m256i m, int full) {
+    __m256 reset = ra_sigmoid(_mm256_add_ps(ra_load(g + j, m, full), ra_load(p + j, m, full)));
+    __m256 update = ra_sigmoid(_mm256_add_ps(ra_load(g + H + j, m, full),
+                                             ra_load(p + H + j, m, full)));
+    // n = tanh(a_n + r·p_n)
+    __m256 candidate = ra_tanh(_mm256_fmadd_ps(reset, ra_load(p + 2 * H + j, m, full),
+                                               ra_load(g + 2 * H + j, m, full)));
+    // h = (1 − z)·n + z·hPrev
+    __m256 oneMinusZ = _mm256_sub_ps(_mm256_set1_ps(1.0f), update);
+    __m256 hidden = _mm256_fmadd_ps(update, ra_load(hPrev + j, m, full),
+                                    _mm256_mul_ps(oneMinusZ, candidate));
+    ra_store(g + j, reset, m, full);
+    ra_store(g + H + j, update, m, full);
+    ra_store(g + 2 * H + j, candidate, m, full);
+    ra_store(h + j, hidden, m, full);
+}
+
+RA_AVX2 static void gru_forward_avx2(int B, int H, int j0, int j1, float *gates,
+                                     const float *hiddenPart, const float *hPrev, float *h) {
+    for (int b = 0; b < B; b++) {
+        float *g = gates + (size_t)b * 3 * H;
+        const float *p = hiddenPart + (size_t)b * 3 * H;
+        size_t row = (size_t)b * H;
+#define RA_BODY(j, m, full) gru_forward8(g, p, H, hPrev + row, h + row, j, m, full)
+        RA_FOR_UNITS(j0, j1, RA_BODY);
+#undef RA_BODY
+    }
+}
+
+RA_AVX2 RA_INLINE void gru_backward8(const float *g, const float *p, float *di, float *dp,
+                                     ptrdiff_t H, const float *hPrev, const float *dh,
+                                     float *dhPrevDirect, int j, __m256i m, int full) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 reset = ra_load(g + j, m, full);
+    __m256 update = ra_load(g + H + j, m, full);
+    __m256 candidate = ra_load(g + 2 * H + j, m, full);
+    __m256 dHidden = ra_load(dh + j, m, full);
+    // h = (1 − z)·n + z·hPrev
+    __m256 dCandidate = _mm256_mul_ps(dHidden, _mm256_sub_ps(one, update));
+    __m256 dUpdate = _mm256_mul_ps(dHidden, _mm256_sub_ps(ra_load(hPrev + j, m, full), candidate));
+    __m256 dDirect = _mm256_mul_ps(dHidden, update);
+    // n = tanh(a_n + r·p_n)
+    __m256 dCandidatePre = _mm256_mul_ps(dCandidate, _mm256_fnmadd_ps(candidate, candidate, one));
+    __m256 dReset = _mm256_mul_ps(dCandidatePre, ra_load(p + 2 * H + j, m, full));
+    __m256 dResetPre = _mm256_mul_ps(dReset, _mm256_fnmadd_ps(reset, reset, reset));
+    __m256 dUpdatePre = _mm256_mul_ps(dUpdate, _mm256_fnmadd_ps(update, update, update));
+    // Stores last: dhPrevDirect may be the same buffer as dh.
+    ra_store(dhPrevDirect + j, dDirect, m, full);
+    ra_store(di + j, dResetPre, m, full);
+    ra_store(di + H + j, dUpdatePre, m, full);
+    ra_store(di + 2 * H + j, dCandidatePre, m, full);
+    ra_store(dp + j, dResetPre, m, full);
+    ra_store(dp + H + j, dUpdatePre, m, full);
+    ra_store(dp + 2 * H + j, _mm256_mul_ps(dCandidatePre, reset), m, full);
+}
+
+RA_AVX2 static void gru_backward_avx2(int B, int H, int j0, int j1, const float *gates,
+                                      const float *hiddenPart, const float *hPrev,
+                                      const float *dh, float *dInputPart, float *dHiddenPart,
+                                      float *dhPrevDirect) {
+    for (int b = 0; b < B; b++) {
+        size_t off3 = (size_t)b * 3 * H, row = (size_t)b * H;
+#define RA_BODY(j, m, full)                                                            \
+        gru_backward8(gates + off3, hiddenPart + off3, dInputPart + off3,              \
+                      dHiddenPart + off3, H, hPrev + row, dh + row,                    \
+                      dhPrevDirect + row, j, m, full)
+        RA_FOR_UNITS(j0, j1, RA_BODY);
+#undef RA_BODY
+    }
+}
+
+// ---- vanilla RNN activations --------------------------------------------------------
+
+RA_AVX2 RA_INLINE void act_forward8(int kind, float *x, int j, __m256i m, int full) {
+    __m256 v = ra_load(x + j, m, full);
+    switch (kind) {
+    case RECUR_ACTIVATION_TANH: v = ra_tanh(v); break;
+    case RECUR_ACTIVATION_SIGMOID: v = ra_sigmoid(v); break;
+    default: v = _mm256_max_ps(_mm256_setzero_ps(), v); break;   // NaN, −0 pass through
+    }
+    ra_store(x + j, v, m, full);
+}
+
+RA_AVX2 static void activation_forward_avx2(int kind, int count, float *x) {
+    // The switch is hoisted out of the loop by instantiating the loop per kind.
+    switch (kind) {
+#define RA_BODY_T(j, m, full) act_forward8(RECUR_ACTIVATION_TANH, x, j, m, full)
+#define RA_BODY_S(j, m, full) act_forward8(RECUR_ACTIVATION_SIGMOID, x, j, m, full)
+#define RA_BODY_R(j, m, full) act_forward8(RECUR_ACTIVATION_RELU, x, j, m, full)
+    case RECUR_ACTIVATION_TANH: RA_FOR_UNITS(0, count, RA_BODY_T); break;
+    case RECUR_ACTIVATION_SIGMOID: RA_FOR_UNITS(0, count, RA_BODY_S); break;
+    case RECUR_ACTIVATION_RELU: RA_FOR_UNITS(0, count, RA_BODY_R); break;
+    default: break;
+#undef RA_BODY_T
+#undef RA_BODY_S
+#undef RA_BODY_R
+    }
+}
+
+RA_AVX2 RA_INLINE void act_backward8(int kind, const float *h, const float *dh, float *dPre,
+                                     int j, __m256i m, int full) {
+    __m256 hv = ra_load(h + j, m, full), d = ra_load(dh + j, m, full);
+    switch (kind) {
+    case RECUR_ACTIVATION_TANH:
+        d = _mm256_mul_ps(d, _mm256_fnmadd_ps(hv, hv, _mm256_set1_ps(1.0f)));
+        break;
+    case RECUR_ACTIVATION_SIGMOID:
+        d = _mm256_mul_ps(d, _mm256_fnmadd_ps(hv, hv, hv));
+        break;
+    default:
+        d = _mm256_and_ps(d, _mm256_cmp_ps(hv, _mm256_setzero_ps(), _CMP_GT_OQ));
+        break;
+    }
+    ra_store(dPre + j, d, m, full);
+}
+
+RA_AVX2 static void activation_backward_avx2(int kind, int count, const float *h,
+                                             const float *dh, float *dPre) {
+    switch (kind) {
+#define RA_BODY_T(j, m, full) act_backward8(RECUR_ACTIVATION_TANH, h, dh, dPre, j, m, full)
+#define RA_BODY_S(j, m, full) act_backward8(RECUR_ACTIVATION_SIGMOID, h, dh, dPre, j, m, full)
+#define RA_BODY_R(j, m, full) act_backward8(RECUR_ACTIVATION_RELU, h, dh, dPre, j, m, full)
+    case RECUR_ACTIVATION_TANH: RA_FOR_UNITS(0, count, RA_BODY_T); break;
+    case RECUR_ACTIVATION_SIGMOID: RA_FOR_UNITS(0, count, RA_BODY_S); break;
+    case RECUR_ACTIVATION_RELU: RA_FOR_UNITS(0, count, RA_BODY_R); break;
+    default: break;
+#undef RA_BODY_T
+#undef RA_BODY_S
+#undef RA_BODY_R
+    }
+}
+
+// ---- exp and softmax ----------------------------------------------------------------
+
+RA_AVX2 static void exp_avx2(int count, const float *x, float *y) {
+#define RA_BODY(j, m, full) ra_store(y + j, ra_exp_full(ra_load(x + j, m, full)), m, full)
+    RA_FOR_UNITS(0, count, RA_BODY);
+#undef RA_BODY
+}
+
+/// Horizontal sum / max of 8 lanes.
+RA_AVX2 RA_INLINE float ra_hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+RA_AVX2 RA_INLINE float ra_hmax(__m256 v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+RA_AVX2 static void softmax_rows_avx2(int rows, int width, float *x) {
+    if (width <= 0) return;
+    const __m256 neginf = _mm256_set1_ps(-INFINITY);
+    for (int r = 0; r < rows; r++) {
+        float *line = x + (size_t)r * width;
+        // Row maximum. Masked-off tail lanes load as 0, so they are replaced by −inf.
+        __m256 mx = neginf;
+#define RA_BODY(j, m, full)                                                            \
+        do {                                                                           \
+            __m256 v = ra_load(line + j, m, full);                                     \
+            if (!(full)) v = _mm256_blendv_ps(neginf, v, _mm256_castsi256_ps(m));      \
+            mx = _mm256_max_ps(mx, v);                                                 \
+        } while (0)
+        RA_FOR_UNITS(0, width, RA_BODY);
+#undef RA_BODY
+        __m256 largest = _mm256_set1_ps(ra_hmax(mx));
+        // e = exp(x − max), stored, and summed in 8 lanes (tail lanes zeroed: exp(0 −
+        // max) would otherwise count). x − max ≤ 0, so no overflow; NaN poisons the sum.
+        __m256 total = _mm256_setzero_ps();
+#define RA_BODY(j, m, full)                                                            \
+        do {                                                                           \
+            __m256 e = ra_exp_full(_mm256_sub_ps(ra_load(line + j, m, full), largest)); \
+            if (!(full)) e = _mm256_and_ps(e, _mm256_castsi256_ps(m));                 \
+            total = _mm256_add_ps(total, e);                                           \
+            ra_store(line + j, e, m, full);                                            \
+        } while (0)
+        RA_FOR_UNITS(0, width, RA_BODY);
+#undef RA_BODY
+        // Divide (correctly rounded) rather than multiply by 1/total.
+        __m256 sum = _mm256_set1_ps(ra_hsum(total));
+#define RA_BODY(j, m, full) \
+        ra_store(line + j, _mm256_div_ps(ra_load(line + j, m, full), sum), m, full)
+        RA_FOR_UNITS(0, width, RA_BODY);
+#undef RA_BODY
+    }
+}
+
+// ---- row and vector helpers ---------------------------------------------------------
+
+RA_AVX2 static void add_rows_avx2(int rows, int width, const float *bias, const float *bias2,
+                                  float *matrix) {
+    for (int r = 0; r < rows; r++) {
+        float *line = matrix + (size_t)r * width;
+        if (bias2) {
+#define RA_BODY(j, m, full)                                                            \
+            ra_store(line + j, _mm256_add_ps(ra_load(line + j, m, full),               \
+                     _mm256_add_ps(ra_load(bias + j, m, full), ra_load(bias2 + j, m, full))), \
+                     m, full)
+            RA_FOR_UNITS(0, width, RA_BODY);
+#undef RA_BODY
+        } else {
+#define RA_BODY(j, m, full) \
+            ra_store(line + j, _mm256_add_ps(ra_load(line + j, m, full), ra_load(bias + j, m, full)), m, full)
+            RA_FOR_UNITS(0, width, RA_BODY);
+#undef RA_BODY
+        }
+    }
+}
+
+/// Column sums over a block of up to 32 columns at c0: four accumulators (one per 8
+/// columns) walk down all rows, so each row contributes one independent add per
+/// accumulator and every cache line of the matrix is read once.
+RA_AVX2 static void column_sums_avx2(int rows, int width, const float *matrix, float *sums) {
+    for (int c0 = 0; c0 < width; c0 += 32) {
+        int n = width - c0 < 32 ? width - c0 : 32;
+        __m256i m0 = ra_mask(n > 8 ? 8 : n), m1 = ra_mask(n > 16 ? 8 : n > 8 ? n - 8 : 0);
+        __m256i m2 = ra_mask(n > 24 ? 8 : n > 16 ? n - 16 : 0);
+        __m256i m3 = ra_mask(n > 24 ? n - 24 : 0);
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        const float *p = matrix + c0;
+        if (n == 32) {
+            for (int r = 0; r < rows; r++, p += width) {
+                a0 = _mm256_add_ps(a0, _mm256_loadu_ps(p));
+                a1 = _mm256_add_ps(a1, _mm256_loadu_ps(p + 8));
+                a2 = _mm256_add_ps(a2, _mm256_loadu_ps(p + 16));
+                a3 = _mm256_add_ps(a3, _mm256_loadu_ps(p + 24));
+            }
+        } else {
+            for (int r = 0; r < rows; r++, p += width) {
+                a0 = _mm256_add_ps(a0, _mm256_maskload_ps(p, m0));
+                a1 = _mm256_add_ps(a1, _mm256_maskload_ps(p + 8, m1));
+                a2 = _mm256_add_ps(a2, _mm256_maskload_ps(p + 16, m2));
+                a3 = _mm256_add_ps(a3, _mm256_maskload_ps(p + 24, m3));
+            }
+        }
+        float *s = sums + c0;
+        _mm256_maskstore_ps(s, m0, _mm256_add_ps(_mm256_maskload_ps(s, m0), a0));
+        _mm256_maskstore_ps(s + 8, m1, _mm256_add_ps(_mm256_maskload_ps(s + 8, m1), a1));
+        _mm256_maskstore_ps(s + 16, m2, _mm256_add_ps(_mm256_maskload_ps(s + 16, m2), a2));
+        _mm256_maskstore_ps(s + 24, m3, _mm256_add_ps(_mm256_maskload_ps(s + 24, m3), a3));
+    }
+}
+
+RA_AVX2 static void add_avx2(int count, const float *x, float *y) {
+#define RA_BODY(j, m, full) \
+    ra_store(y + j, _mm256_add_ps(ra_load(y + j, m, full), ra_load(x + j, m, full)), m, full)
+    RA_FOR_UNITS(0, count, RA_BODY);
+#undef RA_BODY
+}
+
+RA_AVX2 static void scale_avx2(int count, float s, float *x) {
+    const __m256 sv = _mm256_set1_ps(s);
+#define RA_BODY(j, m, full) ra_store(x + j, _mm256_mul_ps(ra_load(x + j, m, full), sv), m, full)
+    RA_FOR_UNITS(0, count, RA_BODY);
+#undef RA_BODY
+}
+
+/// Σ x² in double: 8 floats widen to two 4-double vectors per step, with 4 accumulators
+/// to cover the FMA latency; the (< 8) leftover elements are added in scalar double.
+RA_AVX2 static double sum_squares_avx2(int count, const float *x) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+    int k = 0;
+    for (; k + 16 <= count; k += 16) {
+        __m256d v0 = _mm256_cvtps_pd(_mm_loadu_ps(x + k));
+        __m256d v1 = _mm256_cvtps_pd(_mm_loadu_ps(x + k + 4));
+        __m256d v2 = _mm256_cvtps_pd(_mm_loadu_ps(x + k + 8));
+        __m256d v3 = _mm256_cvtps_pd(_mm_loadu_ps(x + k + 12));
+        a0 = _mm256_fmadd_pd(v0, v0, a0);
+        a1 = _mm256_fmadd_pd(v1, v1, a1);
+        a2 = _mm256_fmadd_pd(v2, v2, a2);
+        a3 = _mm256_fmadd_pd(v3, v3, a3);
+    }
+    for (; k + 4 <= count; k += 4) {
+        __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(x + k));
+        a0 = _mm256_fmadd_pd(v, v, a0);
+    }
+    __m256d a = _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3));
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    double total = _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+    for (; k < count; k++) total += (double)x[k] * (double)x[k];
+    return total;
+}
+
+#endif // RA_HAVE_X86
+
+// =====================================================================================
+// 3. Public entry points
+// =====================================================================================
+// recur_kernels_has_fma() is a relaxed atomic load after the first call, so checking it
+// per call costs nothing next to the work.
+
+#if RA_HAVE_X86
+#define RA_USE_AVX2() recur_kernels_has_fma()
+#else
+#define RA_USE_AVX2() 0
+#endif
+
+/// Clamps a unit range to [0, H] and reports whether there is anything to do.
+static inline int ra_units(int B, int H, int *j0, int *j1) {
+    if (*j0 < 0) *j0 = 0;
+    if (*j1 > H) *j1 = H;
+    return B > 0 && *j0 < *j1;
+}
+
+void recur_lstm_forward(int B, int H, int j0, int j1, float *gates, const float *cPrev,
+                        float *c, float *tanhC, float *h) {
+    if (!ra_units(B, H, &j0, &j1)) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { lstm_forward_avx2(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
+#endif
+    lstm_forward_c(B, H, j0, j1, gates, cPrev, c, tanhC, h);
+}
+
+void recur_lstm_backward(int B, int H, int j0, int j1, const float *gates,
+                         const float *cPrev, const float *tanhC, const float *dh,
+                         float *dc, float *dPre) {
+    if (!ra_units(B, H, &j0, &j1)) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { lstm_backward_avx2(B, H, j0, j1, gates, cPrev, tanhC, dh, dc, dPre); return; }
+#endif
+    lstm_backward_c(B, H, j0, j1, gates, cPrev, tanhC, dh, dc, dPre);
+}
+
+void recur_gru_forward(int B, int H, int j0, int j1, float *gates, const float *hiddenPart,
+                       const float *hPrev, float *h) {
+    if (!ra_units(B, H, &j0, &j1)) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { gru_forward_avx2(B, H, j0, j1, gates, hiddenPart, hPrev, h); return; }
+#endif
+    gru_forward_c(B, H, j0, j1, gates, hiddenPart, hPrev, h);
+}
+
+void recur_gru_backward(int B, int H, int j0, int j1, const float *gates,
+                        const float *hiddenPart, const float *hPrev, const float *dh,
+                        float *dInputPart, float *dHiddenPart, float *dhPrevDirect) {
+    if (!ra_units(B, H, &j0, &j1)) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) {
+        gru_backward_avx2(B, H, j0, j1, gates, hiddenPart, hPrev, dh, dInputPart, dHiddenPart,
+                          dhPrevDirect);
+        return;
+    }
+#endif
+    gru_backward_c(B, H, j0, j1, gates, hiddenPart, hPrev, dh, dInputPart, dHiddenPart,
+                   dhPrevDirect);
+}
+
+void recur_activation_forward(int kind, int count, float *x) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { activation_forward_avx2(kind, count, x); return; }
+#endif
+    activation_forward_c(kind, count, x);
+}
+
+void recur_activation_backward(int kind, int count, const float *h, const float *dh,
+                               float *dPre) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { activation_backward_avx2(kind, count, h, dh, dPre); return; }
+#endif
+    activation_backward_c(kind, count, h, dh, dPre);
+}
+
+void recur_exp(int count, const float *x, float *y) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { exp_avx2(count, x, y); return; }
+#endif
+    for (int k = 0; k < count; k++) y[k] = expf(x[k]);
+}
+
+void recur_softmax_rows(int rows, int width, float *x) {
+    if (rows <= 0 || width <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { softmax_rows_avx2(rows, width, x); return; }
+#endif
+    softmax_rows_c(rows, width, x);
+}
+
+void recur_add_rows(int rows, int width, const float *bias, const float *bias2,
+                    float *matrix) {
+    if (rows <= 0 || width <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { add_rows_avx2(rows, width, bias, bias2, matrix); return; }
+#endif
+    for (int r = 0; r < rows; r++) {
+        float *line = matrix + (size_t)r * width;
+        if (bias2) {
+            for (int j = 0; j < width; j++) line[j] += bias[j] + bias2[j];
+        } else {
+            for (int j = 0; j < width; j++) line[j] += bias[j];
+        }
+    }
+}
+
+void recur_column_sums(int rows, int width, const float *matrix, float *sums) {
+    if (rows <= 0 || width <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { column_sums_avx2(rows, width, matrix, sums); return; }
+#endif
+    // Same association as the AVX2 path (each column totalled from 0 over the rows, then
+    // added to sums), over blocks of 32 columns so the matrix is read row by row.
+    for (int c0 = 0; c0 < width; c0 += 32) {
+        int n = width - c0 < 32 ? width - c0 : 32;
+        float total[32] = {0};
+        for (int r = 0; r < rows; r++) {
+            const float *line = matrix + (size_t)r * width + c0;
+            for (int c = 0; c < n; c++) total[c] += line[c];
+        }
+        for (int c = 0; c < n; c++) sums[c0 + c] += total[c];
+    }
+}
+
+void recur_add(int count, const float *x, float *y) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { add_avx2(count, x, y); return; }
+#endif
+    for (int k = 0; k < count; k++) y[k] += x[k];
+}
+
+void recur_scale(int count, float s, float *x) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { scale_avx2(count, s, x); return; }
+#endif
+    for (int k = 0; k < count; k++) x[k] *= s;
+}
+
+double recur_sum_squares(int count, const float *x) {
+    if (count <= 0) return 0;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) return sum_squares_avx2(count, x);
+#endif
+    double total = 0;
+    for (int k = 0; k < count; k++) total += (double)x[k] * (double)x[k];
+    return total;
+}
