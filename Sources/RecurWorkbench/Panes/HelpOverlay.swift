@@ -5,7 +5,7 @@ struct HelpOverlay {
     static let lines: [(key: String, action: String)] = [
         ("p, space", "pause or resume training"),
         ("s", "train one step while paused"),
-        ("w", "write a checkpoint now (also every 5 minutes and on quit)"),
+        ("w", "write a checkpoint now (it is also written on quit)"),
         ("← →", "lower or raise the sampling temperature"),
         ("↑ ↓", "previous or next token in the neighbours pane"),
         ("Tab", "move focus to the next pane"),
@@ -14,7 +14,7 @@ struct HelpOverlay {
     ]
 
     func render(in area: Rect, on canvas: inout Canvas) {
-        let width = min(area.width - 4, 60), height = min(area.height - 2, HelpOverlay.lines.count + 4)
+        let width = min(area.width - 4, 72), height = min(area.height - 2, HelpOverlay.lines.count + 4)
         guard width >= 20, height >= 3 else { return }
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         canvas.fill(box)
