@@ -11,7 +11,8 @@ struct Recur: ParsableCommand {
         commandName: "recur",
         abstract: "Watch a recurrent language model learn, in the terminal.",
         discussion: "With no subcommand, opens the workbench on the bundled sample text and starts training.",
-        subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self],
+        subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self,
+                      NeighboursCommand.self, AnalogyCommand.self, EvaluateCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }

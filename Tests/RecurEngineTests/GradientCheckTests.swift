@@ -76,7 +76,7 @@ final class GradientCheckTests: XCTestCase {
             let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
             let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
             let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
-            let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
+            let graph = TrainingGraph(config: config, maxSteps: T, batch: B, splitThreshold: 1)
             XCTAssertGreaterThan(graph.unitChunkCount, 1, "\(cell): the test must exercise the split")
             let gradients = FloatBuffer(count: model.parameterCount)
             _ = flatInputs.withUnsafeBufferPointer { i in

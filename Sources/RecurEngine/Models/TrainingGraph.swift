@@ -69,7 +69,9 @@ public final class TrainingGraph {
     var unitChunkCount: Int { unitChunks.count }
     private let phaseCounters: OpaquePointer
 
-    public init(config: ModelConfig, maxSteps: Int, batch: Int) {
+    /// `splitThreshold`: the recurrence is split across cores when one step's recurrent
+    /// product has at least this many multiply-adds.
+    public init(config: ModelConfig, maxSteps: Int, batch: Int, splitThreshold: Int = 1 << 20) {
         self.config = config
         self.maxSteps = maxSteps
         self.batch = batch
@@ -100,8 +102,8 @@ public final class TrainingGraph {
         packedForward = (0..<L).map { _ in FloatBuffer(count: config.cell.gateCount * recur_sgemm_packed_b_count(Int32(H), Int32(H))) }
         packedBackward = (0..<L).map { _ in FloatBuffer(count: recur_sgemm_packed_b_count(Int32(G), Int32(H))) }
         // Splitting pays only when each slice keeps the kernels busy: at least 32 units
-        // and, per step, enough multiply-adds to dwarf a synchronisation (~1 µs).
-        let parts = batch * G * H >= 1 << 15 ? min(Gemm.threadCount, max(H / 32, 1)) : 1
+        // and, per step, enough multiply-adds (a million, ~10 µs) to dwarf waking a thread.
+        let parts = batch * G * H >= splitThreshold ? min(Gemm.threadCount, max(H / 32, 1)) : 1
         let chunk = ((H + parts - 1) / parts + 15) / 16 * 16
         unitChunks = stride(from: 0, to: H, by: chunk).map { $0..<min($0 + chunk, H) }
         phaseCounters = recur_phases_create(Int32(2 * maxSteps))

@@ -8,7 +8,7 @@ import Foundation
 public enum Gemm {
     /// Products smaller than this many multiply-adds run on one core: below it the cost
     /// of waking a second thread exceeds the work it would take.
-    static let parallelThreshold = 1 << 17
+    static let parallelThreshold = 1 << 20
 
     /// Cores used by large products.
     public static let threadCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))

@@ -1,0 +1,147 @@
+// Word-vector files in the formats other tools use: word2vec text and binary (a header
+// "V D", then a word and its D numbers per entry), GloVe text (no header) and the
+// TensorBoard projector's vectors.tsv + metadata.tsv.
+import Foundation
+
+/// A file format for word vectors.
+public enum VectorFormat: String, Sendable, CaseIterable {
+    case text, binary, glove, projector
+}
+
+extension WordVectors {
+    // MARK: - Writing
+
+    /// Writes the vectors; `projector` writes PATH as vectors.tsv's folder-less base:
+    /// PATH (vectors, tab-separated) and PATH's sibling metadata.tsv (one word a line).
+    public func write(to path: String, format: VectorFormat) throws {
+        var data = Data()
+        data.reserveCapacity(count * (dimension * 10 + 16))
+        func numbers(_ id: Int, separator: String) -> String {
+            vector(of: Int32(id)).map { WordVectors.format($0) }.joined(separator: separator)
+        }
+        switch format {
+        case .text, .glove:
+            if format == .text { data.append(Data("\(count) \(dimension)\n".utf8)) }
+            for (id, word) in words.enumerated() {
+                data.append(Data("\(word) \(numbers(id, separator: " "))\n".utf8))
+            }
+        case .binary:
+            data.append(Data("\(count) \(dimension)\n".utf8))
+            for (id, word) in words.enumerated() {
+                data.append(Data("\(word) ".utf8))
+                vector(of: Int32(id)).withUnsafeBytes { data.append(contentsOf: $0) }
+                data.append(0x0A)
+            }
+        case .projector:
+            for id in 0..<count { data.append(Data((numbers(id, separator: "\t") + "\n").utf8)) }
+            let metadata = words.map { $0 + "\n" }.joined()
+            let metadataPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.tsv").path
+            try WordVectors.atomicWrite(Data(metadata.utf8), to: metadataPath)
+        }
+        try WordVectors.atomicWrite(data, to: path)
+    }
+
+    /// Shortest text that reads back as the same Float.
+    static func format(_ value: Float) -> String {
+        value.description
+    }
+
+    static func atomicWrite(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw RecurError.io("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Reads word2vec text or binary or GloVe text, telling them apart by the header
+    /// ("V D" on the first line) and by whether the bytes after it are text.
+    public init(contentsOf path: String, limit: Int? = nil) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RecurError.io("cannot read vectors: \(path) (missing or unreadable)")
+        }
+        guard !data.isEmpty else { throw RecurError.invalidArgument("the vectors file is empty: \(path)") }
+        try self.init(data: data, name: path, limit: limit)
+    }
+
+    public init(data: Data, name: String, limit: Int? = nil) throws {
+        let bytes = [UInt8](data)
+        func bad(_ reason: String) -> RecurError { .invalidArgument("\(name): \(reason)") }
+        guard let firstNewline = bytes.firstIndex(of: 0x0A) else { throw bad("no line ends in the file; not a vectors file") }
+        let firstLine = String(decoding: bytes[..<firstNewline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
+        if firstLine.count == 2, let vocabulary = Int(firstLine[0]), let dimension = Int(firstLine[1]) {
+            guard vocabulary >= 0, dimension > 0, dimension <= 100_000 else { throw bad("header \"\(firstLine.joined(separator: " "))\" is out of range") }
+            let wanted = min(vocabulary, limit ?? vocabulary)
+            if WordVectors.looksBinary(bytes, from: firstNewline + 1, dimension: dimension) {
+                try self.init(binary: bytes, from: firstNewline + 1, count: wanted, dimension: dimension, bad: bad)
+            } else {
+                try self.init(text: bytes, from: firstNewline + 1, count: wanted, dimension: dimension, bad: bad)
+            }
+        } else {
+            try self.init(text: bytes, from: 0, count: limit, dimension: nil, bad: bad)
+        }
+    }
+
+    /// Binary when the first entry's D·4 bytes after its word are not all printable text.
+    static func looksBinary(_ bytes: [UInt8], from start: Int, dimension: Int) -> Bool {
+        guard let space = bytes[start...].firstIndex(of: 0x20) else { return false }
+        let end = min(space + 1 + dimension * 4, bytes.count)
+        return bytes[(space + 1)..<end].contains { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) || $0 > 0x7E }
+    }
+
+    private init(binary bytes: [UInt8], from start: Int, count: Int, dimension: Int, bad: (String) -> RecurError) throws {
+        var words: [String] = []
+        var vectors = [Float]()
+        words.reserveCapacity(count)
+        vectors.reserveCapacity(count * dimension)
+        var position = start
+        for entry in 0..<count {
+            while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x20 { position += 1 }
+            guard let space = bytes[position...].firstIndex(of: 0x20), space > position else {
+                throw bad("entry \(entry + 1) of \(count) is missing (the file is truncated)")
+            }
+            words.append(String(decoding: bytes[position..<space], as: UTF8.self))
+            position = space + 1
+            guard position + dimension * 4 <= bytes.count else { throw bad("entry \(entry + 1) is cut short (the file is truncated)") }
+            bytes.withUnsafeBytes { raw in
+                for j in 0..<dimension { vectors.append(raw.loadUnaligned(fromByteOffset: position + 4 * j, as: Float.self)) }
+            }
+            position += dimension * 4
+        }
+        try self.init(words: words, dimension: dimension, vectors: vectors)
+    }
+
+    /// Text: one entry a line, "word v1 … vD". With no header the first line sets D.
+    private init(text bytes: [UInt8], from start: Int, count: Int?, dimension: Int?, bad: (String) -> RecurError) throws {
+        var words: [String] = []
+        var vectors = [Float]()
+        var dimension = dimension
+        var lineNumber = start == 0 ? 0 : 1
+        var position = start
+        while position < bytes.count, count.map({ words.count < $0 }) ?? true {
+            let end = bytes[position...].firstIndex(of: 0x0A) ?? bytes.count
+            lineNumber += 1
+            let line = bytes[position..<end]
+            position = end + 1
+            let fields = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            if fields.isEmpty { continue }
+            let width = fields.count - 1
+            if dimension == nil { dimension = width }
+            guard width == dimension, width > 0 else {
+                throw bad("line \(lineNumber) has \(width) numbers, expected \(dimension ?? 0)")
+            }
+            words.append(String(decoding: fields[0], as: UTF8.self))
+            for field in fields.dropFirst() {
+                guard let value = Float(String(decoding: field, as: UTF8.self)), value.isFinite else {
+                    throw bad("line \(lineNumber): '\(String(decoding: field, as: UTF8.self))' is not a number")
+                }
+                vectors.append(value)
+            }
+        }
+        if let count, words.count < count { throw bad("the header promises \(count) words but the file has \(words.count)") }
+        guard let dimension, !words.isEmpty else { throw bad("no vectors in the file") }
+        try self.init(words: words, dimension: dimension, vectors: vectors)
+    }
+}
