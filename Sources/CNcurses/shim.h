@@ -51,4 +51,34 @@ static inline int recur_put_cell(int row, int column, wchar_t scalar, attr_t att
     return mvadd_wch(row, column, &cell);
 }
 
+// Mouse: clicks, releases and motion while a button is held. ALL_MOUSE_EVENTS and the
+// BUTTON* masks are macros; xterm's 1002 mode (button-event tracking) is what reports
+// drags, and ncurses does not ask for it unless REPORT_MOUSE_POSITION is set, which
+// would flood us with every motion (1003), so the shim asks for 1002 itself.
+static inline void recur_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | REPORT_MOUSE_POSITION, NULL);
+    mouseinterval(0);
+    fputs("\033[?1002h", stdout);
+    fflush(stdout);
+}
+
+static inline void recur_disable_mouse(void) {
+    mousemask(0, NULL);
+    fputs("\033[?1002l\033[?1003l\033[?1000l", stdout);
+    fflush(stdout);
+}
+
+// Reads the pending mouse event: returns 1 for a press, 2 for a release, 3 for motion
+// with the button held, 0 for anything else or on error.
+static inline int recur_read_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & (BUTTON1_RELEASED | BUTTON1_CLICKED)) return 2;
+    if (event.bstate & REPORT_MOUSE_POSITION) return 3;
+    return 0;
+}
+
 #endif

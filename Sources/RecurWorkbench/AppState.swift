@@ -8,6 +8,96 @@ public enum PaneID: Int, CaseIterable, Sendable {
     case loss, hidden, neighbours, sample
 }
 
+/// What the loss chart's x axis counts.
+public enum LossAxis: String, CaseIterable, Sendable {
+    case steps, tokens, time
+}
+
+/// How the loss pane draws.
+public struct LossView: Equatable {
+    public var logarithmic = false
+    public var axis: LossAxis = .steps
+    /// Only the most recent `recentWindow` steps instead of the whole run.
+    public var recentOnly = false
+    /// Weight of the past in the moving average of the training loss (0: raw).
+    public var smoothing = 0.95
+    public static let recentWindow = 300
+}
+
+/// How the hidden-state pane draws.
+public struct HiddenView: Equatable {
+    /// nil: the last layer.
+    public var layer: Int?
+    public var signal: ProbeSignal = .hidden
+    /// Position of the highlighted unit in display order.
+    public var cursor = 0
+    public var sortByVariance = false
+}
+
+/// A text being typed into a pane.
+public enum TextEntry: Equatable {
+    case neighbourQuery(String)
+    case prime(String)
+    case temperature(String)
+
+    var text: String {
+        switch self {
+        case .neighbourQuery(let text), .prime(let text), .temperature(let text): text
+        }
+    }
+}
+
+/// A token placed on the 2-D map of the embedding.
+public struct MapPoint: Equatable, Sendable {
+    public var label: String
+    public var x: Float
+    public var y: Float
+}
+
+/// The neighbours pane's query and results.
+public struct NeighboursView {
+    /// The tokens of the query: one token, or an analogy's positive and negative terms.
+    public var positive: [Int32] = []
+    public var negative: [Int32] = []
+    public var results: [Neighbour] = []
+    public var selection = 0
+    public var showMap = false
+    public var map: [MapPoint] = []
+}
+
+/// The sample pane's settings and what was drawn.
+public struct SampleView {
+    public var temperature = 0.8
+    public var topK = false
+    public var topP = false
+    public var prime = ""
+    public var seed: UInt64 = 7
+    public var text = ""
+    /// The most likely next tokens after the prime, at the temperature, with the entropy.
+    public var distribution: [(token: Int32, probability: Float)] = []
+    public var entropy: Double = 0
+    /// The settings and weights the shown sample was drawn with.
+    public var source: SampleRequest?
+    public var lastDrawn = Date.distantPast
+
+    public var request: SampleRequest {
+        SampleRequest(temperature: temperature, topK: topK ? SampleView.topKValue : 0, topP: topP ? SampleView.topPValue : 1,
+                      prime: prime, seed: seed)
+    }
+
+    public static let topKValue = 10
+    public static let topPValue: Float = 0.9
+}
+
+/// Everything a sample depends on besides the weights.
+public struct SampleRequest: Equatable, Sendable {
+    public var temperature: Double
+    public var topK: Int
+    public var topP: Float
+    public var prime: String
+    public var seed: UInt64
+}
+
 /// The workbench's whole state.
 public struct AppState {
     public var size: Size
@@ -16,6 +106,7 @@ public struct AppState {
     public var step = 0
     public var tokens = 0
     public var epoch = 0.0
+    public var elapsed = 0.0
     public var tokensPerSecond = 0.0
     public var gradientNorm = 0.0
     public var learningRate: Float = 0
@@ -29,17 +120,19 @@ public struct AppState {
     // Model views
     public var vocabulary: Vocabulary?
     public var model: LanguageModel?
-    /// Bumped whenever new weights arrive, so stale samples can be told apart.
+    /// Bumped whenever new weights arrive, so stale results can be told apart.
     public var weightsVersion = 0
     public var probe: HiddenStateProbe?
-    public var neighbourQuery: Int32 = 0
-    public var neighbours: [Neighbour] = []
-    public var temperature: Double = 0.8
-    public var sample = ""
-    /// The temperature and weights the shown sample was drawn with.
-    public var sampleSource: (temperature: Double, weightsVersion: Int)?
+    /// The most frequent tokens, most frequent first (for the map).
+    public var frequentTokens: [Int32] = []
+    public var loss = LossView()
+    public var hidden = HiddenView()
+    public var neighbours = NeighboursView()
+    public var sample = SampleView()
     // Interface
     public var focus: PaneID = .loss
+    public var expanded = false
+    public var entry: TextEntry?
     public var showingHelp = false
     public var quitting = false
 
@@ -52,4 +145,6 @@ public struct AppState {
     public static let temperatureRange = 0.05...3.0
     /// How many training losses the chart keeps (older ones are thinned, not dropped).
     public static let lossHistoryLimit = 4000
+    /// How often a new sample is drawn when only the weights changed.
+    public static let sampleRefreshInterval: TimeInterval = 3
 }

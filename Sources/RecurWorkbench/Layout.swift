@@ -9,15 +9,21 @@ public struct WorkbenchLayout: Equatable {
     public let status: Rect
     public let panes: [PaneID: Rect]
 
-    /// nil when `size` is below the minimum.
-    public init?(size: Size) {
+    /// nil when `size` is below the minimum. With `expanded`, that pane takes the whole
+    /// body and the others are hidden.
+    public init?(size: Size, expanded: PaneID? = nil) {
         guard size.columns >= WorkbenchLayout.minimum.columns, size.rows >= WorkbenchLayout.minimum.rows else { return nil }
         let (body, statusRow) = Rect(size: size).splitBottom(1)
-        // Left: the loss chart over the heatmap; right: neighbours over the sample.
-        let (left, right) = body.splitHorizontally(fraction: 0.6)
+        status = statusRow
+        if let expanded {
+            panes = [expanded: body]
+            return
+        }
+        // Left: the loss chart over the heatmap; right: neighbours over the sample. Wide
+        // screens give the left column less, tall ones give the heatmap more rows.
+        let (left, right) = body.splitHorizontally(fraction: size.columns >= 160 ? 0.55 : 0.6)
         let (loss, hidden) = left.splitVertically(fraction: 0.5)
         let (neighbours, sample) = right.splitVertically(fraction: 0.45)
-        status = statusRow
         panes = [.loss: loss, .hidden: hidden, .neighbours: neighbours, .sample: sample]
     }
 }

@@ -1,5 +1,6 @@
 // The closed set of things that can happen to the workbench, and the effects that
 // `update` asks the outside world to perform.
+import Foundation
 import RecurEngine
 import TerminalKit
 
@@ -8,16 +9,27 @@ public enum Msg {
     case key(Key)
     case resize(Size)
     case snapshot(TrainingSnapshot)
-    case sampleReady(text: String, temperature: Double, weightsVersion: Int)
-    case neighboursReady(query: Int32, neighbours: [Neighbour], weightsVersion: Int)
+    case sampleReady(SampleResult)
+    case neighboursReady(positive: [Int32], negative: [Int32], neighbours: [Neighbour])
+    case mapReady([MapPoint])
     /// Ctrl-C, SIGTERM or the terminal going away.
     case quitRequested
+}
+
+/// A drawn sample with the distribution it started from.
+public struct SampleResult: Sendable {
+    public var request: SampleRequest
+    public var weightsVersion: Int
+    public var text: String
+    public var distribution: [(token: Int32, probability: Float)]
+    public var entropy: Double
 }
 
 /// Work `update` asks for; the app performs it and may answer with further messages.
 public enum Effect: Equatable {
     case session(SessionCommand)
-    case drawSample(temperature: Double)
-    case findNeighbours(query: Int32)
+    case drawSample(SampleRequest)
+    case findNeighbours(positive: [Int32], negative: [Int32])
+    case computeMap
     case quit
 }

@@ -1,30 +1,45 @@
-// The workbench's reducer: every key press, resize and snapshot passes through here.
-// Pure: it changes the state and lists effects; tests replay messages through it.
+// The workbench's reducer: every key press, click, resize and snapshot passes through
+// here. Pure: it changes the state and lists effects; tests replay messages through it.
+import Foundation
 import RecurEngine
 import TerminalKit
 
 /// Applies `msg` to `state` and returns the effects to perform, in order.
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
+    case .key(.mouse(let event)):
+        return handleMouse(&state, event)
     case .key(let key):
+        if state.entry != nil { return handleEntry(&state, key) }
         return handleKey(&state, key)
     case .resize(let size):
         state.size = size
         return []
     case .snapshot(let snapshot):
         return apply(snapshot, to: &state)
-    case .sampleReady(let text, let temperature, let version):
-        state.sample = text
-        state.sampleSource = (temperature, version)
+    case .sampleReady(let result):
+        // A result for settings that have changed since is dropped; a newer one is coming.
+        guard result.request == state.sample.request else { return [] }
+        state.sample.text = result.text
+        state.sample.distribution = result.distribution
+        state.sample.entropy = result.entropy
+        state.sample.source = result.request
         return []
-    case .neighboursReady(let query, let neighbours, _):
-        if query == state.neighbourQuery { state.neighbours = neighbours }
+    case .neighboursReady(let positive, let negative, let neighbours):
+        guard positive == state.neighbours.positive, negative == state.neighbours.negative else { return [] }
+        state.neighbours.results = neighbours
+        state.neighbours.selection = min(state.neighbours.selection, max(neighbours.count - 1, 0))
+        return []
+    case .mapReady(let points):
+        state.neighbours.map = points
         return []
     case .quitRequested:
         state.quitting = true
         return [.quit]
     }
 }
+
+// MARK: - Keys
 
 private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.showingHelp {
@@ -50,39 +65,256 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .character("?"), .character("h"):
         state.showingHelp = true
         return []
+    case .character("f"):
+        state.expanded.toggle()
+        return []
+    case .escape:
+        state.expanded = false
+        return []
     case .left, .right:
-        let factor = key == .right ? 1 : -1
-        let next = ((state.temperature * 20).rounded() + Double(factor)) / 20
-        let clamped = min(max(next, AppState.temperatureRange.lowerBound), AppState.temperatureRange.upperBound)
-        guard clamped != state.temperature else { return [] }
-        state.temperature = clamped
-        return state.model == nil ? [] : [.drawSample(temperature: clamped)]
-    case .up, .down:
-        guard let vocabulary = state.vocabulary, vocabulary.count > 0 else { return [] }
-        let count = Int32(vocabulary.count)
-        state.neighbourQuery = (state.neighbourQuery + (key == .down ? 1 : count - 1)) % count
-        state.neighbours = []
-        return state.model == nil ? [] : [.findNeighbours(query: state.neighbourQuery)]
+        return setTemperature(&state, ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20)
     case .tab:
         state.focus = PaneID(rawValue: (state.focus.rawValue + 1) % PaneID.allCases.count)!
         return []
     case .backTab:
         state.focus = PaneID(rawValue: (state.focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!
         return []
+    case .character("/"):
+        state.focus = .neighbours
+        state.entry = .neighbourQuery("")
+        return []
+    default:
+        break
+    }
+    switch state.focus {
+    case .loss: return handleLossKey(&state, key)
+    case .hidden: return handleHiddenKey(&state, key)
+    case .neighbours: return handleNeighboursKey(&state, key)
+    case .sample: return handleSampleKey(&state, key)
+    }
+}
+
+private func handleLossKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch key {
+    case .character("l"): state.loss.logarithmic.toggle()
+    case .character("x"):
+        let axes = LossAxis.allCases
+        state.loss.axis = axes[(axes.firstIndex(of: state.loss.axis)! + 1) % axes.count]
+    case .character("z"): state.loss.recentOnly.toggle()
+    case .character("["): state.loss.smoothing = max(((state.loss.smoothing - 0.05) * 100).rounded() / 100, 0)
+    case .character("]"): state.loss.smoothing = min(((state.loss.smoothing + 0.05) * 100).rounded() / 100, 0.99)
+    default: break
+    }
+    return []
+}
+
+private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    let units = state.probe?.units ?? 0
+    switch key {
+    case .up: state.hidden.cursor = max(state.hidden.cursor - 1, 0)
+    case .down: state.hidden.cursor = min(state.hidden.cursor + 1, max(units - 1, 0))
+    case .pageUp: state.hidden.cursor = max(state.hidden.cursor - 10, 0)
+    case .pageDown: state.hidden.cursor = min(state.hidden.cursor + 10, max(units - 1, 0))
+    case .character("v"): state.hidden.sortByVariance.toggle()
+    case .character("g"):
+        guard let signals = state.probe?.signals, !signals.isEmpty else { break }
+        let index = signals.firstIndex(of: state.hidden.signal) ?? 0
+        state.hidden.signal = signals[(index + 1) % signals.count]
+    case .character("L"):
+        guard let layers = state.probe?.layers, layers > 1 else { break }
+        let current = state.hidden.layer ?? layers - 1
+        state.hidden.layer = (current + 1) % layers
+    default: break
+    }
+    return []
+}
+
+private func handleNeighboursKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch key {
+    case .up:
+        state.neighbours.selection = max(state.neighbours.selection - 1, 0)
+    case .down:
+        state.neighbours.selection = min(state.neighbours.selection + 1, max(state.neighbours.results.count - 1, 0))
+    case .enter:
+        // Hop: the selected neighbour becomes the query.
+        guard state.neighbours.results.indices.contains(state.neighbours.selection) else { return [] }
+        return setQuery(&state, positive: [state.neighbours.results[state.neighbours.selection].id], negative: [])
+    case .character("m"):
+        state.neighbours.showMap.toggle()
+        return state.neighbours.showMap && state.model != nil ? [.computeMap] : []
+    default: break
+    }
+    return []
+}
+
+private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch key {
+    case .character("r"):
+        state.sample.seed &+= 1
+    case .character("k"):
+        state.sample.topK.toggle()
+    case .character("t"):
+        state.sample.topP.toggle()
+    case .character("i"):
+        state.entry = .prime(state.sample.prime)
+        return []
+    case .character("="):
+        state.entry = .temperature("")
+        return []
     default:
         return []
     }
+    return drawSample(&state)
 }
+
+// MARK: - Text entry
+
+private func handleEntry(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard let entry = state.entry else { return [] }
+    var text = entry.text
+    switch key {
+    case .escape:
+        state.entry = nil
+        return []
+    case .backspace:
+        if !text.isEmpty { text.removeLast() }
+    case .character(let character):
+        if text.count < 200 { text.append(character) }
+    case .tab:
+        if case .neighbourQuery = entry, let vocabulary = state.vocabulary {
+            text = complete(text, in: vocabulary)
+        }
+    case .enter:
+        state.entry = nil
+        return commit(entry: entry, text: text, state: &state)
+    default:
+        return []
+    }
+    switch entry {
+    case .neighbourQuery: state.entry = .neighbourQuery(text)
+    case .prime: state.entry = .prime(text)
+    case .temperature: state.entry = .temperature(text)
+    }
+    return []
+}
+
+/// Completes the last term of a query to the most frequent vocabulary entry it begins.
+func complete(_ text: String, in vocabulary: Vocabulary) -> String {
+    let (head, last) = splitLastTerm(text)
+    guard !last.isEmpty, let match = vocabulary.tokens.first(where: { $0.hasPrefix(last) && $0 != last }) else { return text }
+    return head + match
+}
+
+private func splitLastTerm(_ text: String) -> (head: String, last: String) {
+    guard let space = text.lastIndex(of: " ") else { return ("", text) }
+    return (String(text[...space]), String(text[text.index(after: space)...]))
+}
+
+private func commit(entry: TextEntry, text: String, state: inout AppState) -> [Effect] {
+    switch entry {
+    case .temperature:
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            state.notice = "temperature must be a number between 0.05 and 3"
+            return []
+        }
+        return setTemperature(&state, value)
+    case .prime:
+        guard let vocabulary = state.vocabulary else { return [] }
+        let unknown = unknownTokens(text, vocabulary: vocabulary)
+        guard unknown.isEmpty else {
+            state.notice = "the prime has tokens outside the vocabulary: \(unknown.prefix(5).map { $0.debugDescription }.joined(separator: ", "))"
+            return []
+        }
+        state.sample.prime = text
+        return drawSample(&state)
+    case .neighbourQuery:
+        guard let vocabulary = state.vocabulary else { return [] }
+        switch parseQuery(text, vocabulary: vocabulary) {
+        case .success(let (positive, negative)):
+            state.notice = nil
+            return setQuery(&state, positive: positive, negative: negative)
+        case .failure(let error):
+            state.notice = error.description
+            return []
+        }
+    }
+}
+
+func unknownTokens(_ text: String, vocabulary: Vocabulary) -> [String] {
+    let tokens = vocabulary.level == .char ? text.unicodeScalars.map { String($0) } : WordTokenizer.tokenize(text, lowercase: false)
+    return tokens.filter { vocabulary.id(of: $0) == nil }
+}
+
+/// "fox" → one positive term; "king - man + woman" → positive [king, woman], negative [man].
+func parseQuery(_ text: String, vocabulary: Vocabulary) -> Result<([Int32], [Int32]), RecurError> {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    // A single token, looked up as typed (so a char model's " " or "-" works too).
+    if let id = vocabulary.id(of: text) ?? vocabulary.id(of: trimmed) { return .success(([id], [])) }
+    var positive: [Int32] = [], negative: [Int32] = []
+    var sign = 1
+    for term in trimmed.split(separator: " ").map(String.init) {
+        if term == "+" { sign = 1; continue }
+        if term == "-" { sign = -1; continue }
+        guard let id = vocabulary.id(of: term) else {
+            return .failure(.invalidArgument("'\(term)' is not in the vocabulary"))
+        }
+        if sign > 0 { positive.append(id) } else { negative.append(id) }
+        sign = 1
+    }
+    guard !positive.isEmpty || !negative.isEmpty else { return .failure(.invalidArgument("type a token, or an analogy like a - b + c")) }
+    return .success((positive, negative))
+}
+
+// MARK: - Mouse
+
+private func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
+    guard let layout = WorkbenchLayout(size: state.size, expanded: state.expanded ? state.focus : nil) else { return [] }
+    if event.kind == .press, let pane = layout.panes.first(where: { $0.value.contains(x: event.x, y: event.y) })?.key {
+        state.focus = pane
+    }
+    // Pressing or dragging on the slider's track sets the temperature.
+    guard event.kind != .release, let area = layout.panes[.sample], let track = SamplePane.track(in: area),
+          event.y == track.y, event.x >= track.x, event.x < track.maxX else { return [] }
+    let fraction = Double(event.x - track.x) / Double(max(track.width - 1, 1))
+    let range = AppState.temperatureRange
+    return setTemperature(&state, ((range.lowerBound + fraction * (range.upperBound - range.lowerBound)) * 100).rounded() / 100)
+}
+
+// MARK: - Shared steps
+
+private func setTemperature(_ state: inout AppState, _ value: Double) -> [Effect] {
+    let clamped = min(max(value, AppState.temperatureRange.lowerBound), AppState.temperatureRange.upperBound)
+    guard clamped != state.sample.temperature else { return [] }
+    state.sample.temperature = clamped
+    return drawSample(&state)
+}
+
+private func drawSample(_ state: inout AppState) -> [Effect] {
+    guard state.model != nil else { return [] }
+    state.sample.lastDrawn = Date()
+    return [.drawSample(state.sample.request)]
+}
+
+private func setQuery(_ state: inout AppState, positive: [Int32], negative: [Int32]) -> [Effect] {
+    state.neighbours.positive = positive
+    state.neighbours.negative = negative
+    state.neighbours.results = []
+    state.neighbours.selection = 0
+    return state.model == nil ? [] : [.findNeighbours(positive: positive, negative: negative)]
+}
+
+// MARK: - Snapshots
 
 private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [Effect] {
     state.step = snapshot.step
     state.tokens = snapshot.tokens
     state.epoch = snapshot.epoch
+    state.elapsed = snapshot.elapsed
     state.tokensPerSecond = snapshot.tokensPerSecond
     state.gradientNorm = snapshot.gradientNorm
     state.learningRate = snapshot.learningRate
     state.trainingState = snapshot.state
-    state.notice = snapshot.notice
+    if snapshot.notice != nil || state.notice?.hasPrefix("training diverged") == true { state.notice = snapshot.notice }
     state.lastSaved = snapshot.lastSaved
     state.losses += snapshot.newLosses
     state.validationLosses += snapshot.newValidationLosses
@@ -94,13 +326,24 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     }
     if state.vocabulary == nil {
         state.vocabulary = snapshot.vocabulary
-        state.neighbourQuery = defaultQuery(in: snapshot.vocabulary)
+        state.neighbours.positive = [defaultQuery(in: snapshot.vocabulary)]
     }
-    if let probe = snapshot.probe { state.probe = probe }
+    if let probe = snapshot.probe {
+        state.probe = probe
+        state.hidden.cursor = min(state.hidden.cursor, max(probe.units - 1, 0))
+    }
     guard let model = snapshot.model else { return [] }
+    let first = state.model == nil
     state.model = model
     state.weightsVersion += 1
-    return [.drawSample(temperature: state.temperature), .findNeighbours(query: state.neighbourQuery)]
+    var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
+    if state.neighbours.showMap { effects.append(.computeMap) }
+    // Samples follow the weights, but not more often than every few seconds, so drawing
+    // them takes little from training.
+    if first || Date().timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval {
+        effects.insert(contentsOf: drawSample(&state), at: 0)
+    }
+    return effects
 }
 
 /// A first query that means something: the letter "e" for characters, else the most

@@ -1,12 +1,12 @@
-// Draws the whole screen for a state: the panes, the status bar, help on top, or the
-// too-small notice. Pure: tests render states and compare rows.
+// Draws the whole screen for a state: the panes (or one expanded), the status bar, help
+// on top, or the too-small notice. Pure: tests render states and compare rows.
 import RecurEngine
 import TerminalKit
 
 /// The frame for `state`.
 public func render(_ state: AppState) -> Canvas {
     var canvas = Canvas(size: state.size)
-    guard let layout = WorkbenchLayout(size: state.size) else {
+    guard let layout = WorkbenchLayout(size: state.size, expanded: state.expanded ? state.focus : nil) else {
         let minimum = WorkbenchLayout.minimum
         let lines = ["terminal too small", "\(state.size.columns)×\(state.size.rows), need \(minimum.columns)×\(minimum.rows)", "q quits"]
         for (index, line) in lines.enumerated() {
@@ -15,29 +15,24 @@ public func render(_ state: AppState) -> Canvas {
         }
         return canvas
     }
-    let cell = state.model.map { describe($0.config) } ?? ""
     for (pane, area) in layout.panes {
         let focused = pane == state.focus
         switch pane {
         case .loss:
-            LossPane(losses: state.losses, validationLosses: state.validationLosses).render(in: area, on: &canvas, focused: focused)
+            LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss)
+                .render(in: area, on: &canvas, focused: focused)
         case .hidden:
-            HiddenStatePane(probe: state.probe, cell: cell).render(in: area, on: &canvas, focused: focused)
+            HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden).render(in: area, on: &canvas, focused: focused)
         case .neighbours:
-            NeighboursPane(vocabulary: state.vocabulary, query: state.neighbourQuery, neighbours: state.neighbours)
+            var query: String?
+            if case .neighbourQuery(let text) = state.entry { query = text }
+            NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query)
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:
-            SamplePane(temperature: state.temperature, sample: state.sample, sampleTemperature: state.sampleSource?.temperature)
-                .render(in: area, on: &canvas, focused: focused)
+            SamplePane(view: state.sample, vocabulary: state.vocabulary, entry: state.entry).render(in: area, on: &canvas, focused: focused)
         }
     }
     StatusBar(state: state).render(in: layout.status, on: &canvas)
     if state.showingHelp { HelpOverlay().render(in: Rect(size: state.size), on: &canvas) }
     return canvas
-}
-
-/// "LSTM 128×2", "RNN tanh 64×1": a model's cell and size in a few characters.
-func describe(_ config: ModelConfig) -> String {
-    let name = config.cell == .rnn ? "RNN \(config.activation.rawValue)" : config.cell.rawValue.uppercased()
-    return "\(name) \(config.hidden)×\(config.layers)"
 }

@@ -50,7 +50,6 @@ public final class WorkbenchApp {
     private var sources: [DispatchSourceProtocol] = []
     private var redrawScheduled = false
     private var lastFrame = DispatchTime.now()
-    private var sampleSeed: UInt64 = 7
     /// A newer sample request supersedes older ones still queued.
     private var sampleGeneration = 0
     private var exiting = false
@@ -70,6 +69,7 @@ public final class WorkbenchApp {
         self.exit = exit
         state = AppState(size: terminal.size, title: configuration.title)
         state.checkpointPath = configuration.checkpointPath
+        state.frequentTokens = WorkbenchApp.frequentTokens(configuration.corpus, count: 40)
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
@@ -79,12 +79,28 @@ public final class WorkbenchApp {
                           writer: configuration.checkpointWriter) { [weak self] snapshot in
             MainActor.assumeIsolated { self?.dispatch(.snapshot(snapshot)) }
         }
+        // Validate often enough to draw a curve, but keep its cost near 5% of training: a
+        // validation pass is a forward pass (≈ 1/3 of a step) per chunk of B·T tokens.
+        let trainer = configuration.trainer
+        let chunks = Double(configuration.corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
+        session.evaluationInterval = max(50, Int((chunks / 3 / 0.05).rounded(.up)))
         if !configuration.autosave { session.autosaveInterval = .infinity }
         autosave = configuration.autosave
         listenToInput()
         listenToSignals()
         session.start(paused: configuration.startPaused)
         scheduleRedraw()
+    }
+
+    /// The `count` most frequent tokens of the corpus, most frequent first; whitespace
+    /// and `<unk>` left out (they crowd the map without meaning much).
+    nonisolated static func frequentTokens(_ corpus: Corpus, count: Int) -> [Int32] {
+        var counts = [Int](repeating: 0, count: corpus.vocabulary.count)
+        for id in corpus.ids { counts[Int(id)] += 1 }
+        let skipped: Set<String> = [" ", "\n", "\t", WordTokenizer.unknown]
+        return counts.indices.filter { counts[$0] > 0 && !skipped.contains(corpus.vocabulary.tokens[$0]) }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            .prefix(count).map(Int32.init)
     }
 
     // MARK: - Sources
@@ -142,46 +158,94 @@ public final class WorkbenchApp {
         switch effect {
         case .session(let command):
             session.send(command)
-        case .drawSample(let temperature):
-            drawSample(temperature: temperature)
-        case .findNeighbours(let query):
-            findNeighbours(query: query)
+        case .drawSample(let request):
+            drawSample(request)
+        case .findNeighbours(let positive, let negative):
+            findNeighbours(positive: positive, negative: negative)
+        case .computeMap:
+            computeMap()
         case .quit:
             quit()
         }
     }
 
-    private func drawSample(temperature: Double) {
+    /// Samples on the worker queue from the latest weights; the result comes back as a
+    /// message and is dropped if the settings changed meanwhile.
+    private func drawSample(_ request: SampleRequest) {
         guard let model = state.model, let vocabulary = state.vocabulary else { return }
         sampleGeneration += 1
         let generation = sampleGeneration
         let version = state.weightsVersion
-        let seed = sampleSeed
-        let prime = state.probe.flatMap { probe in probe.tokens.first.flatMap { vocabulary.id(of: $0) } } ?? 0
+        let fallbackPrime = state.probe?.tokens.first.flatMap { vocabulary.id(of: $0) } ?? 0
         worker.async { [weak self] in
-            let sampler = Sampler(model: model)
-            var random = RandomGenerator(seed: seed)
-            let settings = SamplingSettings(temperature: Float(temperature))
-            let ids = sampler.generate(prime: [prime], length: WorkbenchApp.sampleLength, settings: settings, random: &random)
-            let text = vocabulary.render([prime] + ids)
+            let result = WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, fallbackPrime: fallbackPrime, version: version)
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
                     guard let self, generation == self.sampleGeneration else { return }
-                    self.dispatch(.sampleReady(text: text, temperature: temperature, weightsVersion: version))
+                    self.dispatch(.sampleReady(result))
                 }
             }
         }
     }
 
-    private func findNeighbours(query: Int32) {
-        guard let model = state.model else { return }
-        let version = state.weightsVersion
+    nonisolated static func sample(model: LanguageModel, vocabulary: Vocabulary, request: SampleRequest,
+                                   fallbackPrime: Int32, version: Int) -> SampleResult {
+        let sampler = Sampler(model: model)
+        var random = RandomGenerator(seed: request.seed)
+        let settings = SamplingSettings(temperature: Float(request.temperature), topK: request.topK, topP: request.topP)
+        let tokens = vocabulary.level == .char ? request.prime.unicodeScalars.map { String($0) }
+                                               : WordTokenizer.tokenize(request.prime, lowercase: false)
+        let primeIDs = tokens.compactMap { vocabulary.id(of: $0) }
+        let prime = primeIDs.isEmpty ? [fallbackPrime] : primeIDs
+        // The distribution after the prime, reshaped by the temperature, for the bars.
+        sampler.reset()
+        var probabilities: UnsafeBufferPointer<Float> = UnsafeBufferPointer(start: nil, count: 0)
+        for id in prime { probabilities = sampler.feed(id) }
+        let inverse = 1 / max(request.temperature, 1e-6)
+        var weights = probabilities.map { $0 > 0 ? pow(Double($0), inverse) : 0 }
+        let total = max(weights.reduce(0, +), 1e-300)
+        weights = weights.map { $0 / total }
+        let entropy = weights.reduce(0) { $1 > 0 ? $0 - $1 * log($1) : $0 }
+        let top = weights.enumerated().sorted { $0.element > $1.element }.prefix(8).map { (token: Int32($0.offset), probability: Float($0.element)) }
+        let ids = sampler.generate(prime: prime, length: sampleLength, settings: settings, random: &random)
+        return SampleResult(request: request, weightsVersion: version, text: vocabulary.render(prime + ids),
+                            distribution: top, entropy: entropy)
+    }
+
+    private func findNeighbours(positive: [Int32], negative: [Int32]) {
+        guard let model = state.model, let vocabulary = state.vocabulary else { return }
         worker.async { [weak self] in
-            let neighbours = EmbeddingIndex(model: model).nearest(to: query, count: 12)
+            let neighbours: [Neighbour]
+            if let vectors = try? WordVectors(model: model, vocabulary: vocabulary),
+               let ranking = try? vectors.mostSimilar(positive: positive.map { vocabulary.tokens[Int($0)] },
+                                                      negative: negative.map { vocabulary.tokens[Int($0)] }, count: 12) {
+                neighbours = ranking.compactMap { entry in vocabulary.id(of: entry.word).map { Neighbour(id: $0, similarity: entry.similarity) } }
+            } else {
+                neighbours = []
+            }
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
-                    self?.dispatch(.neighboursReady(query: query, neighbours: neighbours, weightsVersion: version))
+                    self?.dispatch(.neighboursReady(positive: positive, negative: negative, neighbours: neighbours))
                 }
+            }
+        }
+    }
+
+    /// PCA of the most frequent tokens' embedding rows.
+    private func computeMap() {
+        guard let model = state.model, let vocabulary = state.vocabulary else { return }
+        let tokens = state.frequentTokens
+        worker.async { [weak self] in
+            let E = model.config.embed
+            let table = model.tensor("encoder.weight")
+            var rows: [Float] = []
+            for id in tokens { rows += UnsafeBufferPointer(start: table + Int(id) * E, count: E) }
+            let projected = PCA.project(rows, count: tokens.count, dimension: E)
+            let points = tokens.enumerated().map { index, id in
+                MapPoint(label: NeighboursPane.label(vocabulary.tokens[Int(id)]), x: projected[2 * index], y: projected[2 * index + 1])
+            }
+            DispatchQueue.main.async {
+                MainActor.assumeIsolated { self?.dispatch(.mapReady(points)) }
             }
         }
     }

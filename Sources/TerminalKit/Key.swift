@@ -9,4 +9,19 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     /// Ctrl plus a letter, for letters the terminal does not turn into signals.
     case control(Character)
+    case mouse(MouseEvent)
+}
+
+/// A mouse event at a cell.
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case press, release, drag }
+    public var x: Int
+    public var y: Int
+    public var kind: Kind
+
+    public init(x: Int, y: Int, kind: Kind) {
+        self.x = x
+        self.y = y
+        self.kind = kind
+    }
 }

@@ -40,6 +40,7 @@ public final class NcursesTerminal: Terminal {
         // Without this a lone Esc waits a whole second for a possible escape sequence.
         set_escdelay(25)
         curs_set(0)
+        recur_enable_mouse()
         var depth = ColorDepth.none
         if colour, has_colors() {
             start_color()
@@ -110,7 +111,17 @@ public final class NcursesTerminal: Terminal {
             let status = wget_wch(recur_stdscr(), &value)
             if status == ERR { break }
             if status == KEY_CODE_YES {
-                if let key = Self.functionKey(Int32(value)) { keys.append(key) }
+                if Int32(value) == recur_key_mouse() {
+                    var x: Int32 = 0, y: Int32 = 0
+                    switch recur_read_mouse(&x, &y) {
+                    case 1: keys.append(.mouse(MouseEvent(x: Int(x), y: Int(y), kind: .press)))
+                    case 2: keys.append(.mouse(MouseEvent(x: Int(x), y: Int(y), kind: .release)))
+                    case 3: keys.append(.mouse(MouseEvent(x: Int(x), y: Int(y), kind: .drag)))
+                    default: break
+                    }
+                } else if let key = Self.functionKey(Int32(value)) {
+                    keys.append(key)
+                }
             } else if let key = Self.characterKey(UInt32(value)) {
                 keys.append(key)
             }
@@ -165,6 +176,7 @@ public final class NcursesTerminal: Terminal {
 
     public func suspend() {
         guard active else { return }
+        recur_disable_mouse()
         endwin()
         TerminalGuard.restoreCookedMode()
     }
@@ -172,6 +184,7 @@ public final class NcursesTerminal: Terminal {
     public func resume() {
         guard active else { return }
         refresh()
+        recur_enable_mouse()
         clearok(recur_stdscr(), true)
         previous = nil
     }
@@ -179,6 +192,7 @@ public final class NcursesTerminal: Terminal {
     public func restore() {
         guard active else { return }
         active = false
+        recur_disable_mouse()
         endwin()
         TerminalGuard.restoreCookedMode()
     }

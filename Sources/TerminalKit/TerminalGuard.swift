@@ -25,7 +25,7 @@ public enum TerminalGuard {
     static func restoreCookedMode() {
         guard hasSaved else { return }
         _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-        let reset: StaticString = "\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m"
+        let reset: StaticString = "\u{1B}[?1002l\u{1B}[?1000l\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m"
         _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
     }
 }

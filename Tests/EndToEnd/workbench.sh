@@ -58,7 +58,7 @@ if wait_for 'step [1-9]' 60; then ok "training started"; else fail "no step adva
 for pane in "Loss" "Hidden state" "Neighbours" "Sample" "temperature [0-9]\.[0-9][0-9]"; do
     if wait_for "$pane" 10; then ok "pane shows '$pane'"; else fail "no '$pane' on screen"; fi
 done
-if wait_for "nearest to '.'  ↑↓" 15 && wait_for "0\.[0-9]{3} [█▏▎▍▌▋▊▉]" 15; then ok "neighbours listed"; else fail "no neighbours"; fi
+if wait_for "nearest to '.'  / query" 15 && wait_for "0\.[0-9]{3} [█▏▎▍▌▋▊▉]" 15; then ok "neighbours listed"; else fail "no neighbours"; fi
 
 # 2. p pauses: the step holds for 2 s; p again resumes and the step advances.
 tmux send-keys -t "$session" p
@@ -81,6 +81,22 @@ after=$(screen | grep -o 'temperature [0-9.]*' | head -1)
 tmux send-keys -t "$session" '?'
 if wait_for 'pause or resume training' 3; then ok "? shows help"; else fail "? did not show help"; fi
 tmux send-keys -t "$session" Escape
+
+# 3b. A neighbour query through the query box.
+tmux send-keys -t "$session" / a Enter
+if wait_for "nearest to 'a'" 5 && wait_for "0\.[0-9]{3} [█▏▎▍▌▋▊▉]" 10; then ok "/ a ⏎ queries the neighbours of 'a'"; else fail "neighbour query did not run"; fi
+
+# 3c. Resizing down to 50×14 and up to 220×60 never crashes and redraws everything.
+tmux resize-window -t "$session" -x 50 -y 14
+if wait_for 'terminal too small' 5; then ok "50×14 says the terminal is too small"; else fail "no too-small notice at 50×14"; fi
+tmux resize-window -t "$session" -x 220 -y 60
+if wait_for 'Hidden state' 5 && [ "$(screen | wc -l)" -ge 59 ] && screen | sed -n 60p | grep -q 'help  q quit'; then
+    ok "220×60 lays the panes out again, status bar on the last row"
+else
+    fail "no full layout at 220×60"
+fi
+if screen | grep -q 'terminal too small'; then fail "junk from the small size left on screen"; else ok "no junk left after resizing"; fi
+tmux resize-window -t "$session" -x 120 -y 36
 
 # 4. q quits cleanly and saves a checkpoint that resumes where it stopped.
 tmux send-keys -t "$session" q
@@ -114,7 +130,23 @@ if wait_for 'terminal too small' 5; then ok "too-small notice"; else fail "no to
 tmux send-keys -t "$session" q
 wait_exit "q when too small"
 
-# 7. Bad input is a one-line error, not a crash or a garbled terminal.
+# 7. Themes and NO_COLOR: a named theme starts; NO_COLOR draws without colour codes.
+start --paused --no-autosave --theme light
+if wait_for 'Loss' 30 && tmux capture-pane -p -e -t "$session" | grep -q $'\e\\[[0-9;]*3[0-9]'; then ok "--theme light draws in colour"; else fail "--theme light"; fi
+tmux send-keys -t "$session" q
+wait_exit "q with a theme"
+rm -f "$work/status" "$work/stty"
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 120 -y 36 \
+    "NO_COLOR=1 $binary --paused --no-autosave; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
+if wait_for 'Loss' 30 && ! tmux capture-pane -p -e -t "$session" | grep -q $'\e\\[[0-9;]*3[0-7][0-9;]*m'; then ok "NO_COLOR: no colour codes"; else fail "NO_COLOR still draws colours"; fi
+tmux send-keys -t "$session" q
+wait_exit "q under NO_COLOR"
+if "$binary" --theme no-such-theme >"$work/out" 2>&1; then fail "unknown theme accepted"; else
+    grep -q "unknown theme 'no-such-theme'" "$work/out" && ok "unknown theme: clear error" || fail "unknown theme: $(cat "$work/out")"
+fi
+
+# 8. Bad input is a one-line error, not a crash or a garbled terminal.
 if "$binary" --corpus /nonexistent.txt >"$work/out" 2>&1; then fail "missing corpus accepted"; else
     status=$?
     [ $status -lt 128 ] && grep -q 'corpus not found' "$work/out" && ok "missing corpus: exit $status, clear message" || fail "missing corpus: exit $status: $(cat "$work/out")"

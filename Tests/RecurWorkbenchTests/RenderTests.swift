@@ -30,30 +30,50 @@ final class RenderTests: XCTestCase {
     func testFrameShowsEveryPaneWithLiveData() {
         var state = AppState(size: Size(columns: 100, rows: 30), title: "tale.txt")
         _ = update(&state, .snapshot(makeSnapshot(step: 12, state: .paused, losses: [3, 2.5, 2.2], withModel: true)))
-        _ = update(&state, .sampleReady(text: "a bee ate", temperature: 0.8, weightsVersion: 1))
-        _ = update(&state, .neighboursReady(query: 3, neighbours: [Neighbour(id: 1, similarity: 0.75)], weightsVersion: 1))
+        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, weightsVersion: 1, text: "a bee ate",
+                                                     distribution: [(1, 0.6), (3, 0.3)], entropy: 0.9)))
+        _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 1, similarity: 0.75)]))
         let canvas = render(state)
         let rows = canvas.rows
         XCTAssertEqual(rows[0].prefix(8), "┌ Loss ─")
         XCTAssertTrue(rows[1].contains("train 2.200"), rows[1])
-        XCTAssertEqual(rows[15].prefix(36), "┌ Hidden state · LSTM 4×1 h_t ──────")
-        // The heatmap's first unit row: values 1, 0, −0.5 at steps a, ␣, b.
-        XCTAssertEqual(String(rows[16].dropFirst(1).prefix(7)), "u0  █·▒")
-        XCTAssertEqual(canvas[5, 16].role, .heat(4))
-        XCTAssertEqual(canvas[7, 16].role, .heat(-2))
-        XCTAssertEqual(String(rows[27].dropFirst(1).prefix(7)), "    a␣b")
+        XCTAssertEqual(rows[15].prefix(40), "┌ Hidden state · LSTM 4×1 · layer 1 · h ")
+        // The heatmap's first unit row (the cursor's): values 1, 0, −0.5 at steps a, ␣, b.
+        XCTAssertEqual(String(rows[16].dropFirst(1).prefix(8)), "▶0   █·▒")
+        XCTAssertEqual(canvas[6, 16].role, .heat(4))
+        XCTAssertEqual(canvas[8, 16].role, .heat(-2))
+        // The probe text under it, coloured by the cursor unit.
+        XCTAssertEqual(String(rows[26].dropFirst(1).prefix(8)), "     a␣b")
+        XCTAssertEqual(canvas[6, 26].role, .heat(4))
+        XCTAssertEqual(canvas[8, 26].role, .heat(-2))
+        XCTAssertTrue(rows[27].contains("unit 0 · ↑↓ unit"), rows[27])
         XCTAssertTrue(rows[1].contains("nearest to 'e'"), rows[1])
         XCTAssertTrue(rows[2].contains("'a'   0.750 ███"), rows[2])
         XCTAssertTrue(rows[14].contains("temperature 0.80 ├"), rows[14])
-        XCTAssertTrue(rows[16].contains("a bee ate"), rows[16])
+        XCTAssertTrue(rows[15].contains("top-k off · top-p off · seed 7"), rows[15])
+        XCTAssertTrue(rows[16].contains("next token · entropy 0.90 nats"), rows[16])
+        XCTAssertTrue(rows[17].contains("'a'   0.600 "), rows[17])
+        XCTAssertTrue(rows[19].contains("a bee ate"), rows[19])
         XCTAssertTrue(rows[29].hasPrefix(" recur  tale.txt  step 12  epoch 0.50"), rows[29])
         XCTAssertTrue(rows[29].contains(" paused "), rows[29])
+    }
+
+    func testExpandedPaneTakesTheScreen() {
+        var state = AppState(size: Size(columns: 80, rows: 24), title: "")
+        state.focus = .sample
+        _ = update(&state, .key(.character("f")))
+        let rows = render(state).rows
+        XCTAssertEqual(rows[0].prefix(10), "┌ Sample ─")
+        XCTAssertEqual(rows[22].prefix(1), "└")
+        XCTAssertEqual(rows[0].suffix(1), "┐", "the pane spans the full width")
+        _ = update(&state, .key(.escape))
+        XCTAssertEqual(render(state).rows[0].prefix(8), "┌ Loss ─")
     }
 
     func testHelpOverlayListsTheKeys() {
         var state = AppState(size: Size(columns: 80, rows: 24), title: "")
         _ = update(&state, .key(.character("?")))
         let text = render(state).rows.joined(separator: "\n")
-        for line in HelpOverlay.lines { XCTAssertTrue(text.contains(line.action), line.action) }
+        for line in HelpOverlay.lines where !line.action.isEmpty { XCTAssertTrue(text.contains(line.action), line.action) }
     }
 }

@@ -1,23 +1,28 @@
-// The reducer: key presses and snapshots replayed as messages, checked by the state and
-// the effects they produce.
+// The reducer: key presses, clicks and snapshots replayed as messages, checked by the
+// state and the effects they produce.
 import XCTest
 import RecurEngine
 import TerminalKit
 @testable import RecurWorkbench
 
+let testVocabulary = Vocabulary(level: .char, tokens: [" ", "a", "b", "e"])
+
 func makeSnapshot(step: Int, state: TrainingState = .running, losses: [Double] = [], withModel: Bool = false) -> TrainingSnapshot {
-    let vocabulary = Vocabulary(level: .char, tokens: [" ", "a", "b", "e"])
     var random = RandomGenerator(seed: 1)
     let model = withModel ? LanguageModel(config: ModelConfig(cell: .lstm, vocabularySize: 4, embed: 3, hidden: 4), random: &random) : nil
     let probe = withModel ? HiddenStateProbe(tokens: ["a", " ", "b"], units: 2, activations: [1, -1, 0, 0.5, -0.5, 0.2]) : nil
     return TrainingSnapshot(step: step, tokens: step * 100, epoch: 0.5,
                             newLosses: losses.enumerated().map { LossPoint(step: step - losses.count + $0.offset + 1, tokens: 0, loss: $0.element) },
                             newValidationLosses: [], gradientNorm: 1, tokensPerSecond: 1234, learningRate: 0.002,
-                            state: state, notice: nil, model: model, probe: probe, vocabulary: vocabulary)
+                            state: state, notice: nil, model: model, probe: probe, vocabulary: testVocabulary)
 }
 
 final class UpdateTests: XCTestCase {
     var state = AppState(size: Size(columns: 100, rows: 30), title: "test.txt")
+
+    func request(temperature: Double, seed: UInt64 = 7, topK: Int = 0) -> SampleRequest {
+        SampleRequest(temperature: temperature, topK: topK, topP: 1, prime: "", seed: seed)
+    }
 
     func testPauseTogglesWithTheTrainingState() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, state: .running)))
@@ -27,38 +32,113 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(update(&state, .key(.character("s"))), [.session(.stepOnce)])
     }
 
-    func testStepOnceIsIgnoredWhileRunning() {
+    func testStepOnceIsIgnoredWhileRunningAndSaveNeedsAPath() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, state: .running)))
         XCTAssertEqual(update(&state, .key(.character("s"))), [])
+        XCTAssertEqual(update(&state, .key(.character("w"))), [])
+        state.checkpointPath = "x.safetensors"
+        XCTAssertEqual(update(&state, .key(.character("w"))), [.session(.save)])
     }
 
     func testSnapshotsAccumulateLossesAndRequestSamplesWithNewWeights() {
         XCTAssertEqual(update(&state, .snapshot(makeSnapshot(step: 2, losses: [3, 2.5]))), [])
         XCTAssertEqual(state.losses.map(\.loss), [3, 2.5])
-        XCTAssertEqual(state.neighbourQuery, 3, "the first query is the letter e")
+        XCTAssertEqual(state.neighbours.positive, [3], "the first query is the letter e")
         let effects = update(&state, .snapshot(makeSnapshot(step: 3, losses: [2.4], withModel: true)))
-        XCTAssertEqual(effects, [.drawSample(temperature: 0.8), .findNeighbours(query: 3)])
+        XCTAssertEqual(effects, [.drawSample(request(temperature: 0.8)), .findNeighbours(positive: [3], negative: [])])
         XCTAssertEqual(state.losses.map(\.step), [1, 2, 3])
-        XCTAssertEqual(state.weightsVersion, 1)
+        // New weights a moment later refresh the neighbours but not yet the sample.
+        XCTAssertEqual(update(&state, .snapshot(makeSnapshot(step: 4, withModel: true))), [.findNeighbours(positive: [3], negative: [])])
+        XCTAssertEqual(state.weightsVersion, 2)
     }
 
     func testTemperatureStepsClampAndRedraw() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
-        XCTAssertEqual(update(&state, .key(.right)), [.drawSample(temperature: 0.85)])
+        XCTAssertEqual(update(&state, .key(.right)), [.drawSample(request(temperature: 0.85))])
         for _ in 0..<100 { _ = update(&state, .key(.left)) }
-        XCTAssertEqual(state.temperature, 0.05)
+        XCTAssertEqual(state.sample.temperature, 0.05)
         XCTAssertEqual(update(&state, .key(.left)), [], "already at the minimum")
         for _ in 0..<100 { _ = update(&state, .key(.right)) }
-        XCTAssertEqual(state.temperature, 3.0)
+        XCTAssertEqual(state.sample.temperature, 3.0)
     }
 
-    func testNeighbourQueryCyclesThroughTheVocabulary() {
+    func testTypingATemperature() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
-        XCTAssertEqual(update(&state, .key(.down)), [.findNeighbours(query: 0)])
-        XCTAssertEqual(update(&state, .key(.up)), [.findNeighbours(query: 3)])
-        // A stale answer for another query is dropped.
-        _ = update(&state, .neighboursReady(query: 1, neighbours: [Neighbour(id: 2, similarity: 0.5)], weightsVersion: 1))
-        XCTAssertEqual(state.neighbours, [])
+        state.focus = .sample
+        _ = update(&state, .key(.character("=")))
+        for character in "1.25" { _ = update(&state, .key(.character(character))) }
+        XCTAssertEqual(update(&state, .key(.enter)), [.drawSample(request(temperature: 1.25))])
+        XCTAssertNil(state.entry)
+    }
+
+    func testSampleKeysResampleAndToggleTopK() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        state.focus = .sample
+        XCTAssertEqual(update(&state, .key(.character("r"))), [.drawSample(request(temperature: 0.8, seed: 8))])
+        XCTAssertEqual(update(&state, .key(.character("k"))), [.drawSample(request(temperature: 0.8, seed: 8, topK: 10))])
+    }
+
+    func testAStaleSampleIsDropped() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        _ = update(&state, .key(.right))
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.8), weightsVersion: 1, text: "old", distribution: [], entropy: 0)))
+        XCTAssertEqual(state.sample.text, "")
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.85), weightsVersion: 1, text: "new", distribution: [], entropy: 0)))
+        XCTAssertEqual(state.sample.text, "new")
+    }
+
+    func testNeighbourQueriesHopsAndAnalogies() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        XCTAssertEqual(update(&state, .key(.character("/"))), [])
+        XCTAssertEqual(state.focus, .neighbours)
+        _ = update(&state, .key(.character("a")))
+        XCTAssertEqual(update(&state, .key(.enter)), [.findNeighbours(positive: [1], negative: [])])
+        // A stale answer for another query is dropped; the current one is kept.
+        _ = update(&state, .neighboursReady(positive: [2], negative: [], neighbours: [Neighbour(id: 3, similarity: 0.5)]))
+        XCTAssertEqual(state.neighbours.results, [])
+        _ = update(&state, .neighboursReady(positive: [1], negative: [], neighbours: [Neighbour(id: 3, similarity: 0.5), Neighbour(id: 2, similarity: 0.4)]))
+        _ = update(&state, .key(.down))
+        XCTAssertEqual(update(&state, .key(.enter)), [.findNeighbours(positive: [2], negative: [])], "Enter hops to the selected neighbour")
+        _ = update(&state, .key(.character("/")))
+        for character in "a - b + e" { _ = update(&state, .key(.character(character))) }
+        XCTAssertEqual(update(&state, .key(.enter)), [.findNeighbours(positive: [1, 3], negative: [2])])
+        _ = update(&state, .key(.character("/")))
+        for character in "zz" { _ = update(&state, .key(.character(character))) }
+        XCTAssertEqual(update(&state, .key(.enter)), [])
+        XCTAssertEqual(state.notice, "'zz' is not in the vocabulary")
+    }
+
+    func testCompletionFromTheVocabulary() {
+        let words = Vocabulary(level: .word, tokens: ["<unk>", "the", "fox", "forest", "fog"])
+        XCTAssertEqual(complete("king - fo", in: words), "king - fox")
+        XCTAssertEqual(complete("xyz", in: words), "xyz")
+    }
+
+    func testLossAndHiddenKeysActOnTheFocusedPane() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        _ = update(&state, .key(.character("l")))
+        _ = update(&state, .key(.character("x")))
+        _ = update(&state, .key(.character("[")))
+        XCTAssertEqual(state.loss, LossView(logarithmic: true, axis: .tokens, recentOnly: false, smoothing: 0.9))
+        _ = update(&state, .key(.tab))
+        XCTAssertEqual(state.focus, .hidden)
+        _ = update(&state, .key(.down))
+        _ = update(&state, .key(.down))
+        XCTAssertEqual(state.hidden.cursor, 1, "the cursor stops at the last unit")
+        _ = update(&state, .key(.character("v")))
+        XCTAssertTrue(state.hidden.sortByVariance)
+    }
+
+    func testClicksFocusPanesAndTheSliderSetsTheTemperature() throws {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        let layout = try XCTUnwrap(WorkbenchLayout(size: state.size))
+        let sampleArea = try XCTUnwrap(layout.panes[.sample])
+        _ = update(&state, .key(.mouse(MouseEvent(x: sampleArea.x + 3, y: sampleArea.y + 5, kind: .press))))
+        XCTAssertEqual(state.focus, .sample)
+        let track = try XCTUnwrap(SamplePane.track(in: sampleArea))
+        let effects = update(&state, .key(.mouse(MouseEvent(x: track.maxX - 1, y: track.y, kind: .drag))))
+        XCTAssertEqual(state.sample.temperature, 3.0)
+        XCTAssertEqual(effects, [.drawSample(request(temperature: 3.0))])
     }
 
     func testHelpClosesOnAnyKeyAndQuitWorksEverywhere() {

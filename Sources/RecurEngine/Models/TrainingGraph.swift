@@ -151,6 +151,12 @@ public final class TrainingGraph {
         UnsafePointer(outputs[layer].pointer + batch * config.hidden)
     }
 
+    /// Gate activations of `layer` for the last forward chunk, (steps·B, G) rows: LSTM
+    /// [i f g o], GRU [r z n]; nil for the vanilla RNN.
+    public func layerGates(_ layer: Int) -> UnsafePointer<Float>? {
+        gates.isEmpty ? nil : UnsafePointer(gates[layer].pointer)
+    }
+
     /// LSTM cell states c_t of `layer` for the last forward chunk: (steps·B, H) rows.
     public func layerCells(_ layer: Int) -> UnsafePointer<Float>? {
         cells.isEmpty ? nil : UnsafePointer(cells[layer].pointer + batch * config.hidden)

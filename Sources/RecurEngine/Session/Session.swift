@@ -44,6 +44,8 @@ public final class Session: @unchecked Sendable {
     private var lastEvaluatedStep = -1
     private var notice: String?
     private var lastSaved: Date?
+    /// Seconds spent in training bursts.
+    private var trainingSeconds = 0.0
     private var lastSaveAttempt = Date()
 
     /// `deliver` runs on the main queue. `probeIDs` is the text the hidden-state probe
@@ -125,6 +127,7 @@ public final class Session: @unchecked Sendable {
             evaluateIfDue(force: false)
         } while Date().timeIntervalSince(started) < snapshotInterval
         let elapsed = Date().timeIntervalSince(started)
+        trainingSeconds += elapsed
         if elapsed > 0 {
             let rate = Double(tokens) / elapsed
             tokensPerSecond = tokensPerSecond == 0 ? rate : 0.7 * tokensPerSecond + 0.3 * rate
@@ -172,7 +175,7 @@ public final class Session: @unchecked Sendable {
         let result = trainer.trainStep()
         lastGradientNorm = result.gradientNorm
         if result.applied {
-            pendingLosses.append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: result.loss))
+            pendingLosses.append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: result.loss, elapsed: trainingSeconds))
         } else {
             state = .diverged
             notice = "training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm)); the step was skipped — lower the learning rate and resume"
@@ -185,7 +188,7 @@ public final class Session: @unchecked Sendable {
         lastEvaluatedStep = step
         if let loss = trainer.validationLoss() {
             trainer.noteValidationLoss(loss)
-            pendingValidation.append(LossPoint(step: step, tokens: trainer.tokensSeen, loss: loss))
+            pendingValidation.append(LossPoint(step: step, tokens: trainer.tokensSeen, loss: loss, elapsed: trainingSeconds))
         }
     }
 
@@ -198,6 +201,7 @@ public final class Session: @unchecked Sendable {
             learningRate: trainer.optimizer.settings.learningRate, state: state, notice: notice,
             model: nil, probe: nil, vocabulary: vocabulary)
         snapshot.lastSaved = lastSaved
+        snapshot.elapsed = trainingSeconds
         if withWeights {
             let copy = trainer.model.copy()
             snapshot.model = copy

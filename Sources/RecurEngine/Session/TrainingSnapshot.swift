@@ -12,11 +12,14 @@ public struct LossPoint: Sendable, Equatable {
     public let step: Int
     public let tokens: Int
     public let loss: Double
+    /// Seconds of training (pauses excluded) when the loss was measured.
+    public let elapsed: Double
 
-    public init(step: Int, tokens: Int, loss: Double) {
+    public init(step: Int, tokens: Int, loss: Double, elapsed: Double = 0) {
         self.step = step
         self.tokens = tokens
         self.loss = loss
+        self.elapsed = elapsed
     }
 }
 
@@ -33,6 +36,8 @@ public struct TrainingSnapshot: Sendable {
     public var newValidationLosses: [LossPoint]
     public var gradientNorm: Double
     public var tokensPerSecond: Double
+    /// Seconds spent training so far (pauses excluded).
+    public var elapsed: Double = 0
     public var learningRate: Float
     public var state: TrainingState
     /// A message for the user (for example why training paused), or nil.

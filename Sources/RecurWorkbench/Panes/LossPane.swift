@@ -1,4 +1,5 @@
-// The loss pane: training loss (raw and smoothed) and validation loss against steps.
+// The loss pane: training loss (raw and smoothed) and validation loss on one chart,
+// against steps, tokens or time, linear or logarithmic, the whole run or the recent part.
 import Foundation
 import RecurEngine
 import TerminalKit
@@ -6,37 +7,67 @@ import TerminalKit
 struct LossPane {
     let losses: [LossPoint]
     let validationLosses: [LossPoint]
+    let view: LossView
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
         let inner = area.inset(by: 1)
-        guard inner.height >= 2 else { return }
-        let (header, chartArea) = inner.splitTop(1)
+        guard inner.height >= 3 else { return }
+        let (header, rest) = inner.splitTop(1)
+        let (chartArea, legendRow) = rest.splitBottom(1)
         var x = header.x
         if let last = losses.last {
             x = canvas.write(String(format: "train %.3f", last.loss), x: x, y: header.y, role: .trainLoss, clip: header) + 2
         }
         if let validation = validationLosses.last {
             let best = validationLosses.map(\.loss).min() ?? validation.loss
-            x = canvas.write(String(format: "val %.3f (best %.3f, ppl %.2f)", validation.loss, best, exp(best)),
-                             x: x, y: header.y, role: .validationLoss, clip: header) + 2
+            canvas.write(String(format: "val %.3f  best %.3f  ppl %.2f", validation.loss, best, exp(best)),
+                         x: x, y: header.y, role: .validationLoss, clip: header)
         }
-        let raw = losses.map { (x: Double($0.step), y: $0.loss) }
-        let chart = LineChart(series: [
-            ChartSeries(points: raw, role: .trainLoss),
-            ChartSeries(points: LossPane.smoothed(raw), role: .smoothedLoss),
-            ChartSeries(points: validationLosses.map { (x: Double($0.step), y: $0.loss) }, role: .validationLoss),
-        ], xCaption: "step")
-        chart.render(in: chartArea, on: &canvas)
+        var shown = losses, shownValidation = validationLosses
+        if view.recentOnly, let last = losses.last {
+            let start = last.step - LossView.recentWindow
+            shown = losses.filter { $0.step > start }
+            shownValidation = validationLosses.filter { $0.step > start }
+        }
+        let raw = shown.map { (x: position($0), y: $0.loss) }
+        var series = [ChartSeries(points: raw, role: .trainLoss)]
+        if view.smoothing > 0 { series.append(ChartSeries(points: LossPane.smoothed(raw, weight: view.smoothing), role: .smoothedLoss)) }
+        series.append(ChartSeries(points: shownValidation.map { (x: position($0), y: $0.loss) }, role: .validationLoss))
+        LineChart(series: series, xCaption: caption, logarithmic: view.logarithmic).render(in: chartArea, on: &canvas)
+        // Legend: what each colour is, and the view's settings.
+        var legendX = legendRow.x
+        for (label, role) in [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), ("━ val", .validationLoss)] {
+            if role == .smoothedLoss && view.smoothing == 0 { continue }
+            legendX = canvas.write(label, x: legendX, y: legendRow.y, role: role, clip: legendRow) + 2
+        }
+        let settings = (view.logarithmic ? "log" : "linear") + (view.recentOnly ? " · recent" : " · all")
+        canvas.write(settings, x: max(legendRow.maxX - settings.count, legendX), y: legendRow.y, role: .muted, clip: legendRow)
     }
 
-    /// Exponential moving average (weight 0.95 on the past), bias-corrected at the start.
-    static func smoothed(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
-        var average = 0.0, weight = 0.0
+    private var caption: String {
+        switch view.axis {
+        case .steps: "step"
+        case .tokens: "tokens"
+        case .time: "seconds"
+        }
+    }
+
+    private func position(_ point: LossPoint) -> Double {
+        switch view.axis {
+        case .steps: Double(point.step)
+        case .tokens: Double(point.tokens)
+        case .time: point.elapsed
+        }
+    }
+
+    /// Exponential moving average with `weight` on the past, bias-corrected at the start.
+    static func smoothed(_ points: [(x: Double, y: Double)], weight: Double = 0.95) -> [(x: Double, y: Double)] {
+        var average = 0.0, total = 0.0
         return points.map { point in
-            average = 0.95 * average + 0.05 * point.y
-            weight = 0.95 * weight + 0.05
-            return (point.x, average / weight)
+            average = weight * average + (1 - weight) * point.y
+            total = weight * total + (1 - weight)
+            return (point.x, average / total)
         }
     }
 }

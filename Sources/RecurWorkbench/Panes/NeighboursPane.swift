@@ -1,25 +1,62 @@
-// The neighbours pane: the tokens closest to a query token by cosine similarity of their
-// embedding rows.
+// The neighbours pane: the tokens closest to a query — one token, or an analogy
+// a − b + c — by cosine similarity of their embedding rows, each with its similarity and
+// a bar; or a 2-D PCA map of the most frequent tokens.
+import Foundation
 import RecurEngine
 import TerminalKit
 
 struct NeighboursPane {
     let vocabulary: Vocabulary?
-    let query: Int32
-    let neighbours: [Neighbour]
+    let view: NeighboursView
+    let entry: String?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
-        canvas.box(area, title: "Neighbours", role: focused ? .focusedBorder : .border)
+        canvas.box(area, title: view.showMap ? "Neighbours · map (PCA)" : "Neighbours", role: focused ? .focusedBorder : .border)
         let inner = area.inset(by: 1)
         guard let vocabulary, inner.height >= 2 else { return }
-        let (header, list) = inner.splitTop(1)
-        let x = canvas.write("nearest to ", x: header.x, y: header.y, role: .muted, clip: header)
-        let end = canvas.write(NeighboursPane.label(vocabulary.tokens[Int(query)]), x: x, y: header.y, role: .selection, clip: header)
-        canvas.write("  ↑↓ change", x: end, y: header.y, role: .muted, clip: header)
-        let items = neighbours.map {
+        let (header, body) = inner.splitTop(1)
+        if let entry {
+            let end = canvas.write("/ " + entry, x: header.x, y: header.y, role: .selection, clip: header)
+            canvas.write("▏ Tab completes, Enter searches", x: end, y: header.y, role: .muted, clip: header)
+        } else {
+            let x = canvas.write("nearest to ", x: header.x, y: header.y, role: .muted, clip: header)
+            let end = canvas.write(describeQuery(vocabulary), x: x, y: header.y, role: .selection, clip: header)
+            canvas.write("  / query", x: end, y: header.y, role: .muted, clip: header)
+        }
+        if view.showMap {
+            renderMap(in: body, on: &canvas)
+            return
+        }
+        let items = view.results.map {
             BarList.Item(label: NeighboursPane.label(vocabulary.tokens[Int($0.id)]), value: Double($0.similarity))
         }
-        BarList(items: items, maximum: 1).render(in: list, on: &canvas)
+        BarList(items: items, maximum: 1, selected: focused ? view.selection : nil).render(in: body, on: &canvas)
+    }
+
+    /// "'e'" for one token; "king − man + woman" for an analogy.
+    func describeQuery(_ vocabulary: Vocabulary) -> String {
+        var parts: [String] = []
+        for (index, id) in view.positive.enumerated() {
+            parts.append((index == 0 ? "" : "+ ") + NeighboursPane.label(vocabulary.tokens[Int(id)]))
+        }
+        for id in view.negative { parts.append("− " + NeighboursPane.label(vocabulary.tokens[Int(id)])) }
+        return parts.joined(separator: " ")
+    }
+
+    /// Labels placed at their PCA coordinates, scaled to fill the area.
+    func renderMap(in area: Rect, on canvas: inout Canvas) {
+        guard !view.map.isEmpty, area.width > 4, area.height > 1 else {
+            canvas.write("computing the map…", x: area.x, y: area.y, role: .muted, clip: area)
+            return
+        }
+        let xs = view.map.map(\.x), ys = view.map.map(\.y)
+        let (xMin, xMax, yMin, yMax) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
+        for point in view.map {
+            let column = area.x + Int(((point.x - xMin) / max(xMax - xMin, 1e-9)) * Float(area.width - 2))
+            let row = area.y + Int(((yMax - point.y) / max(yMax - yMin, 1e-9)) * Float(area.height - 1))
+            canvas[column, row] = Cell("•", role: .bar)
+            canvas.write(point.label, x: column + 1, y: row, role: .text, clip: area)
+        }
     }
 
     /// Tokens made visible: quotes around characters, names for whitespace.

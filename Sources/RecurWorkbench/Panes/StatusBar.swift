@@ -1,4 +1,5 @@
-// The status bar: step, tokens/s, state and the keys that matter most.
+// The status bar: step, epoch, tokens/s, elapsed time, learning rate, state, the last
+// checkpoint, and any notice (divergence, errors) in the warning colour.
 import Foundation
 import RecurEngine
 import TerminalKit
@@ -10,7 +11,8 @@ struct StatusBar {
         canvas.fill(area, role: .status)
         var parts = [" recur", state.title, "step \(state.step)",
                      String(format: "epoch %.2f", state.epoch),
-                     "\(LineChart.format(state.tokensPerSecond)) tok/s",
+                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s",
+                     StatusBar.duration(state.elapsed),
                      String(format: "lr %.1e", Double(state.learningRate))]
         if let last = state.losses.last { parts.append(String(format: "loss %.3f", last.loss)) }
         var x = canvas.write(parts.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
@@ -24,7 +26,15 @@ struct StatusBar {
         if let notice = state.notice {
             x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
         }
-        let keys = "p pause  ←→ temp  ? help  q quit "
+        let keys = "? help  q quit "
         if area.maxX - keys.count > x { canvas.write(keys, x: area.maxX - keys.count, y: area.y, role: .status, clip: area) }
+    }
+
+    /// 42s, 3m05s, 1h02m.
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+        return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
     }
 }

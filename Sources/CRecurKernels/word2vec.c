@@ -1,0 +1,751 @@
+// word2vec training kernels: one worker thread's hot loop. See RecurWord2Vec.h for the
+// API, the semantics and what the Swift side provides.
+//
+// Layout of this file:
+//   1. Shared pieces: random numbers, the σ / −log σ tables, the gradient step.
+//   2. Portable C kernels for one prediction (skip-gram pair, CBOW centre word).
+//   3. AVX2+FMA kernels for the same, compiled with __attribute__((target)) because the
+//      target is built for baseline x86-64; used only after recur_kernels_has_fma().
+//   4. The sentence loop (subsampling, windows, targets, learning rate).
+//   5. Table builders: subsampling thresholds, alias tables, Huffman tree, init.
+//
+// One prediction in both models is the same computation (Mikolov et al. 2013):
+//   h        the input-side vector: the context word's input row (skip-gram) or the mean
+//            of the context words' input rows (CBOW);
+//   targets  rows u_t of an output matrix with labels y_t: the centre word (y = 1) and
+//            k noise words (y = 0) from `output`; for hierarchical softmax the inner
+//            nodes on the centre word's Huffman path (y = 1 − code) from `output_hs`;
+//   step     g_t = α·(y_t − σ(u_t·h));  e = Σ_t g_t·u_t;  u_t += g_t·h;
+//            then e is added to the input row(s) that formed h (to each context row in
+//            CBOW, undivided, as word2vec/gensim do for cbow_mean=1).
+// h stays fixed during the step, so all dot products u_t·h are taken first (independent
+// chains, good for instruction-level parallelism), then one pass over the vector
+// dimension applies every update with e kept in a register.
+#include "RecurWord2Vec.h"
+#include "RecurKernels.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define W2V_HAVE_X86 1
+#else
+#define W2V_HAVE_X86 0
+#endif
+
+// At most 1 centre + RECUR_W2V_MAX_NEGATIVE noise words + a Huffman path per prediction.
+#define W2V_MAX_TARGETS (1 + RECUR_W2V_MAX_NEGATIVE + RECUR_W2V_MAX_CODE_LENGTH)
+
+// Tokens between two updates of the shared progress counter (and of alpha).
+#define W2V_PROGRESS_EVERY 10000
+
+// CBOW context rows gathered per centre word: windows wider than half of this are
+// clamped (far beyond any practical window).
+#define W2V_MAX_CONTEXT 2048
+
+// =====================================================================================
+// 1. Shared pieces
+// =====================================================================================
+
+// ---- random numbers -----------------------------------------------------------------
+// splitmix64 (Steele, Lea & Flood 2014): a Weyl sequence (add an odd constant) through a
+// 64-bit finaliser. All 64 output bits are usable, unlike an LCG's low bits, and the
+// state update is a single add, so successive draws do not wait on each other.
+static inline uint64_t w2v_rand(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// Uniform integer in [0, n) from 32 random bits: floor(r·n / 2^32) (Lemire's
+/// multiply-shift; bias ≤ n/2^32, irrelevant for the sizes here).
+static inline uint32_t w2v_below(uint32_t r, uint32_t n) {
+    return (uint32_t)(((uint64_t)r * n) >> 32);
+}
+
+// ---- σ and −log σ tables --------------------------------------------------------------
+// Like word2vec's EXP_TABLE: scores are tabulated on (−6, 6), where σ runs from 0.0025
+// to 0.9975. Entry 1 + i holds the value at the midpoint of the i-th of W2V_SIG_N equal
+// cells; entry 0 stands for scores ≤ −6 and entry W2V_SIG_N + 1 for scores ≥ 6, where σ
+// is taken as 0 and 1 (word2vec's gradient clipping). 1026 floats stay in L1.
+#define W2V_SIG_N 1024
+#define W2V_MAX_EXP 6.0f
+static float w2v_sigmoid_table[W2V_SIG_N + 2];
+static float w2v_nlogsig_table[W2V_SIG_N + 2];  // −log σ(x); see w2v_loss_term
+static pthread_once_t w2v_tables_once = PTHREAD_ONCE_INIT;
+
+static void w2v_build_tables(void) {
+    for (int i = 0; i < W2V_SIG_N; i++) {
+        double x = -W2V_MAX_EXP + (i + 0.5) * (2.0 * W2V_MAX_EXP / W2V_SIG_N);
+        w2v_sigmoid_table[1 + i] = (float)(1.0 / (1.0 + exp(-x)));
+        w2v_nlogsig_table[1 + i] = (float)log1p(exp(-x));  // −log σ(x) = log(1 + e^−x)
+    }
+    w2v_sigmoid_table[0] = 0.0f;
+    w2v_sigmoid_table[W2V_SIG_N + 1] = 1.0f;
+    // Beyond the range −log σ(x) ≈ −x for x ≤ −6 (see w2v_loss_term) and ≈ 0 for x ≥ 6.
+    w2v_nlogsig_table[0] = W2V_MAX_EXP;
+    w2v_nlogsig_table[W2V_SIG_N + 1] = 0.0f;
+}
+
+/// Table slot of score f: 0 for f < −6 (and NaN), W2V_SIG_N + 1 for f ≥ 6.
+static inline int w2v_slot(float f) {
+    float x = (f + W2V_MAX_EXP) * (W2V_SIG_N / (2.0f * W2V_MAX_EXP));
+    x = x > -1.0f ? x : -1.0f;  // also maps NaN to −1 (the comparison is false)
+    x = x < W2V_SIG_N + 0.5f ? x : W2V_SIG_N + 0.5f;
+    return (int)(x + 1.0f);     // truncation of a value in [0, N + 1.5) = floor
+}
+
+/// −log σ(f) if label is 1, −log σ(−f) if label is 0 (= −log σ(f) + f).
+/// For f ≤ −6 the table's entry 0 holds 6 and −(f + 6) extends it linearly (−log σ(f)
+/// → −f); the error of these approximations is below 0.0025 per term.
+static inline float w2v_loss_term(float f, int slot, float label) {
+    float nls = w2v_nlogsig_table[slot] - fminf(f + W2V_MAX_EXP, 0.0f);
+    return nls + (1.0f - label) * f;
+}
+
+/// Gradient coefficients of one prediction: g[t] = alpha·(label[t] − σ(dot[t])).
+/// Returns the prediction's loss when want_loss (else 0).
+static inline float w2v_gradients(const float *dot, const float *label, float *g, int n,
+                                  float alpha, int want_loss) {
+    float loss = 0.0f;
+    for (int t = 0; t < n; t++) {
+        int s = w2v_slot(dot[t]);
+        g[t] = alpha * (label[t] - w2v_sigmoid_table[s]);
+        if (want_loss) loss += w2v_loss_term(dot[t], s, label[t]);
+    }
+    return loss;
+}
+
+/// One prediction's targets: output rows, their labels, and room for dots/gradients.
+typedef struct w2v_targets {
+    int n;
+    float *row[W2V_MAX_TARGETS];
+    float label[W2V_MAX_TARGETS];
+    float dot[W2V_MAX_TARGETS];
+    float g[W2V_MAX_TARGETS];
+} w2v_targets;
+
+// =====================================================================================
+// 2. Portable C kernels
+// =====================================================================================
+// Loops over the dimension innermost so the compiler can vectorise them with baseline
+// SSE2; per element the arithmetic is the same as in the AVX2 kernels (which fuse the
+// multiply-adds), so the two paths agree to rounding.
+
+static float w2v_dot_c(const float *a, const float *b, int D) {
+    // Four partial sums, the same association for every call.
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    int d = 0;
+    for (; d + 4 <= D; d += 4) {
+        s0 += a[d] * b[d];
+        s1 += a[d + 1] * b[d + 1];
+        s2 += a[d + 2] * b[d + 2];
+        s3 += a[d + 3] * b[d + 3];
+    }
+    for (; d < D; d++) s0 += a[d] * b[d];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/// Dots, gradients and the updates u_t += g_t·h; accumulates e = Σ g_t·u_t (old u_t)
+/// into `e` (zeroed here). Returns the loss.
+static float w2v_targets_c(const float *h, w2v_targets *tg, float *e, int D, float alpha,
+                           int want_loss) {
+    for (int t = 0; t < tg->n; t++) tg->dot[t] = w2v_dot_c(h, tg->row[t], D);
+    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    memset(e, 0, (size_t)D * sizeof(float));
+    for (int t = 0; t < tg->n; t++) {
+        float *u = tg->row[t];
+        float g = tg->g[t];
+        for (int d = 0; d < D; d++) {
+            float ud = u[d];
+            e[d] += g * ud;
+            u[d] = ud + g * h[d];
+        }
+    }
+    return loss;
+}
+
+/// Skip-gram pair: h is the context word's input row, which receives e.
+static float w2v_sg_c(float *ctx_row, w2v_targets *tg, float *e, int D, float alpha,
+                      int want_loss) {
+    float loss = w2v_targets_c(ctx_row, tg, e, D, alpha, want_loss);
+    for (int d = 0; d < D; d++) ctx_row[d] += e[d];
+    return loss;
+}
+
+/// CBOW centre word: h = mean of the nctx context rows (into scratch `h`); each context
+/// row receives e.
+static float w2v_cbow_c(float *const *ctx, int nctx, float *h, w2v_targets *tg, float *e,
+                        int D, float alpha, int want_loss) {
+    memcpy(h, ctx[0], (size_t)D * sizeof(float));
+    for (int j = 1; j < nctx; j++)
+        for (int d = 0; d < D; d++) h[d] += ctx[j][d];
+    float inv = 1.0f / (float)nctx;
+    for (int d = 0; d < D; d++) h[d] *= inv;
+    float loss = w2v_targets_c(h, tg, e, D, alpha, want_loss);
+    for (int j = 0; j < nctx; j++)
+        for (int d = 0; d < D; d++) ctx[j][d] += e[d];
+    return loss;
+}
+
+// =====================================================================================
+// 3. AVX2+FMA kernels
+// =====================================================================================
+// The dimension is walked in 8-lane chunks, then one 4-lane chunk, then single floats
+// (D = 100 = 12·8 + 4 needs no scalar step). Tails use plain 128-bit / scalar stores,
+// not vmaskmovps, whose stores are slow on AMD cores.
+#if W2V_HAVE_X86
+#include <immintrin.h>
+
+#define W2V_AVX2 __attribute__((target("avx2,fma")))
+#define W2V_INLINE static inline __attribute__((always_inline))
+
+/// Sum of each of four vectors' lanes: returns {Σa, Σb, Σc, Σd}.
+W2V_AVX2 W2V_INLINE __m128 w2v_hsum4(__m256 a, __m256 b, __m256 c, __m256 d) {
+    __m256 ab = _mm256_hadd_ps(a, b);   // per 128-bit half: a01 a23 b01 b23
+    __m256 cd = _mm256_hadd_ps(c, d);
+    __m256 s = _mm256_hadd_ps(ab, cd);  // per half: Σa Σb Σc Σd (of that half)
+    return _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+}
+
+W2V_AVX2 W2V_INLINE float w2v_hsum(__m256 a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/// The 4-lane tail of a dot product widened to 8 lanes (upper half zero), so it can be
+/// folded into the 8-lane accumulator.
+W2V_AVX2 W2V_INLINE __m256 w2v_load4z(const float *p) {
+    return _mm256_zextps128_ps256(_mm_loadu_ps(p));
+}
+
+/// dot[t] = h·row[t] for all targets, four targets at a time (four independent FMA
+/// chains sharing each load of h).
+W2V_AVX2 static void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
+    const int D8 = D & ~7, D4 = D & ~3;
+    int t = 0;
+    for (; t + 4 <= tg->n; t += 4) {
+        const float *r0 = tg->row[t], *r1 = tg->row[t + 1];
+        const float *r2 = tg->row[t + 2], *r3 = tg->row[t + 3];
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (int c = 0; c < D8; c += 8) {
+            __m256 hv = _mm256_loadu_ps(h + c);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + c), hv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1 + c), hv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2 + c), hv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3 + c), hv, a3);
+        }
+        if (D4 > D8) {
+            __m256 hv = w2v_load4z(h + D8);
+            a0 = _mm256_fmadd_ps(w2v_load4z(r0 + D8), hv, a0);
+            a1 = _mm256_fmadd_ps(w2v_load4z(r1 + D8), hv, a1);
+            a2 = _mm256_fmadd_ps(w2v_load4z(r2 + D8), hv, a2);
+            a3 = _mm256_fmadd_ps(w2v_load4z(r3 + D8), hv, a3);
+        }
+        __m128 s = w2v_hsum4(a0, a1, a2, a3);
+        if (D4 < D) {  // 1-3 leftover floats
+            float x0 = 0.0f, x1 = 0.0f, x2 = 0.0f, x3 = 0.0f;
+            for (int d = D4; d < D; d++) {
+                x0 += r0[d] * h[d];
+                x1 += r1[d] * h[d];
+                x2 += r2[d] * h[d];
+                x3 += r3[d] * h[d];
+            }
+            s = _mm_add_ps(s, _mm_setr_ps(x0, x1, x2, x3));
+        }
+        _mm_storeu_ps(tg->dot + t, s);
+    }
+    for (; t < tg->n; t++) {
+        const float *r = tg->row[t];
+        __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
+        int c = 0;
+        for (; c + 16 <= D8; c += 16) {
+            a = _mm256_fmadd_ps(_mm256_loadu_ps(r + c), _mm256_loadu_ps(h + c), a);
+            b = _mm256_fmadd_ps(_mm256_loadu_ps(r + c + 8), _mm256_loadu_ps(h + c + 8), b);
+        }
+        if (c < D8) a = _mm256_fmadd_ps(_mm256_loadu_ps(r + c), _mm256_loadu_ps(h + c), a);
+        if (D4 > D8) b = _mm256_fmadd_ps(w2v_load4z(r + D8), w2v_load4z(h + D8), b);
+        float s = w2v_hsum(_mm256_add_ps(a, b));
+        for (int d = D4; d < D; d++) s += r[d] * h[d];
+        tg->dot[t] = s;
+    }
+}
+
+// The update pass, shared by both models through W2V_UPDATE_PASS below: for each chunk
+// of the dimension, load h's chunk once, run through the targets (e += g·u; u += g·h,
+// both with the old u), then hand e's chunk to APPLY (which adds it to the input
+// row(s)). Chunk-outer order keeps e and h in registers for the whole target list.
+#define W2V_UPDATE_CHUNK(VT, LOAD, STORE, SET1, FMA, ZERO, ADD, c, APPLY)   \
+    do {                                                                  \
+        VT hv = LOAD(h + (c)), ev = ZERO();                               \
+        for (int t = 0; t < n; t++) {                                     \
+            VT gv = SET1(g[t]);                                           \
+            float *u = rows[t] + (c);                                     \
+            VT uv = LOAD(u);                                              \
+            ev = FMA(gv, uv, ev);                                         \
+            STORE(u, FMA(gv, hv, uv));                                    \
+        }                                                                 \
+        APPLY(VT, LOAD, STORE, ADD, c);                                   \
+    } while (0)
+
+#define W2V_UPDATE_PASS(APPLY)                                                          \
+    do {                                                                                \
+        int c = 0;                                                                      \
+        for (; c + 8 <= D; c += 8)                                                      \
+            W2V_UPDATE_CHUNK(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, \
+                             _mm256_fmadd_ps, _mm256_setzero_ps, _mm256_add_ps, c,      \
+                             APPLY);                                                    \
+        if (c + 4 <= D) {                                                               \
+            W2V_UPDATE_CHUNK(__m128, _mm_loadu_ps, _mm_storeu_ps, _mm_set1_ps,          \
+                             _mm_fmadd_ps, _mm_setzero_ps, _mm_add_ps, c, APPLY);       \
+            c += 4;                                                                     \
+        }                                                                               \
+        for (; c < D; c++) {                                                            \
+            float hs = h[c], es = 0.0f;                                                 \
+            for (int t = 0; t < n; t++) {                                               \
+                float us = rows[t][c];                                                  \
+                es = fmaf(g[t], us, es);                                                \
+                rows[t][c] = fmaf(g[t], hs, us);                                        \
+            }                                                                           \
+            APPLY_SCALAR(c, es);                                                        \
+        }                                                                               \
+    } while (0)
+
+/// Skip-gram pair on the AVX2 path: h is the context word's input row; it gets h + e.
+W2V_AVX2 static float w2v_sg_avx2(float *ctx_row, w2v_targets *tg, int D, float alpha,
+                                  int want_loss) {
+    w2v_dots_avx2(ctx_row, tg, D);
+    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    const int n = tg->n;
+    float *const *rows = tg->row;
+    const float *g = tg->g;
+    float *h = ctx_row;
+#define APPLY(VT, LOAD, STORE, ADD, c) STORE(h + (c), ADD(hv, ev))
+#define APPLY_SCALAR(c, es) (h[c] = hs + (es))
+    W2V_UPDATE_PASS(APPLY);
+#undef APPLY
+#undef APPLY_SCALAR
+    return loss;
+}
+
+/// CBOW centre word on the AVX2 path: h (scratch) = mean of the context rows; every
+/// context row gets + e.
+W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_targets *tg,
+                                    int D, float alpha, int want_loss) {
+    const __m256 inv8 = _mm256_set1_ps(1.0f / (float)nctx);
+    int c = 0;
+    for (; c + 8 <= D; c += 8) {
+        __m256 s = _mm256_loadu_ps(ctx[0] + c);
+        for (int j = 1; j < nctx; j++) s = _mm256_add_ps(s, _mm256_loadu_ps(ctx[j] + c));
+        _mm256_storeu_ps(h + c, _mm256_mul_ps(s, inv8));
+    }
+    for (; c < D; c++) {
+        float s = ctx[0][c];
+        for (int j = 1; j < nctx; j++) s += ctx[j][c];
+        h[c] = s * (1.0f / (float)nctx);
+    }
+    w2v_dots_avx2(h, tg, D);
+    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    const int n = tg->n;
+    float *const *rows = tg->row;
+    const float *g = tg->g;
+#define APPLY(VT, LOAD, STORE, ADD, c)                              \
+    for (int j = 0; j < nctx; j++) {                                \
+        float *p = ctx[j] + (c);                                    \
+        STORE(p, ADD(LOAD(p), ev));                                 \
+    }
+#define APPLY_SCALAR(c, es) \
+    for (int j = 0; j < nctx; j++) ctx[j][c] += (es)
+    W2V_UPDATE_PASS(APPLY);
+#undef APPLY
+#undef APPLY_SCALAR
+    return loss;
+}
+#endif  // W2V_HAVE_X86
+
+// =====================================================================================
+// 4. The sentence loop
+// =====================================================================================
+
+long long recur_w2v_words_done(const recur_w2v_progress *progress) {
+    return __atomic_load_n(&progress->words_done, __ATOMIC_RELAXED);
+}
+
+/// Sets tg->n to `fixed` targets plus up to k noise words: each draw picks an alias-table
+/// column uniformly from the high 32 bits and keeps it or takes its alias by comparing
+/// the low 32 bits with the column's threshold. A draw equal to the centre word is
+/// dropped, not redrawn (word2vec and gensim do the same).
+static inline void w2v_draw_noise(w2v_targets *tg, int fixed, int negative, int centre,
+                                  uint64_t *rn, const unsigned int *noise_prob,
+                                  const int *noise_alias, float *output, int V, int D) {
+    int n = fixed;
+    for (int k = 0; k < negative; k++) {
+        uint64_t z = w2v_rand(rn);
+        uint32_t col = w2v_below((uint32_t)(z >> 32), (uint32_t)V);
+        int noise = (uint32_t)z < noise_prob[col] ? (int)col : noise_alias[col];
+        if (noise == centre) continue;
+        tg->row[n] = output + (size_t)noise * D;
+        tg->label[n] = 0.0f;
+        n++;
+    }
+    tg->n = n;
+}
+
+static float w2v_alpha(const recur_w2v_progress *p, long long done) {
+    double a = (double)p->alpha_start * (1.0 - (double)done / ((double)p->total_words + 1.0));
+    return a > (double)p->alpha_min ? (float)a : p->alpha_min;
+}
+
+static int w2v_model_valid(const recur_w2v_model *m) {
+    if (!m || m->vocab < 1 || m->dim < 1 || m->window < 1 || !m->input) return 0;
+    if (m->negative < 0 || m->negative > RECUR_W2V_MAX_NEGATIVE) return 0;
+    if (m->negative > 0 && (!m->output || !m->noise_prob || !m->noise_alias)) return 0;
+    if (m->hs) {
+        if (!m->output_hs || !m->code_lengths || !m->codes || !m->points) return 0;
+        if (m->max_code_length < 1 || m->max_code_length > RECUR_W2V_MAX_CODE_LENGTH)
+            return 0;
+    }
+    return 1;
+}
+
+long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long long count,
+                          recur_w2v_progress *progress, unsigned long long *seed,
+                          double *loss, long long *pairs) {
+    if (!w2v_model_valid(model) || !progress || !seed || (count > 0 && !tokens)) return -1;
+    pthread_once(&w2v_tables_once, w2v_build_tables);
+
+    const int V = model->vocab, D = model->dim, window = model->window;
+    const int negative = model->negative, hs = model->hs, cbow = model->cbow;
+    float *const input = model->input, *const output = model->output;
+    float *const output_hs = model->output_hs;
+    const unsigned int *const keep = model->keep_threshold;
+    const unsigned int *const noise_prob = model->noise_prob;
+    const int *const noise_alias = model->noise_alias;
+    const int want_loss = loss != NULL;
+#if W2V_HAVE_X86
+    const int use_avx2 = recur_kernels_has_fma();
+#endif
+
+    // Scratch: the subsampled sentence, the targets, CBOW's context rows, h and e.
+    int sentence[RECUR_W2V_MAX_SENTENCE];
+    float *ctx[W2V_MAX_CONTEXT];
+    w2v_targets tg;
+    float stack_vec[2 * RECUR_W2V_STACK_DIM];
+    float *heap_vec = NULL;
+    float *hbuf = stack_vec, *ebuf = stack_vec + RECUR_W2V_STACK_DIM;
+    if (D > RECUR_W2V_STACK_DIM) {
+        heap_vec = (float *)malloc(2 * (size_t)D * sizeof(float));
+        if (!heap_vec) return -1;
+        hbuf = heap_vec;
+        ebuf = heap_vec + D;
+    }
+    const int win = window < W2V_MAX_CONTEXT / 2 ? window : W2V_MAX_CONTEXT / 2;
+
+    // Two random streams derived from the seed: `rs` for subsampling and window sizes,
+    // `rn` for noise words.
+    uint64_t rs = *seed;
+    uint64_t rn = *seed ^ 0xD1B54A32D192ED03ull;
+    (void)w2v_rand(&rn);  // decorrelate the two streams' first outputs
+
+    double loss_sum = 0.0;
+    long long npairs = 0, processed = 0, pending = 0;
+    float alpha = w2v_alpha(progress, recur_w2v_words_done(progress));
+
+    long long pos = 0;
+    while (pos < count) {
+        // ---- gather one sentence (up to the next break, at most MAX_SENTENCE tokens),
+        //      dropping subsampled occurrences: windows span the kept words only.
+        int n = 0, raw = 0;
+        while (pos < count && raw < RECUR_W2V_MAX_SENTENCE) {
+            int w = tokens[pos];
+            if (w < 0) break;
+            pos++;
+            if (w >= V) continue;
+            raw++;
+            if (keep && (uint32_t)(w2v_rand(&rs) >> 32) > keep[w]) continue;
+            sentence[n++] = w;
+        }
+        if (raw == 0) {  // a break (or only out-of-range ids): skip it
+            if (pos < count && tokens[pos] < 0) pos++;
+            continue;
+        }
+        processed += raw;
+        pending += raw;
+
+        // ---- train every centre word of the sentence
+        for (int i = 0; i < n; i++) {
+            const int centre = sentence[i];
+            const int b = (int)w2v_below((uint32_t)(w2v_rand(&rs) >> 32), (uint32_t)window);
+            const int span = (window - b) < win ? (window - b) : win;
+            const int lo = i - span > 0 ? i - span : 0;
+            const int hi = i + span + 1 < n ? i + span + 1 : n;
+
+            // Targets that do not depend on the noise draw: hierarchical-softmax path
+            // nodes first (gensim's order), then the centre word for negative sampling.
+            int fixed = 0;
+            if (hs) {
+                const int L = model->code_lengths[centre];
+                const unsigned char *code = model->codes + (size_t)centre * model->max_code_length;
+                const int *point = model->points + (size_t)centre * model->max_code_length;
+                for (int d = 0; d < L; d++) {
+                    tg.row[fixed] = output_hs + (size_t)point[d] * D;
+                    tg.label[fixed] = 1.0f - (float)code[d];
+                    fixed++;
+                }
+            }
+            if (negative > 0) {
+                tg.row[fixed] = output + (size_t)centre * D;
+                tg.label[fixed] = 1.0f;
+                fixed++;
+            }
+
+            if (cbow) {
+                int nctx = 0;
+                for (int j = lo; j < hi; j++)
+                    if (j != i) ctx[nctx++] = input + (size_t)sentence[j] * D;
+                if (nctx == 0) continue;  // nothing to predict from (one-word sentence)
+                w2v_draw_noise(&tg, fixed, negative, centre, &rn, noise_prob, noise_alias, output, V, D);
+                float l;
+#if W2V_HAVE_X86
+                if (use_avx2) l = w2v_cbow_avx2(ctx, nctx, hbuf, &tg, D, alpha, want_loss);
+                else
+#endif
+                    l = w2v_cbow_c(ctx, nctx, hbuf, &tg, ebuf, D, alpha, want_loss);
+                loss_sum += l;
+                npairs++;
+            } else {
+                for (int j = lo; j < hi; j++) {
+                    if (j == i) continue;
+                    float *h = input + (size_t)sentence[j] * D;
+                    w2v_draw_noise(&tg, fixed, negative, centre, &rn, noise_prob, noise_alias, output, V, D);
+                    float l;
+#if W2V_HAVE_X86
+                    if (use_avx2) l = w2v_sg_avx2(h, &tg, D, alpha, want_loss);
+                    else
+#endif
+                        l = w2v_sg_c(h, &tg, ebuf, D, alpha, want_loss);
+                    loss_sum += l;
+                    npairs++;
+                }
+            }
+        }
+
+        // ---- publish progress and refresh the learning rate
+        if (pending >= W2V_PROGRESS_EVERY) {
+            long long done =
+                __atomic_add_fetch(&progress->words_done, pending, __ATOMIC_RELAXED);
+            pending = 0;
+            alpha = w2v_alpha(progress, done);
+        }
+    }
+    if (pending) __atomic_add_fetch(&progress->words_done, pending, __ATOMIC_RELAXED);
+
+    // Advance the caller's seed past everything this call drew.
+    *seed = w2v_rand(&rs) ^ rn;
+    if (loss) *loss += loss_sum;
+    if (pairs) *pairs += npairs;
+    free(heap_vec);
+    return processed;
+}
+
+// =====================================================================================
+// 5. Table builders
+// =====================================================================================
+
+void recur_w2v_keep_thresholds(const long long *counts, int vocab, double sample,
+                               unsigned int *keep) {
+    if (vocab < 1) return;
+    double total = 0.0;
+    for (int w = 0; w < vocab; w++) total += (double)counts[w];
+    double threshold;
+    if (!(sample > 0.0)) {
+        for (int w = 0; w < vocab; w++) keep[w] = 0xFFFFFFFFu;
+        return;
+    } else if (sample < 1.0) {
+        threshold = sample * total;
+    } else {
+        threshold = floor(sample * (3.0 + sqrt(5.0)) / 2.0);
+    }
+    for (int w = 0; w < vocab; w++) {
+        double c = (double)counts[w];
+        double p = c > 0.0 ? (sqrt(c / threshold) + 1.0) * (threshold / c) : 1.0;
+        // gensim: np.uint32(p * (2**32 - 1)) truncates toward zero.
+        keep[w] = p < 1.0 ? (unsigned int)(p * 4294967295.0) : 0xFFFFFFFFu;
+    }
+}
+
+int recur_w2v_build_noise_sampler(const long long *counts, int vocab, double power,
+                                  unsigned int *prob, int *alias) {
+    if (vocab < 1 || !counts || !prob || !alias) return -1;
+    // Walker/Vose alias method: scale the probabilities so they average 1, then pair
+    // each column whose mass is below 1 ("small") with a column above 1 ("large") that
+    // donates the rest. `alias` doubles as the work list, filled from both ends: small
+    // columns from the front, large from the back; the final alias values overwrite
+    // entries only after they were consumed.
+    double *scaled = (double *)malloc((size_t)vocab * sizeof(double));
+    int *work = (int *)malloc((size_t)vocab * sizeof(int));
+    if (!scaled || !work) {
+        free(scaled);
+        free(work);
+        return -1;
+    }
+    double total = 0.0;
+    for (int w = 0; w < vocab; w++) {
+        scaled[w] = counts[w] > 0 ? pow((double)counts[w], power) : 0.0;
+        total += scaled[w];
+    }
+    if (!(total > 0.0)) {
+        free(scaled);
+        free(work);
+        return -1;
+    }
+    int nsmall = 0, nlarge = 0;
+    for (int w = 0; w < vocab; w++) {
+        scaled[w] *= (double)vocab / total;
+        if (scaled[w] < 1.0) work[nsmall++] = w;
+        else work[vocab - 1 - nlarge++] = w;
+    }
+    while (nsmall > 0 && nlarge > 0) {
+        int s = work[--nsmall];
+        int l = work[vocab - nlarge];  // most recently added large column
+        // Column s keeps itself with probability scaled[s], else yields l.
+        double p = scaled[s] * 4294967296.0;
+        prob[s] = p >= 4294967295.0 ? 0xFFFFFFFFu : (unsigned int)p;
+        alias[s] = l;
+        scaled[l] -= 1.0 - scaled[s];
+        if (scaled[l] < 1.0) {  // l became small: move it to the small list
+            nlarge--;
+            work[nsmall++] = l;
+        }
+    }
+    // Leftovers are full columns (rounding may leave some just below/above 1).
+    while (nlarge > 0) {
+        int l = work[vocab - nlarge--];
+        prob[l] = 0xFFFFFFFFu;
+        alias[l] = l;
+    }
+    while (nsmall > 0) {
+        int s = work[--nsmall];
+        prob[s] = 0xFFFFFFFFu;
+        alias[s] = s;
+    }
+    free(scaled);
+    free(work);
+    return 0;
+}
+
+/// A leaf for sorting: ascending count, ties by ascending word id.
+typedef struct w2v_leaf {
+    long long count;
+    int id;
+} w2v_leaf;
+static int w2v_cmp_leaf(const void *a, const void *b) {
+    const w2v_leaf *x = (const w2v_leaf *)a, *y = (const w2v_leaf *)b;
+    if (x->count != y->count) return x->count < y->count ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
+                      unsigned char *code_lengths, unsigned char *codes, int *points) {
+    if (vocab < 1 || !counts) return -1;
+    const int want = code_lengths && codes && points;
+    if (vocab == 1) {
+        if (want) code_lengths[0] = 0;
+        return 0;
+    }
+    // Nodes 0..V-1 are the leaves (words); node V + m is inner node m (m = 0..V-2,
+    // created in order, so the root is inner node V-2). Two-queue construction: leaves
+    // sorted by count, inner nodes are created with non-decreasing weight, so the two
+    // lightest nodes are always at the heads of the two queues.
+    const int nodes = 2 * vocab - 1;
+    w2v_leaf *leaf = (w2v_leaf *)malloc((size_t)vocab * sizeof(w2v_leaf));
+    long long *weight = (long long *)malloc((size_t)nodes * sizeof(long long));
+    int *parent = (int *)malloc((size_t)nodes * sizeof(int));
+    unsigned char *bit = (unsigned char *)malloc((size_t)nodes);
+    unsigned char *depth = NULL;
+    int result = -1;
+    if (!leaf || !weight || !parent || !bit) goto done;
+    for (int w = 0; w < vocab; w++) {
+        leaf[w].count = counts[w];
+        leaf[w].id = w;
+        weight[w] = counts[w];
+    }
+    qsort(leaf, (size_t)vocab, sizeof(w2v_leaf), w2v_cmp_leaf);
+
+    int lh = 0, ih = vocab;  // queue heads: sorted leaves, created inner nodes
+    for (int m = 0; m < vocab - 1; m++) {
+        const int node = vocab + m;
+        int pick[2];
+        for (int p = 0; p < 2; p++) {
+            // Take a leaf when it is no heavier than the oldest unmerged inner node.
+            if (lh < vocab && (ih >= node || leaf[lh].count <= weight[ih]))
+                pick[p] = leaf[lh++].id;
+            else
+                pick[p] = ih++;
+        }
+        weight[node] = weight[pick[0]] + weight[pick[1]];
+        parent[pick[0]] = node;
+        parent[pick[1]] = node;
+        bit[pick[0]] = 0;  // lighter child: code 0, heavier: code 1 (as word2vec)
+        bit[pick[1]] = 1;
+    }
+    // Depth of every node, from the root down (parents have higher numbers).
+    depth = (unsigned char *)calloc((size_t)nodes, 1);
+    if (!depth) goto done;
+    int longest = 0;
+    int overflow = 0;
+    for (int v = nodes - 2; v >= 0; v--) {
+        int dpt = depth[parent[v]] + 1;
+        if (dpt > 255) {
+            overflow = 1;
+            dpt = 255;
+        }
+        depth[v] = (unsigned char)dpt;
+        if (v < vocab && dpt > longest) longest = dpt;
+    }
+    if (overflow) goto done;  // codes longer than 255 cannot be stored
+    result = longest;
+    if (want && max_code_length >= longest) {
+        for (int w = 0; w < vocab; w++) {
+            const int L = depth[w];
+            unsigned char *code = codes + (size_t)w * max_code_length;
+            int *point = points + (size_t)w * max_code_length;
+            memset(code, 0, (size_t)max_code_length);
+            memset(point, 0, (size_t)max_code_length * sizeof(int));
+            code_lengths[w] = (unsigned char)L;
+            // Walk leaf → root, filling the path from its end.
+            int v = w;
+            for (int d = L - 1; d >= 0; d--) {
+                code[d] = bit[v];
+                point[d] = parent[v] - vocab;  // inner node number
+                v = parent[v];
+            }
+        }
+    }
+done:
+    free(leaf);
+    free(weight);
+    free(parent);
+    free(bit);
+    free(depth);
+    return result;
+}
+
+void recur_w2v_init_input(float *input, int vocab, int dim, unsigned long long seed) {
+    uint64_t s = seed;
+    const size_t n = (size_t)vocab * (size_t)dim;
+    const float scale = 1.0f / (float)dim;
+    for (size_t i = 0; i < n; i++) {
+        // 24 random bits → [0, 1), then shift to [−0.5, 0.5) and scale by 1/D.
+        float u = (float)(w2v_rand(&s) >> 40) * (1.0f / 16777216.0f);
+        input[i] = (u - 0.5f) * scale;
+    }
+}
