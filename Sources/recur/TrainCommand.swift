@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import RecurEngine
 import RecurWorkbench
+import TerminalKit
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -91,8 +92,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps.") var steps: Int?
     @Option(help: "Untimed warm-up steps.") var warmup: Int?
     @Flag(help: "One JSON object per configuration.") var json = false
+    @Flag(help: "Time the workbench's frame rendering (200×60, busy state) instead of training.") var ui = false
 
     func run() throws {
+        if ui {
+            let milliseconds = FrameBenchmark.run(size: Size(columns: 200, rows: 60), frames: steps ?? 200)
+            if json { try printJSON(["ms_per_frame": milliseconds, "columns": 200, "rows": 60]) } else {
+                print(String(format: "frame 200×60: %.3f ms", milliseconds))
+            }
+            return
+        }
         let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil].contains(true)
         var configurations = TrainingBenchmark.references
         if custom {
