@@ -2,11 +2,12 @@
 // API, the semantics and what the Swift side provides.
 //
 // Layout of this file:
-//   1. Shared pieces: random numbers, the σ / −log σ tables, the gradient step.
+//   1. Shared pieces: random numbers, prefetching, the loss table, one prediction's
+//      target list.
 //   2. Portable C kernels for one prediction (skip-gram pair, CBOW centre word).
 //   3. AVX2+FMA kernels for the same, compiled with __attribute__((target)) because the
 //      target is built for baseline x86-64; used only after recur_kernels_has_fma().
-//   4. The sentence loop (subsampling, windows, targets, learning rate).
+//   4. The sentence loop (subsampling, windows, noise words, learning rate).
 //   5. Table builders: subsampling thresholds, alias tables, Huffman tree, init.
 //
 // One prediction in both models is the same computation (Mikolov et al. 2013):
@@ -19,8 +20,13 @@
 //            then e is added to the input row(s) that formed h (to each context row in
 //            CBOW, undivided, as word2vec/gensim do for cbow_mean=1).
 // h stays fixed during the step, so all dot products u_t·h are taken first (independent
-// chains, good for instruction-level parallelism), then one pass over the vector
-// dimension applies every update with e kept in a register.
+// chains, good for instruction-level parallelism), then σ of all of them at once, then
+// one pass over the vector dimension applies every update with e kept in registers.
+//
+// Speed comes mostly from memory, not arithmetic: a prediction touches 7+ rows of 400
+// bytes scattered over 2 × 11 MB (V = 28k, D = 100), so the loop prefetches the rows it
+// will need a few predictions ahead. Noise words come from their own random stream so
+// they can be drawn (and their rows prefetched) ahead of use without changing results.
 #include "RecurWord2Vec.h"
 #include "RecurKernels.h"
 
@@ -37,8 +43,10 @@
 #define W2V_HAVE_X86 0
 #endif
 
-// At most 1 centre + RECUR_W2V_MAX_NEGATIVE noise words + a Huffman path per prediction.
+// At most 1 centre + RECUR_W2V_MAX_NEGATIVE noise words + a Huffman path per prediction;
+// +8 so the 8-lane σ pass can run past the end.
 #define W2V_MAX_TARGETS (1 + RECUR_W2V_MAX_NEGATIVE + RECUR_W2V_MAX_CODE_LENGTH)
+#define W2V_TARGET_CAPACITY (W2V_MAX_TARGETS + 8)
 
 // Tokens between two updates of the shared progress counter (and of alpha).
 #define W2V_PROGRESS_EVERY 10000
@@ -46,6 +54,11 @@
 // CBOW context rows gathered per centre word: windows wider than half of this are
 // clamped (far beyond any practical window).
 #define W2V_MAX_CONTEXT 2048
+
+// Noise words are drawn this many predictions ahead of use, and their rows prefetched.
+#define W2V_NOISE_AHEAD 2
+// Ring buffer of drawn-ahead noise words: a power of two ≥ (W2V_NOISE_AHEAD + 1)·k.
+#define W2V_NOISE_RING 1024
 
 // =====================================================================================
 // 1. Shared pieces
@@ -62,73 +75,68 @@ static inline uint64_t w2v_rand(uint64_t *state) {
     return z ^ (z >> 31);
 }
 
-/// Uniform integer in [0, n) from 32 random bits: floor(r·n / 2^32) (Lemire's
-/// multiply-shift; bias ≤ n/2^32, irrelevant for the sizes here).
+/// Uniform integer in [0, n) from 32 random bits: floor(r·n / 2^32) (multiply-shift;
+/// bias ≤ n/2^32, irrelevant for the sizes here).
 static inline uint32_t w2v_below(uint32_t r, uint32_t n) {
     return (uint32_t)(((uint64_t)r * n) >> 32);
 }
 
-// ---- σ and −log σ tables --------------------------------------------------------------
-// Like word2vec's EXP_TABLE: scores are tabulated on (−6, 6), where σ runs from 0.0025
-// to 0.9975. Entry 1 + i holds the value at the midpoint of the i-th of W2V_SIG_N equal
-// cells; entry 0 stands for scores ≤ −6 and entry W2V_SIG_N + 1 for scores ≥ 6, where σ
-// is taken as 0 and 1 (word2vec's gradient clipping). 1026 floats stay in L1.
-#define W2V_SIG_N 1024
-#define W2V_MAX_EXP 6.0f
-static float w2v_sigmoid_table[W2V_SIG_N + 2];
-static float w2v_nlogsig_table[W2V_SIG_N + 2];  // −log σ(x); see w2v_loss_term
+// ---- prefetching ----------------------------------------------------------------------
+/// Asks for every cache line of a D-float row (for writing: all rows here get updated).
+static inline void w2v_prefetch_row(const float *row, int D) {
+    const char *p = (const char *)row, *end = p + (size_t)D * sizeof(float);
+    for (; p < end; p += 64) __builtin_prefetch(p, 1, 3);
+    __builtin_prefetch(end - 1, 1, 3);  // the last line when the row straddles one more
+}
+
+// ---- loss -----------------------------------------------------------------------------
+// The reported loss uses a table of −log σ(y) = log(1 + e^−y) at the W2V_LOSS_N + 1
+// points y_s = −6 + s·δ, δ = 12/W2V_LOSS_N (so y = 0 is a table point), looked up at the
+// nearest point: error ≤ δ/2 per term. Beyond the table: −log σ(y) → −y for y → −∞ and
+// → 0 for y → +∞ (error < e^−6 = 0.0025 per term). The gradient never uses it.
+#define W2V_LOSS_N 1024
+#define W2V_LOSS_RANGE 6.0f
+static float w2v_loss_table[W2V_LOSS_N + 1];
 static pthread_once_t w2v_tables_once = PTHREAD_ONCE_INIT;
 
 static void w2v_build_tables(void) {
-    for (int i = 0; i < W2V_SIG_N; i++) {
-        double x = -W2V_MAX_EXP + (i + 0.5) * (2.0 * W2V_MAX_EXP / W2V_SIG_N);
-        w2v_sigmoid_table[1 + i] = (float)(1.0 / (1.0 + exp(-x)));
-        w2v_nlogsig_table[1 + i] = (float)log1p(exp(-x));  // −log σ(x) = log(1 + e^−x)
+    for (int s = 0; s <= W2V_LOSS_N; s++) {
+        double y = -W2V_LOSS_RANGE + s * (2.0 * W2V_LOSS_RANGE / W2V_LOSS_N);
+        w2v_loss_table[s] = (float)log1p(exp(-y));
     }
-    w2v_sigmoid_table[0] = 0.0f;
-    w2v_sigmoid_table[W2V_SIG_N + 1] = 1.0f;
-    // Beyond the range −log σ(x) ≈ −x for x ≤ −6 (see w2v_loss_term) and ≈ 0 for x ≥ 6.
-    w2v_nlogsig_table[0] = W2V_MAX_EXP;
-    w2v_nlogsig_table[W2V_SIG_N + 1] = 0.0f;
 }
 
-/// Table slot of score f: 0 for f < −6 (and NaN), W2V_SIG_N + 1 for f ≥ 6.
-static inline int w2v_slot(float f) {
-    float x = (f + W2V_MAX_EXP) * (W2V_SIG_N / (2.0f * W2V_MAX_EXP));
-    x = x > -1.0f ? x : -1.0f;  // also maps NaN to −1 (the comparison is false)
-    x = x < W2V_SIG_N + 0.5f ? x : W2V_SIG_N + 0.5f;
-    return (int)(x + 1.0f);     // truncation of a value in [0, N + 1.5) = floor
+/// −log σ(y).
+static inline float w2v_nlogsig(float y) {
+    float x = (y + W2V_LOSS_RANGE) * (W2V_LOSS_N / (2.0f * W2V_LOSS_RANGE)) + 0.5f;
+    if (!(x >= 0.0f)) return -y;  // below the table (or NaN, which propagates)
+    if (x >= W2V_LOSS_N + 1.0f) return 0.0f;
+    return w2v_loss_table[(int)x];
 }
 
-/// −log σ(f) if label is 1, −log σ(−f) if label is 0 (= −log σ(f) + f).
-/// For f ≤ −6 the table's entry 0 holds 6 and −(f + 6) extends it linearly (−log σ(f)
-/// → −f); the error of these approximations is below 0.0025 per term.
-static inline float w2v_loss_term(float f, int slot, float label) {
-    float nls = w2v_nlogsig_table[slot] - fminf(f + W2V_MAX_EXP, 0.0f);
-    return nls + (1.0f - label) * f;
-}
-
-/// Gradient coefficients of one prediction: g[t] = alpha·(label[t] − σ(dot[t])).
-/// Returns the prediction's loss when want_loss (else 0).
-static inline float w2v_gradients(const float *dot, const float *label, float *g, int n,
-                                  float alpha, int want_loss) {
+/// Loss of one prediction: Σ_t −log σ(±dot_t), + for label 1 and − for label 0.
+static float w2v_prediction_loss(const float *dot, const float *label, int n) {
     float loss = 0.0f;
-    for (int t = 0; t < n; t++) {
-        int s = w2v_slot(dot[t]);
-        g[t] = alpha * (label[t] - w2v_sigmoid_table[s]);
-        if (want_loss) loss += w2v_loss_term(dot[t], s, label[t]);
-    }
+    for (int t = 0; t < n; t++) loss += w2v_nlogsig((2.0f * label[t] - 1.0f) * dot[t]);
     return loss;
 }
 
-/// One prediction's targets: output rows, their labels, and room for dots/gradients.
+// ---- one prediction's targets ----------------------------------------------------------
+/// Output rows, their labels, and room for the dot products and gradient coefficients.
 typedef struct w2v_targets {
     int n;
-    float *row[W2V_MAX_TARGETS];
-    float label[W2V_MAX_TARGETS];
-    float dot[W2V_MAX_TARGETS];
-    float g[W2V_MAX_TARGETS];
+    float *row[W2V_TARGET_CAPACITY];
+    float label[W2V_TARGET_CAPACITY];
+    float dot[W2V_TARGET_CAPACITY];
+    float g[W2V_TARGET_CAPACITY];
 } w2v_targets;
+
+// σ is evaluated exactly (to float rounding), not from word2vec's 1000-cell table: the
+// table's cell edge at 0 biases every early gradient (all scores start near 0) by
+// ±0.3%, and exact σ costs no more once vectorised. Scores are clamped to [−80, 87],
+// where σ is 0 or 1 to float precision, so exp never overflows.
+#define W2V_SCORE_MIN (-80.0f)
+#define W2V_SCORE_MAX 87.0f
 
 // =====================================================================================
 // 2. Portable C kernels
@@ -151,14 +159,20 @@ static float w2v_dot_c(const float *a, const float *b, int D) {
     return (s0 + s1) + (s2 + s3);
 }
 
-/// Dots, gradients and the updates u_t += g_t·h; accumulates e = Σ g_t·u_t (old u_t)
-/// into `e` (zeroed here). Returns the loss.
+/// Dots, gradients and the updates u_t += g_t·h; sets e = Σ g_t·u_t (old u_t).
+/// Returns the loss when want_loss.
 static float w2v_targets_c(const float *h, w2v_targets *tg, float *e, int D, float alpha,
                            int want_loss) {
-    for (int t = 0; t < tg->n; t++) tg->dot[t] = w2v_dot_c(h, tg->row[t], D);
-    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    const int n = tg->n;
+    for (int t = 0; t < n; t++) tg->dot[t] = w2v_dot_c(h, tg->row[t], D);
+    for (int t = 0; t < n; t++) {
+        float f = tg->dot[t];
+        f = f < W2V_SCORE_MIN ? W2V_SCORE_MIN : (f > W2V_SCORE_MAX ? W2V_SCORE_MAX : f);
+        tg->g[t] = alpha * (tg->label[t] - 1.0f / (1.0f + expf(-f)));
+    }
+    float loss = want_loss ? w2v_prediction_loss(tg->dot, tg->label, n) : 0.0f;
     memset(e, 0, (size_t)D * sizeof(float));
-    for (int t = 0; t < tg->n; t++) {
+    for (int t = 0; t < n; t++) {
         float *u = tg->row[t];
         float g = tg->g[t];
         for (int d = 0; d < D; d++) {
@@ -185,7 +199,7 @@ static float w2v_cbow_c(float *const *ctx, int nctx, float *h, w2v_targets *tg, 
     memcpy(h, ctx[0], (size_t)D * sizeof(float));
     for (int j = 1; j < nctx; j++)
         for (int d = 0; d < D; d++) h[d] += ctx[j][d];
-    float inv = 1.0f / (float)nctx;
+    const float inv = 1.0f / (float)nctx;
     for (int d = 0; d < D; d++) h[d] *= inv;
     float loss = w2v_targets_c(h, tg, e, D, alpha, want_loss);
     for (int j = 0; j < nctx; j++)
@@ -228,7 +242,7 @@ W2V_AVX2 W2V_INLINE __m256 w2v_load4z(const float *p) {
 
 /// dot[t] = h·row[t] for all targets, four targets at a time (four independent FMA
 /// chains sharing each load of h).
-W2V_AVX2 static void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
+W2V_AVX2 W2V_INLINE void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
     const int D8 = D & ~7, D4 = D & ~3;
     int t = 0;
     for (; t + 4 <= tg->n; t += 4) {
@@ -279,6 +293,43 @@ W2V_AVX2 static void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
     }
 }
 
+/// e^x for x in [−87, 87]: x = n·ln2 + r with n = round(x/ln2), |r| ≤ ln2/2; e^r from its
+/// degree-6 Taylor polynomial (truncation error ≤ (ln2/2)^7/7! ≈ 1.2e-7, ~1 ulp), and
+/// 2^n assembled in the exponent field. ln2 is split (Cody–Waite) so n·LN2_HI is exact.
+#define W2V_LN2_HI 0.693145751953125f   // 0x3F317200: 15 significant bits
+#define W2V_LN2_LO 1.428606765330187e-06f
+W2V_AVX2 W2V_INLINE __m256 w2v_exp8(__m256 x) {
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(W2V_LN2_HI), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(W2V_LN2_LO), r);
+    __m256 p = _mm256_set1_ps(1.0f / 720.0f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    __m256i bits = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+}
+
+/// g[t] = alpha·(label[t] − σ(dot[t])) for all targets, 8 at a time (the arrays have
+/// room for the overrun; lanes past n are computed on zeros and ignored).
+W2V_AVX2 W2V_INLINE void w2v_gradients_avx2(w2v_targets *tg, float alpha) {
+    _mm256_storeu_ps(tg->dot + tg->n, _mm256_setzero_ps());
+    _mm256_storeu_ps(tg->label + tg->n, _mm256_setzero_ps());
+    const __m256 a = _mm256_set1_ps(alpha), one = _mm256_set1_ps(1.0f);
+    for (int t = 0; t < tg->n; t += 8) {
+        __m256 f = _mm256_loadu_ps(tg->dot + t);
+        f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(W2V_SCORE_MIN)),
+                          _mm256_set1_ps(W2V_SCORE_MAX));
+        __m256 sig = _mm256_div_ps(one, _mm256_add_ps(one, w2v_exp8(_mm256_sub_ps(_mm256_setzero_ps(), f))));
+        _mm256_storeu_ps(tg->g + t, _mm256_mul_ps(a, _mm256_sub_ps(_mm256_loadu_ps(tg->label + t), sig)));
+    }
+}
+
 // The update pass, shared by both models through W2V_UPDATE_PASS below: for each chunk
 // of the dimension, load h's chunk once, run through the targets (e += g·u; u += g·h,
 // both with the old u), then hand e's chunk to APPLY (which adds it to the input
@@ -296,7 +347,7 @@ W2V_AVX2 static void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
         APPLY(VT, LOAD, STORE, ADD, c);                                   \
     } while (0)
 
-#define W2V_UPDATE_PASS(APPLY)                                                          \
+#define W2V_UPDATE_PASS(APPLY, APPLY_SCALAR)                                            \
     do {                                                                                \
         int c = 0;                                                                      \
         for (; c + 8 <= D; c += 8)                                                      \
@@ -323,16 +374,15 @@ W2V_AVX2 static void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
 W2V_AVX2 static float w2v_sg_avx2(float *ctx_row, w2v_targets *tg, int D, float alpha,
                                   int want_loss) {
     w2v_dots_avx2(ctx_row, tg, D);
-    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    w2v_gradients_avx2(tg, alpha);
+    float loss = want_loss ? w2v_prediction_loss(tg->dot, tg->label, tg->n) : 0.0f;
     const int n = tg->n;
     float *const *rows = tg->row;
     const float *g = tg->g;
     float *h = ctx_row;
-#define APPLY(VT, LOAD, STORE, ADD, c) STORE(h + (c), ADD(hv, ev))
-#define APPLY_SCALAR(c, es) (h[c] = hs + (es))
-    W2V_UPDATE_PASS(APPLY);
-#undef APPLY
-#undef APPLY_SCALAR
+#define W2V_SG_APPLY(VT, LOAD, STORE, ADD, c) STORE(h + (c), ADD(hv, ev))
+#define W2V_SG_APPLY_SCALAR(c, es) (h[c] = hs + (es))
+    W2V_UPDATE_PASS(W2V_SG_APPLY, W2V_SG_APPLY_SCALAR);
     return loss;
 }
 
@@ -340,33 +390,32 @@ W2V_AVX2 static float w2v_sg_avx2(float *ctx_row, w2v_targets *tg, int D, float 
 /// context row gets + e.
 W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_targets *tg,
                                     int D, float alpha, int want_loss) {
-    const __m256 inv8 = _mm256_set1_ps(1.0f / (float)nctx);
+    const float inv = 1.0f / (float)nctx;
     int c = 0;
     for (; c + 8 <= D; c += 8) {
         __m256 s = _mm256_loadu_ps(ctx[0] + c);
         for (int j = 1; j < nctx; j++) s = _mm256_add_ps(s, _mm256_loadu_ps(ctx[j] + c));
-        _mm256_storeu_ps(h + c, _mm256_mul_ps(s, inv8));
+        _mm256_storeu_ps(h + c, _mm256_mul_ps(s, _mm256_set1_ps(inv)));
     }
     for (; c < D; c++) {
         float s = ctx[0][c];
         for (int j = 1; j < nctx; j++) s += ctx[j][c];
-        h[c] = s * (1.0f / (float)nctx);
+        h[c] = s * inv;
     }
     w2v_dots_avx2(h, tg, D);
-    float loss = w2v_gradients(tg->dot, tg->label, tg->g, tg->n, alpha, want_loss);
+    w2v_gradients_avx2(tg, alpha);
+    float loss = want_loss ? w2v_prediction_loss(tg->dot, tg->label, tg->n) : 0.0f;
     const int n = tg->n;
     float *const *rows = tg->row;
     const float *g = tg->g;
-#define APPLY(VT, LOAD, STORE, ADD, c)                              \
-    for (int j = 0; j < nctx; j++) {                                \
-        float *p = ctx[j] + (c);                                    \
-        STORE(p, ADD(LOAD(p), ev));                                 \
+#define W2V_CBOW_APPLY(VT, LOAD, STORE, ADD, c) \
+    for (int j = 0; j < nctx; j++) {            \
+        float *p = ctx[j] + (c);                \
+        STORE(p, ADD(LOAD(p), ev));             \
     }
-#define APPLY_SCALAR(c, es) \
+#define W2V_CBOW_APPLY_SCALAR(c, es) \
     for (int j = 0; j < nctx; j++) ctx[j][c] += (es)
-    W2V_UPDATE_PASS(APPLY);
-#undef APPLY
-#undef APPLY_SCALAR
+    W2V_UPDATE_PASS(W2V_CBOW_APPLY, W2V_CBOW_APPLY_SCALAR);
     return loss;
 }
 #endif  // W2V_HAVE_X86
@@ -377,26 +426,6 @@ W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_t
 
 long long recur_w2v_words_done(const recur_w2v_progress *progress) {
     return __atomic_load_n(&progress->words_done, __ATOMIC_RELAXED);
-}
-
-/// Sets tg->n to `fixed` targets plus up to k noise words: each draw picks an alias-table
-/// column uniformly from the high 32 bits and keeps it or takes its alias by comparing
-/// the low 32 bits with the column's threshold. A draw equal to the centre word is
-/// dropped, not redrawn (word2vec and gensim do the same).
-static inline void w2v_draw_noise(w2v_targets *tg, int fixed, int negative, int centre,
-                                  uint64_t *rn, const unsigned int *noise_prob,
-                                  const int *noise_alias, float *output, int V, int D) {
-    int n = fixed;
-    for (int k = 0; k < negative; k++) {
-        uint64_t z = w2v_rand(rn);
-        uint32_t col = w2v_below((uint32_t)(z >> 32), (uint32_t)V);
-        int noise = (uint32_t)z < noise_prob[col] ? (int)col : noise_alias[col];
-        if (noise == centre) continue;
-        tg->row[n] = output + (size_t)noise * D;
-        tg->label[n] = 0.0f;
-        n++;
-    }
-    tg->n = n;
 }
 
 static float w2v_alpha(const recur_w2v_progress *p, long long done) {
@@ -416,6 +445,44 @@ static int w2v_model_valid(const recur_w2v_model *m) {
     return 1;
 }
 
+/// Noise words drawn ahead of use: a ring buffer filled from the noise stream `rn`.
+/// Draw i is always the i-th value of the stream, however far ahead it was made, so the
+/// look-ahead changes timing only, never results.
+typedef struct w2v_noise {
+    uint64_t rn;                  // the noise stream's state
+    unsigned head, tail;          // next to use / next to fill (wrapping counters)
+    int word[W2V_NOISE_RING];
+} w2v_noise;
+
+/// Tops the ring up to `ahead` drawn words, prefetching the output row of each new one.
+/// A draw picks an alias-table column uniformly from the high 32 bits and keeps it or
+/// takes its alias by comparing the low 32 bits with the column's threshold.
+static inline void w2v_noise_fill(w2v_noise *nz, unsigned ahead, const unsigned int *prob,
+                                  const int *alias, const float *output, int V, int D) {
+    while (nz->tail - nz->head < ahead) {
+        uint64_t z = w2v_rand(&nz->rn);
+        uint32_t col = w2v_below((uint32_t)(z >> 32), (uint32_t)V);
+        int w = (uint32_t)z < prob[col] ? (int)col : alias[col];
+        nz->word[nz->tail++ & (W2V_NOISE_RING - 1)] = w;
+        w2v_prefetch_row(output + (size_t)w * D, D);
+    }
+}
+
+/// Appends the next k noise words to the targets (from index `fixed`); a noise word equal
+/// to the centre is dropped, not redrawn (as word2vec and gensim do).
+static inline void w2v_noise_take(w2v_noise *nz, w2v_targets *tg, int fixed, int k,
+                                  int centre, float *output, int D) {
+    int n = fixed;
+    for (int i = 0; i < k; i++) {
+        int w = nz->word[nz->head++ & (W2V_NOISE_RING - 1)];
+        if (w == centre) continue;
+        tg->row[n] = output + (size_t)w * D;
+        tg->label[n] = 0.0f;
+        n++;
+    }
+    tg->n = n;
+}
+
 long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long long count,
                           recur_w2v_progress *progress, unsigned long long *seed,
                           double *loss, long long *pairs) {
@@ -427,8 +494,6 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
     float *const input = model->input, *const output = model->output;
     float *const output_hs = model->output_hs;
     const unsigned int *const keep = model->keep_threshold;
-    const unsigned int *const noise_prob = model->noise_prob;
-    const int *const noise_alias = model->noise_alias;
     const int want_loss = loss != NULL;
 #if W2V_HAVE_X86
     const int use_avx2 = recur_kernels_has_fma();
@@ -438,6 +503,7 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
     int sentence[RECUR_W2V_MAX_SENTENCE];
     float *ctx[W2V_MAX_CONTEXT];
     w2v_targets tg;
+    w2v_noise noise;
     float stack_vec[2 * RECUR_W2V_STACK_DIM];
     float *heap_vec = NULL;
     float *hbuf = stack_vec, *ebuf = stack_vec + RECUR_W2V_STACK_DIM;
@@ -448,12 +514,14 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
         ebuf = heap_vec + D;
     }
     const int win = window < W2V_MAX_CONTEXT / 2 ? window : W2V_MAX_CONTEXT / 2;
+    const unsigned noise_ahead = (unsigned)negative * (W2V_NOISE_AHEAD + 1);
 
     // Two random streams derived from the seed: `rs` for subsampling and window sizes,
-    // `rn` for noise words.
+    // noise.rn for noise words.
     uint64_t rs = *seed;
-    uint64_t rn = *seed ^ 0xD1B54A32D192ED03ull;
-    (void)w2v_rand(&rn);  // decorrelate the two streams' first outputs
+    noise.rn = *seed ^ 0xD1B54A32D192ED03ull;
+    (void)w2v_rand(&noise.rn);  // decorrelate the two streams' first outputs
+    noise.head = noise.tail = 0;
 
     double loss_sum = 0.0;
     long long npairs = 0, processed = 0, pending = 0;
@@ -480,6 +548,11 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
         processed += raw;
         pending += raw;
 
+        // The first window's input rows, and the first centre's output row.
+        for (int j = 0; j < n && j <= win; j++)
+            w2v_prefetch_row(input + (size_t)sentence[j] * D, D);
+        if (negative > 0 && n > 0) w2v_prefetch_row(output + (size_t)sentence[0] * D, D);
+
         // ---- train every centre word of the sentence
         for (int i = 0; i < n; i++) {
             const int centre = sentence[i];
@@ -488,16 +561,21 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
             const int lo = i - span > 0 ? i - span : 0;
             const int hi = i + span + 1 < n ? i + span + 1 : n;
 
+            // Rows the next centre word will need first: the input row entering the
+            // widest window, and its own output row.
+            if (i + win + 1 < n) w2v_prefetch_row(input + (size_t)sentence[i + win + 1] * D, D);
+            if (negative > 0 && i + 1 < n)
+                w2v_prefetch_row(output + (size_t)sentence[i + 1] * D, D);
+
             // Targets that do not depend on the noise draw: hierarchical-softmax path
             // nodes first (gensim's order), then the centre word for negative sampling.
             int fixed = 0;
             if (hs) {
                 const int L = model->code_lengths[centre];
-                const unsigned char *code = model->codes + (size_t)centre * model->max_code_length;
-                const int *point = model->points + (size_t)centre * model->max_code_length;
+                const size_t at = (size_t)centre * model->max_code_length;
                 for (int d = 0; d < L; d++) {
-                    tg.row[fixed] = output_hs + (size_t)point[d] * D;
-                    tg.label[fixed] = 1.0f - (float)code[d];
+                    tg.row[fixed] = output_hs + (size_t)model->points[at + d] * D;
+                    tg.label[fixed] = 1.0f - (float)model->codes[at + d];
                     fixed++;
                 }
             }
@@ -512,7 +590,9 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 for (int j = lo; j < hi; j++)
                     if (j != i) ctx[nctx++] = input + (size_t)sentence[j] * D;
                 if (nctx == 0) continue;  // nothing to predict from (one-word sentence)
-                w2v_draw_noise(&tg, fixed, negative, centre, &rn, noise_prob, noise_alias, output, V, D);
+                w2v_noise_fill(&noise, noise_ahead, model->noise_prob, model->noise_alias,
+                               output, V, D);
+                w2v_noise_take(&noise, &tg, fixed, negative, centre, output, D);
                 float l;
 #if W2V_HAVE_X86
                 if (use_avx2) l = w2v_cbow_avx2(ctx, nctx, hbuf, &tg, D, alpha, want_loss);
@@ -525,7 +605,9 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 for (int j = lo; j < hi; j++) {
                     if (j == i) continue;
                     float *h = input + (size_t)sentence[j] * D;
-                    w2v_draw_noise(&tg, fixed, negative, centre, &rn, noise_prob, noise_alias, output, V, D);
+                    w2v_noise_fill(&noise, noise_ahead, model->noise_prob, model->noise_alias,
+                                   output, V, D);
+                    w2v_noise_take(&noise, &tg, fixed, negative, centre, output, D);
                     float l;
 #if W2V_HAVE_X86
                     if (use_avx2) l = w2v_sg_avx2(h, &tg, D, alpha, want_loss);
@@ -548,8 +630,9 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
     }
     if (pending) __atomic_add_fetch(&progress->words_done, pending, __ATOMIC_RELAXED);
 
-    // Advance the caller's seed past everything this call drew.
-    *seed = w2v_rand(&rs) ^ rn;
+    // Advance the caller's seed past everything this call drew (noise words drawn ahead
+    // but not used are skipped, not replayed).
+    *seed = w2v_rand(&rs) ^ noise.rn;
     if (loss) *loss += loss_sum;
     if (pairs) *pairs += npairs;
     free(heap_vec);

@@ -45,13 +45,22 @@ struct HiddenStatePane {
         }
         Heatmap(rows: rows, columns: columns, values: values)
             .render(in: Rect(x: heatArea.x + labelWidth, y: heatArea.y, width: columns, height: rows), on: &canvas)
-        // The probe text, each token coloured by the cursor unit's value at that step.
+        // The probe text, each token coloured by the cursor unit's value at that step:
+        // characters under their columns; words (too wide for a column) as running text.
         let unit = order[cursor]
-        for step in 0..<columns {
-            let value = HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)
+        let wordLevel = probe.tokens.contains { $0.unicodeScalars.count > 1 }
+        var x = textRows.x + labelWidth
+        for step in 0..<(wordLevel ? probe.steps : columns) {
+            let role = StyleRole.heat(Heatmap.level(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)))
             let token = probe.tokens[step]
-            let shown: Unicode.Scalar = token == " " ? "␣" : token == "\n" ? "⏎" : (token.unicodeScalars.first ?? "?")
-            canvas[textRows.x + labelWidth + step, textRows.y] = Cell(Canvas.printable(shown), role: .heat(Heatmap.level(value)))
+            if wordLevel {
+                if x >= textRows.maxX { break }
+                let shown = token == "\n" ? "⏎" : token
+                x = canvas.write(shown, x: x, y: textRows.y, role: role, clip: textRows) + 1
+            } else {
+                let shown: Unicode.Scalar = token == " " ? "␣" : token == "\n" ? "⏎" : (token.unicodeScalars.first ?? "?")
+                canvas[x + step, textRows.y] = Cell(Canvas.printable(shown), role: role)
+            }
         }
         let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort" + (layers > 1 ? " · L layer" : "")
         canvas.write(status, x: textRows.x, y: textRows.y + 1, role: .muted, clip: textRows)
