@@ -19,6 +19,7 @@ public struct TrainingSetup {
     public var learningRate: Float?
     public var optimizer: OptimizerKind?
     public var momentum: Float?
+    public var nesterov = false
     public var clip: Float?
     public var dropout: Float?
     public var weightDecay: Float?
@@ -80,6 +81,7 @@ public struct TrainingSetup {
         var settings = OptimizerSettings(kind: optimizer ?? Self.defaults.optimizer, learningRate: learningRate ?? Self.defaults.learningRate)
         settings.weightDecay = weightDecay ?? Self.defaults.weightDecay
         settings.momentum = momentum ?? Self.defaults.momentum
+        settings.nesterov = nesterov
         return TrainingConfig(sequenceLength: sequenceLength ?? Self.defaults.sequenceLength, batch: batch ?? Self.defaults.batch,
                               optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed,
                               schedule: try schedule())

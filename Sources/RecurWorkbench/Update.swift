@@ -68,6 +68,10 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .character("f"):
         state.expanded.toggle()
         return []
+    case .character("+"), .character("-"):
+        // Halve or double the learning rate, live.
+        guard state.learningRate > 0 else { return [] }
+        return [.session(.setLearningRate(state.learningRate * (key == .character("+") ? 2 : 0.5)))]
     case .escape:
         state.expanded = false
         return []

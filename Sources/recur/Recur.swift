@@ -49,6 +49,8 @@ struct ModelOptions: ParsableArguments {
     var optimizer: OptimizerKind?
     @Option(help: "SGD momentum. (default: 0)")
     var momentum: Float?
+    @Flag(help: "SGD: Nesterov momentum (needs --momentum).")
+    var nesterov = false
     @Option(help: "Clip the global gradient norm to this value; 0 disables clipping. (default: 5)")
     var clip: Float?
     @Option(help: "Dropout on the embedding, between layers and before the decoder. (default: 0)")
@@ -82,6 +84,7 @@ struct ModelOptions: ParsableArguments {
         setup.learningRate = lr
         setup.optimizer = optimizer
         setup.momentum = momentum
+        setup.nesterov = nesterov
         setup.clip = clip
         setup.dropout = dropout
         setup.weightDecay = weightDecay

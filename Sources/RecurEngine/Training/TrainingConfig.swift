@@ -32,6 +32,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard optimizer.momentum.isFinite, optimizer.momentum >= 0, optimizer.momentum < 1 else {
             throw RecurError.invalidArgument("--momentum must be in [0, 1) (got \(optimizer.momentum))")
         }
+        guard !optimizer.nesterov || (optimizer.kind == .sgd && optimizer.momentum > 0) else {
+            throw RecurError.invalidArgument("--nesterov needs --optimizer sgd and a positive --momentum")
+        }
         let decay = optimizer.weightDecay
         guard decay.isFinite, decay >= 0 else { throw RecurError.invalidArgument("--weight-decay must not be negative (got \(decay))") }
     }

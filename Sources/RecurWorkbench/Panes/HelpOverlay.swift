@@ -7,6 +7,7 @@ struct HelpOverlay {
         ("s", "train one step while paused"),
         ("w", "write a checkpoint now (it is also written on quit)"),
         ("← →", "lower or raise the sampling temperature"),
+        ("- +", "halve or double the learning rate"),
         ("Tab, click", "focus the next pane / the pane clicked"),
         ("f, Esc", "expand the focused pane to the full screen and back"),
         ("/", "query the neighbours: a token, or a - b + c"),
