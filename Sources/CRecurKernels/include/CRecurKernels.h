@@ -2,5 +2,6 @@
 #ifndef C_RECUR_KERNELS_H
 #define C_RECUR_KERNELS_H
 #include "RecurKernels.h"
+#include "RecurActivations.h"
 #include "RecurScheduler.h"
 #endif

@@ -401,7 +401,8 @@ public final class TrainingGraph {
             if phase % 2 == 0 {
                 let dhT = dOut + t * B * H
                 for row in 0..<B {
-                    for j in units { dhT[row * H + j] += dh[row * H + j] }
+                    let offset = row * H + units.lowerBound
+                    recur_add(Int32(units.count), dh + offset, dhT + offset)
                 }
                 let dPreT = dPre + t * B * G
                 switch self.config.cell {
@@ -466,37 +467,15 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
 /// Adds a (width) bias — or the sum of two — to every row of a (rows, width) matrix.
 func addBias(_ bias: UnsafePointer<Float>, _ second: UnsafePointer<Float>? = nil,
              to matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-    for row in 0..<rows {
-        let line = matrix + row * width
-        if let second {
-            for j in 0..<width { line[j] += bias[j] + second[j] }
-        } else {
-            for j in 0..<width { line[j] += bias[j] }
-        }
-    }
+    recur_add_rows(Int32(rows), Int32(width), bias, second, matrix)
 }
 
 /// sums[j] += Σ_rows matrix[row, j]
 func addColumnSums(of matrix: UnsafePointer<Float>, rows: Int, width: Int, to sums: UnsafeMutablePointer<Float>) {
-    for row in 0..<rows {
-        let line = matrix + row * width
-        for j in 0..<width { sums[j] += line[j] }
-    }
+    recur_column_sums(Int32(rows), Int32(width), matrix, sums)
 }
 
 /// Numerically stable softmax of every row, in place.
 func softmaxRows(_ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-    for row in 0..<rows {
-        let line = matrix + row * width
-        var largest = -Float.infinity
-        for j in 0..<width { largest = max(largest, line[j]) }
-        var total: Float = 0
-        for j in 0..<width {
-            let e = expf(line[j] - largest)
-            line[j] = e
-            total += e
-        }
-        let inverse = 1 / total
-        for j in 0..<width { line[j] *= inverse }
-    }
+    recur_softmax_rows(Int32(rows), Int32(width), matrix)
 }

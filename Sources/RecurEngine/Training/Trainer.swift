@@ -1,5 +1,6 @@
 // The training loop's single step and the validation pass, with all buffers allocated
 // up front: no allocation happens per step.
+import CRecurKernels
 import Foundation
 
 /// What one training step did.
@@ -92,9 +93,7 @@ public final class Trainer {
         graph.carryState()
         if config.clip > 0, norm > Double(config.clip) {
             // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
-            let scale = Float(Double(config.clip) / (norm + 1e-6))
-            let g = gradients.pointer
-            for i in 0..<gradients.count { g[i] *= scale }
+            recur_scale(Int32(gradients.count), Float(Double(config.clip) / (norm + 1e-6)), gradients.pointer)
         }
         optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount)
         model.version += 1
@@ -107,10 +106,7 @@ public final class Trainer {
 
     /// Global L2 norm of the current gradient, accumulated in Double.
     func gradientNorm() -> Double {
-        var sum = 0.0
-        let g = gradients.pointer
-        for i in 0..<gradients.count { sum += Double(g[i]) * Double(g[i]) }
-        return sum.squareRoot()
+        recur_sum_squares(Int32(gradients.count), gradients.pointer).squareRoot()
     }
 
     /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
