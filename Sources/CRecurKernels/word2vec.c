@@ -391,16 +391,16 @@ W2V_AVX2 static float w2v_sg_avx2(float *ctx_row, w2v_targets *tg, int D, float 
 W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_targets *tg,
                                     int D, float alpha, int want_loss) {
     const float inv = 1.0f / (float)nctx;
-    int c = 0;
-    for (; c + 8 <= D; c += 8) {
-        __m256 s = _mm256_loadu_ps(ctx[0] + c);
-        for (int j = 1; j < nctx; j++) s = _mm256_add_ps(s, _mm256_loadu_ps(ctx[j] + c));
-        _mm256_storeu_ps(h + c, _mm256_mul_ps(s, _mm256_set1_ps(inv)));
+    int d = 0;
+    for (; d + 8 <= D; d += 8) {
+        __m256 s = _mm256_loadu_ps(ctx[0] + d);
+        for (int j = 1; j < nctx; j++) s = _mm256_add_ps(s, _mm256_loadu_ps(ctx[j] + d));
+        _mm256_storeu_ps(h + d, _mm256_mul_ps(s, _mm256_set1_ps(inv)));
     }
-    for (; c < D; c++) {
-        float s = ctx[0][c];
-        for (int j = 1; j < nctx; j++) s += ctx[j][c];
-        h[c] = s * inv;
+    for (; d < D; d++) {
+        float s = ctx[0][d];
+        for (int j = 1; j < nctx; j++) s += ctx[j][d];
+        h[d] = s * inv;
     }
     w2v_dots_avx2(h, tg, D);
     w2v_gradients_avx2(tg, alpha);
@@ -436,7 +436,7 @@ static float w2v_alpha(const recur_w2v_progress *p, long long done) {
 static int w2v_model_valid(const recur_w2v_model *m) {
     if (!m || m->vocab < 1 || m->dim < 1 || m->window < 1 || !m->input) return 0;
     if (m->negative < 0 || m->negative > RECUR_W2V_MAX_NEGATIVE) return 0;
-    if (m->negative > 0 && (!m->output || !m->noise_prob || !m->noise_alias)) return 0;
+    if (m->negative > 0 && (!m->output || !m->noise_table)) return 0;
     if (m->hs) {
         if (!m->output_hs || !m->code_lengths || !m->codes || !m->points) return 0;
         if (m->max_code_length < 1 || m->max_code_length > RECUR_W2V_MAX_CODE_LENGTH)
@@ -456,13 +456,14 @@ typedef struct w2v_noise {
 
 /// Tops the ring up to `ahead` drawn words, prefetching the output row of each new one.
 /// A draw picks an alias-table column uniformly from the high 32 bits and keeps it or
-/// takes its alias by comparing the low 32 bits with the column's threshold.
-static inline void w2v_noise_fill(w2v_noise *nz, unsigned ahead, const unsigned int *prob,
-                                  const int *alias, const float *output, int V, int D) {
+/// takes its alternative by comparing the low 32 bits with the column's threshold.
+static inline void w2v_noise_fill(w2v_noise *nz, unsigned ahead, const uint64_t *table,
+                                  const float *output, int V, int D) {
     while (nz->tail - nz->head < ahead) {
         uint64_t z = w2v_rand(&nz->rn);
         uint32_t col = w2v_below((uint32_t)(z >> 32), (uint32_t)V);
-        int w = (uint32_t)z < prob[col] ? (int)col : alias[col];
+        uint64_t entry = table[col];
+        int w = (uint32_t)z < (uint32_t)entry ? (int)col : (int)(entry >> 32);
         nz->word[nz->tail++ & (W2V_NOISE_RING - 1)] = w;
         w2v_prefetch_row(output + (size_t)w * D, D);
     }
@@ -494,6 +495,7 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
     float *const input = model->input, *const output = model->output;
     float *const output_hs = model->output_hs;
     const unsigned int *const keep = model->keep_threshold;
+    const uint64_t *const noise_table = (const uint64_t *)model->noise_table;
     const int want_loss = loss != NULL;
 #if W2V_HAVE_X86
     const int use_avx2 = recur_kernels_has_fma();
@@ -590,8 +592,7 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 for (int j = lo; j < hi; j++)
                     if (j != i) ctx[nctx++] = input + (size_t)sentence[j] * D;
                 if (nctx == 0) continue;  // nothing to predict from (one-word sentence)
-                w2v_noise_fill(&noise, noise_ahead, model->noise_prob, model->noise_alias,
-                               output, V, D);
+                w2v_noise_fill(&noise, noise_ahead, noise_table, output, V, D);
                 w2v_noise_take(&noise, &tg, fixed, negative, centre, output, D);
                 float l;
 #if W2V_HAVE_X86
@@ -605,8 +606,7 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 for (int j = lo; j < hi; j++) {
                     if (j == i) continue;
                     float *h = input + (size_t)sentence[j] * D;
-                    w2v_noise_fill(&noise, noise_ahead, model->noise_prob, model->noise_alias,
-                                   output, V, D);
+                    w2v_noise_fill(&noise, noise_ahead, noise_table, output, V, D);
                     w2v_noise_take(&noise, &tg, fixed, negative, centre, output, D);
                     float l;
 #if W2V_HAVE_X86
@@ -665,14 +665,13 @@ void recur_w2v_keep_thresholds(const long long *counts, int vocab, double sample
     }
 }
 
-int recur_w2v_build_noise_sampler(const long long *counts, int vocab, double power,
-                                  unsigned int *prob, int *alias) {
-    if (vocab < 1 || !counts || !prob || !alias) return -1;
+int recur_w2v_build_noise_table(const long long *counts, int vocab, double power,
+                                unsigned long long *table) {
+    if (vocab < 1 || !counts || !table) return -1;
     // Walker/Vose alias method: scale the probabilities so they average 1, then pair
     // each column whose mass is below 1 ("small") with a column above 1 ("large") that
-    // donates the rest. `alias` doubles as the work list, filled from both ends: small
-    // columns from the front, large from the back; the final alias values overwrite
-    // entries only after they were consumed.
+    // donates the rest. `work` holds both lists: small columns from the front, large
+    // from the back.
     double *scaled = (double *)malloc((size_t)vocab * sizeof(double));
     int *work = (int *)malloc((size_t)vocab * sizeof(int));
     if (!scaled || !work) {
@@ -701,24 +700,23 @@ int recur_w2v_build_noise_sampler(const long long *counts, int vocab, double pow
         int l = work[vocab - nlarge];  // most recently added large column
         // Column s keeps itself with probability scaled[s], else yields l.
         double p = scaled[s] * 4294967296.0;
-        prob[s] = p >= 4294967295.0 ? 0xFFFFFFFFu : (unsigned int)p;
-        alias[s] = l;
+        uint32_t threshold = p >= 4294967295.0 ? 0xFFFFFFFFu : (uint32_t)p;
+        table[s] = (uint64_t)threshold | ((uint64_t)(uint32_t)l << 32);
         scaled[l] -= 1.0 - scaled[s];
         if (scaled[l] < 1.0) {  // l became small: move it to the small list
             nlarge--;
             work[nsmall++] = l;
         }
     }
-    // Leftovers are full columns (rounding may leave some just below/above 1).
+    // Leftovers are full columns (rounding may leave some just below/above 1): they
+    // always keep themselves (alternative = itself, so the 2^-32 miss is harmless).
     while (nlarge > 0) {
         int l = work[vocab - nlarge--];
-        prob[l] = 0xFFFFFFFFu;
-        alias[l] = l;
+        table[l] = 0xFFFFFFFFull | ((uint64_t)(uint32_t)l << 32);
     }
     while (nsmall > 0) {
         int s = work[--nsmall];
-        prob[s] = 0xFFFFFFFFu;
-        alias[s] = s;
+        table[s] = 0xFFFFFFFFull | ((uint64_t)(uint32_t)s << 32);
     }
     free(scaled);
     free(work);

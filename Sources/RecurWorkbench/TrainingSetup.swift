@@ -63,18 +63,34 @@ public struct TrainingSetup {
     public func loadCorpus() throws -> Corpus {
         let minCount = self.minCount ?? Self.defaults.minCount
         guard minCount >= 1 else { throw RecurError.invalidArgument("--min-count must be at least 1 (got \(minCount))") }
-        let text = try Corpus.readText(at: resolvedCorpusPath())
-        let corpus = Corpus(text: text, level: level ?? Self.defaults.level, minCount: minCount, lowercase: lowercase)
+        let corpus = try Corpus.load(path: resolvedCorpusPath(), level: level ?? Self.defaults.level, minCount: minCount,
+                                     lowercase: lowercase, progress: try progressReporter())
         guard corpus.vocabulary.count >= 2 else {
             throw RecurError.invalidCorpus("the corpus has only \(corpus.vocabulary.count) distinct token; a language model needs at least 2")
         }
         return corpus
     }
 
+    /// For files over 16 MB, a progress line on stderr while the corpus loads.
+    private func progressReporter() throws -> ((Double) -> Void)? {
+        let path = try resolvedCorpusPath()
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size > 16 << 20 else { return nil }
+        let interactive = isatty(STDERR_FILENO) == 1
+        var shown = -1
+        return { fraction in
+            let percent = Int(fraction * 100)
+            guard percent / (interactive ? 1 : 25) != shown / (interactive ? 1 : 25) else { return }
+            shown = percent
+            let line = "reading \(URL(fileURLWithPath: path).lastPathComponent) (\(size >> 20) MB): \(percent)%"
+            FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line + (percent >= 100 ? "\n" : "") : line + "\n").utf8))
+        }
+    }
+
     /// Reads the corpus and tokenizes it with a checkpoint's vocabulary.
     public func loadCorpus(for checkpoint: Checkpoint) throws -> Corpus {
-        try Corpus(text: Corpus.readText(at: resolvedCorpusPath()), vocabulary: checkpoint.vocabulary,
-                   lowercase: checkpoint.config.lowercase)
+        try Corpus.load(path: resolvedCorpusPath(), level: checkpoint.config.level, lowercase: checkpoint.config.lowercase,
+                        vocabulary: checkpoint.vocabulary, progress: try progressReporter())
     }
 
     public func trainingConfig() throws -> TrainingConfig {

@@ -38,7 +38,7 @@ final class CorpusTests: XCTestCase {
 
     func testStreamsAreContiguousAndTargetsShiftByOne() {
         let ids = (0..<20).map(Int32.init)
-        let streams = BatchStreams(ids: ids[...], batch: 3)  // n = 6: [0..6), [6..12), [12..18)
+        let streams = BatchStreams(ids: TokenIDs(ids)[...], batch: 3)  // n = 6: [0..6), [6..12), [12..18)
         XCTAssertEqual(streams.streamLength, 6)
         var inputs = [Int32](repeating: -1, count: 6), targets = inputs
         inputs.withUnsafeMutableBufferPointer { i in
@@ -55,7 +55,37 @@ final class CorpusTests: XCTestCase {
                        ["the", "fox's", "den", ",", "at", "dusk", "!", "\n", "it", "ran", "."])
         let corpus = Corpus(text: "a a a b b c", level: .word, minCount: 2)
         XCTAssertEqual(corpus.vocabulary.tokens, ["<unk>", "a", "b"])
-        XCTAssertEqual(corpus.ids, [1, 1, 1, 2, 2, 0])
+        XCTAssertEqual(Array(corpus.ids), [1, 1, 1, 2, 2, 0])
+    }
+
+    func testStreamingLoadMatchesTheInMemoryTokenizer() throws {
+        let text = "Tale 1: the fox — naïve café, 😀 emoji\nsecond line\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recur-load-\(UUID().uuidString).txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let streamed = try Corpus.load(path: path, level: .char)
+        let inMemory = Corpus(text: text, level: .char)
+        XCTAssertEqual(streamed.vocabulary, inMemory.vocabulary)
+        XCTAssertEqual(Array(streamed.ids), Array(inMemory.ids))
+        let mapped = try Corpus.load(path: path, level: .char, vocabulary: inMemory.vocabulary)
+        XCTAssertEqual(Array(mapped.ids), Array(inMemory.ids))
+    }
+
+    /// A multi-byte character split across two chunks is carried over, not refused.
+    func testDecodingAcrossChunkBoundaries() throws {
+        let bytes = Array("a€😀b".utf8)
+        for split in 1..<bytes.count {
+            var scalars: [UInt32] = []
+            let first = Array(bytes[..<split])
+            let used = try first.withUnsafeBufferPointer { try Corpus.decodeUTF8($0, final: false, offset: 0, name: "t") { scalars.append($0) } }
+            let rest = Array(bytes[used...])
+            _ = try rest.withUnsafeBufferPointer { try Corpus.decodeUTF8($0, final: true, offset: used, name: "t") { scalars.append($0) } }
+            XCTAssertEqual(scalars, "a€😀b".unicodeScalars.map(\.value), "split at \(split)")
+        }
+        let bad: [UInt8] = [0x61, 0xE2, 0x28]
+        XCTAssertThrowsError(try bad.withUnsafeBufferPointer { try Corpus.decodeUTF8($0, final: true, offset: 100, name: "t") { _ in } }) {
+            XCTAssertTrue("\($0)".contains("offset 102"), "\($0)")
+        }
     }
 
     func testTooSmallCorpusIsAClearError() {

@@ -66,13 +66,13 @@ typedef struct recur_w2v_model {
                        ///< zero-initialised; NULL unless hs.
 
     /// Noise distribution for negative sampling (needed when negative > 0): Walker's
-    /// alias tables of length V, built by `recur_w2v_build_noise_sampler`. A draw picks a
-    /// column i uniformly and returns i when a second 32-bit random number is
-    /// < noise_prob[i], else noise_alias[i]. Exact to 2^-32 (like gensim's cum_table,
-    /// unlike word2vec's 1e8-entry table) and only 8·V bytes, so it stays in L2 cache;
-    /// a 1e8-entry unigram table would cost a DRAM miss per draw.
-    const unsigned int *noise_prob;
-    const int *noise_alias;
+    /// alias table of length V, built by `recur_w2v_build_noise_table`. Entry i packs a
+    /// 32-bit threshold (low half) and an alternative word id (high half). A draw picks a
+    /// column i uniformly and returns i when a second 32-bit random number is below the
+    /// threshold, else the alternative. Exact to 2^-32 (like gensim's cum_table, unlike
+    /// word2vec's 1e8-entry table) and only 8·V bytes, so it stays in L2 cache, one load
+    /// per draw; a 1e8-entry unigram table would cost a DRAM miss per draw.
+    const unsigned long long *noise_table;
 
     /// Per-word subsampling thresholds (length V): an occurrence of word w is kept when
     /// a uniform 32-bit random number r satisfies r ≤ keep_threshold[w] (0xFFFFFFFF =
@@ -139,11 +139,12 @@ long long recur_w2v_words_done(const recur_w2v_progress *progress);
 void recur_w2v_keep_thresholds(const long long *counts, int vocab, double sample,
                                unsigned int *keep);
 
-/// Builds the alias tables for negative sampling from counts raised to `power` (0.75 in
-/// word2vec/gensim): P(w) = c_w^power / Σ c^power. prob, alias: (V) outputs.
-/// O(V). Returns 0, or -1 when vocab < 1 or all weights are zero.
-int recur_w2v_build_noise_sampler(const long long *counts, int vocab, double power,
-                                  unsigned int *prob, int *alias);
+/// Builds the alias table for negative sampling from counts raised to `power` (0.75 in
+/// word2vec/gensim): P(w) = c_w^power / Σ c^power. table: (V) output (see
+/// recur_w2v_model.noise_table). O(V). Returns 0, or -1 when vocab < 1, all weights are
+/// zero or memory runs out.
+int recur_w2v_build_noise_table(const long long *counts, int vocab, double power,
+                                unsigned long long *table);
 
 /// Builds the Huffman tree over counts for hierarchical softmax (word2vec's layout:
 /// V − 1 inner nodes numbered 0..V-2 in merge order, root = V − 2; each word's path is

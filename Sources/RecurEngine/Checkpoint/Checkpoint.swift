@@ -121,7 +121,7 @@ public struct Checkpoint {
     }
 
     /// FNV-1a over the token ids, as 16 hex digits: tells whether a resume sees the same text.
-    public static func hash(_ ids: [Int32]) -> String {
+    public static func hash(_ ids: some Sequence<Int32>) -> String {
         var value: UInt64 = 0xCBF2_9CE4_8422_2325
         for id in ids {
             var word = UInt32(bitPattern: id)

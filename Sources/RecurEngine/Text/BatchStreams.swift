@@ -6,12 +6,15 @@
 public struct BatchStreams: Sendable {
     public let batch: Int
     public let streamLength: Int
-    private let ids: [Int32]
+    /// The corpus's ids, shared (not copied); stream b starts at `start + b·n`.
+    private let ids: TokenIDs
+    private let start: Int
 
-    public init(ids: ArraySlice<Int32>, batch: Int) {
+    public init(ids: Slice<TokenIDs>, batch: Int) {
         self.batch = batch
         self.streamLength = ids.count / batch
-        self.ids = Array(ids.prefix(streamLength * batch))
+        self.ids = ids.base
+        self.start = ids.startIndex
     }
 
     /// Whether a full chunk of `steps` fits at `position` (it needs one more token for
@@ -26,7 +29,7 @@ public struct BatchStreams: Sendable {
                      targets: UnsafeMutableBufferPointer<Int32>) {
         precondition(position + steps + 1 <= streamLength, "chunk past the end of the streams")
         for b in 0..<batch {
-            let base = b * streamLength + position
+            let base = start + b * streamLength + position
             for t in 0..<steps {
                 inputs[t * batch + b] = ids[base + t]
                 targets[t * batch + b] = ids[base + t + 1]

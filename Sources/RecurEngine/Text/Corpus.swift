@@ -6,7 +6,7 @@ import Foundation
 public struct Corpus: Sendable {
     public let vocabulary: Vocabulary
     /// Every token of the text, as ids into `vocabulary`.
-    public let ids: [Int32]
+    public let ids: TokenIDs
 
     /// Reads a text file, refusing what is not usable text: a missing or empty file, a
     /// binary file, or invalid UTF-8 (the error gives the byte offset).
@@ -83,7 +83,7 @@ public struct Corpus: Sendable {
             var ids: [Int32] = []
             ids.reserveCapacity(text.utf8.count)
             for scalar in text.unicodeScalars { ids.append(lookup[scalar.value]!) }
-            self.ids = ids
+            self.ids = TokenIDs(ids)
         case .word:
             let words = WordTokenizer.tokenize(text, lowercase: lowercase)
             var counts: [String: Int] = [:]
@@ -93,7 +93,7 @@ public struct Corpus: Sendable {
                 .map(\.key)
             let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + kept)
             self.vocabulary = vocabulary
-            ids = words.map { vocabulary.id(of: $0) ?? 0 }
+            ids = TokenIDs(words.map { vocabulary.id(of: $0) ?? 0 })
         }
     }
 
@@ -118,15 +118,20 @@ public struct Corpus: Sendable {
                 let shown = missing.map { $0.debugDescription }.joined(separator: ", ")
                 throw RecurError.invalidCorpus("the corpus has characters the model's vocabulary lacks: \(shown)")
             }
-            self.ids = ids
+            self.ids = TokenIDs(ids)
         case .word:
             let unknown = vocabulary.id(of: WordTokenizer.unknown) ?? 0
-            ids = WordTokenizer.tokenize(text, lowercase: lowercase).map { vocabulary.id(of: $0) ?? unknown }
+            ids = TokenIDs(WordTokenizer.tokenize(text, lowercase: lowercase).map { vocabulary.id(of: $0) ?? unknown })
         }
     }
 
     /// A corpus of ids already tokenized (for benchmarks on random tokens).
     public init(ids: [Int32], vocabulary: Vocabulary) {
+        self.vocabulary = vocabulary
+        self.ids = TokenIDs(ids)
+    }
+
+    init(ids: TokenIDs, vocabulary: Vocabulary) {
         self.vocabulary = vocabulary
         self.ids = ids
     }
@@ -135,6 +140,6 @@ public struct Corpus: Sendable {
     /// reference compute it.
     public var splitIndex: Int { Int(Double(ids.count) * 0.9) }
 
-    public var trainingIDs: ArraySlice<Int32> { ids[..<splitIndex] }
-    public var validationIDs: ArraySlice<Int32> { ids[splitIndex...] }
+    public var trainingIDs: Slice<TokenIDs> { ids[..<splitIndex] }
+    public var validationIDs: Slice<TokenIDs> { ids[splitIndex...] }
 }

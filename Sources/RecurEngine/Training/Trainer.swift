@@ -19,7 +19,7 @@ public final class Trainer {
     public let config: TrainingConfig
     public let optimizer: Optimizer
     public let streams: BatchStreams
-    public let validationIDs: [Int32]
+    public let validationIDs: Slice<TokenIDs>
     /// Global step count: updates applied, skipped steps excluded.
     public var step = 0
     /// Training tokens consumed (B·T per step).
@@ -50,7 +50,7 @@ public final class Trainer {
         self.model = model
         self.config = config
         self.streams = streams
-        self.validationIDs = Array(corpus.validationIDs)
+        self.validationIDs = corpus.validationIDs
         self.optimizer = Optimizer(settings: config.optimizer, parameterCount: model.parameterCount)
         self.random = RandomGenerator(seed: config.seed &+ 0x5EED)
         self.graph = TrainingGraph(config: model.config, maxSteps: config.sequenceLength, batch: config.batch)
@@ -112,7 +112,7 @@ public final class Trainer {
     /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
     /// streams and run chunk by chunk from a zero state with the state carried.
     public func validationLoss() -> Double? {
-        Evaluation.loss(model: model, ids: validationIDs[...], batch: config.batch, sequenceLength: config.sequenceLength)
+        Evaluation.loss(model: model, ids: validationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
     }
 
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
@@ -143,7 +143,7 @@ public final class Trainer {
 public enum Evaluation {
     /// Mean cross-entropy in nats per token of `ids` under `model`, or nil when the text is
     /// too short to give every one of the B streams a target.
-    public static func loss(model: LanguageModel, ids: ArraySlice<Int32>, batch: Int, sequenceLength: Int) -> Double? {
+    public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int) -> Double? {
         let streams = BatchStreams(ids: ids, batch: batch)
         guard streams.streamLength >= 2 else { return nil }
         let graph = TrainingGraph(config: model.config, maxSteps: sequenceLength, batch: batch)
