@@ -4,4 +4,5 @@
 #include "RecurKernels.h"
 #include "RecurActivations.h"
 #include "RecurScheduler.h"
+#include "RecurWord2Vec.h"
 #endif

@@ -1,0 +1,288 @@
+// word2vec: word vectors learnt by predicting a word from its context (CBOW) or the
+// context from the word (skip-gram), with negative sampling and optionally hierarchical
+// softmax, trained Hogwild-style on all cores. The hot loop is C (word2vec.c in
+// CRecurKernels); this file reads the corpus, builds the vocabulary and the sampling
+// tables as gensim does, runs the threads and reports progress.
+import CRecurKernels
+import Dispatch
+import Foundation
+
+public enum Word2VecArchitecture: String, Sendable, CaseIterable {
+    case cbow, skipgram
+}
+
+/// word2vec's settings; defaults are gensim's (and word2vec.c's learning rates).
+public struct Word2VecSettings: Sendable {
+    public var architecture: Word2VecArchitecture = .cbow
+    public var dimension = 100
+    public var window = 5
+    public var negative = 5
+    public var hierarchicalSoftmax = false
+    public var minCount = 5
+    /// Frequent-word subsampling threshold (0: off).
+    public var sample = 1e-3
+    public var epochs = 5
+    /// Starting learning rate; nil: 0.05 for CBOW, 0.025 for skip-gram.
+    public var alpha: Double?
+    /// Final learning rate of the linear decay (gensim's min_alpha).
+    public var minAlpha = 1e-4
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    public var startingAlpha: Double { alpha ?? (architecture == .cbow ? 0.05 : 0.025) }
+
+    public func validate() throws {
+        func check(_ condition: Bool, _ message: String) throws {
+            if !condition { throw RecurError.invalidArgument(message) }
+        }
+        try check(dimension > 0 && dimension <= Int(RECUR_W2V_STACK_DIM), "--dim must be in 1…\(RECUR_W2V_STACK_DIM) (got \(dimension))")
+        try check(window > 0, "--window must be positive (got \(window))")
+        try check(negative >= 0 && negative <= Int(RECUR_W2V_MAX_NEGATIVE), "--negative must be in 0…\(RECUR_W2V_MAX_NEGATIVE) (got \(negative))")
+        try check(negative > 0 || hierarchicalSoftmax, "with --negative 0, --hs is needed: nothing would be trained")
+        try check(minCount >= 1, "--min-count must be at least 1 (got \(minCount))")
+        try check(sample >= 0 && sample.isFinite, "--sample must not be negative (got \(sample))")
+        try check(epochs > 0, "--epochs must be positive (got \(epochs))")
+        try check(startingAlpha > 0 && startingAlpha.isFinite, "--alpha must be positive")
+        try check(minAlpha >= 0 && minAlpha <= startingAlpha, "--min-alpha must be between 0 and --alpha")
+        try check(threads >= 1 && threads <= 256, "--threads must be in 1…256 (got \(threads))")
+    }
+}
+
+/// A corpus prepared for word2vec: whitespace-separated words, one sentence per line
+/// (as word2vec.c and gensim's LineSentence read text), rare words dropped.
+public struct Word2VecCorpus: Sendable {
+    /// The vocabulary, most frequent first.
+    public let words: [String]
+    public let counts: [Int64]
+    /// Word ids of the kept words, −1 between sentences.
+    public let tokens: [Int32]
+    /// Every word of the text, rare ones included (what "corpus tokens" counts).
+    public let rawWordCount: Int
+
+    public static func load(path: String, minCount: Int, lowercase: Bool) throws -> Word2VecCorpus {
+        try Word2VecCorpus(text: Corpus.readText(at: path), minCount: minCount, lowercase: lowercase)
+    }
+
+    public init(text: String, minCount: Int, lowercase: Bool) throws {
+        var index: [Substring: Int32] = [:]
+        var spellings: [Substring] = []
+        var counts: [Int64] = []
+        var ids: [Int32] = []
+        ids.reserveCapacity(text.utf8.count / 5)
+        let source = lowercase ? text.lowercased() : text
+        for line in source.split(separator: "\n", omittingEmptySubsequences: true) {
+            var any = false
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                let id: Int32
+                if let known = index[word] {
+                    id = known
+                } else {
+                    id = Int32(spellings.count)
+                    index[word] = id
+                    spellings.append(word)
+                    counts.append(0)
+                }
+                counts[Int(id)] += 1
+                ids.append(id)
+                any = true
+            }
+            if any { ids.append(-1) }
+        }
+        rawWordCount = ids.count - ids.lazy.filter { $0 < 0 }.count
+        // Keep words seen minCount times, most frequent first (ties: first seen first).
+        let kept = counts.indices.filter { counts[$0] >= Int64(minCount) }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+        guard kept.count >= 2 else {
+            throw RecurError.invalidCorpus("fewer than 2 words occur at least --min-count \(minCount) times; lower --min-count or give more text")
+        }
+        var remap = [Int32](repeating: -1, count: counts.count)
+        for (newID, oldID) in kept.enumerated() { remap[oldID] = Int32(newID) }
+        var tokens: [Int32] = []
+        tokens.reserveCapacity(ids.count)
+        for id in ids {
+            if id < 0 {
+                if let last = tokens.last, last >= 0 { tokens.append(-1) }
+            } else if remap[Int(id)] >= 0 {
+                tokens.append(remap[Int(id)])
+            }
+        }
+        words = kept.map { String(spellings[$0]) }
+        self.counts = kept.map { counts[$0] }
+        self.tokens = tokens
+    }
+}
+
+/// Progress of a training run, reported a few times a second.
+public struct Word2VecProgress: Sendable {
+    public var fraction: Double
+    public var epoch: Int
+    public var wordsPerSecond: Double
+    /// Mean loss per prediction since the previous report (nil before any).
+    public var loss: Double?
+}
+
+/// What a finished run measured.
+public struct Word2VecResult: Sendable {
+    public var seconds: Double
+    /// Corpus words (rare ones included) × epochs / training seconds.
+    public var wordsPerSecond: Double
+    /// Mean loss per prediction in the last epoch.
+    public var finalLoss: Double
+}
+
+/// Trains word2vec on a prepared corpus.
+public final class Word2VecTrainer: @unchecked Sendable {
+    public let corpus: Word2VecCorpus
+    public let settings: Word2VecSettings
+    let input: FloatBuffer
+    let output: FloatBuffer
+    let outputHS: FloatBuffer
+    // Tables the C code reads through raw pointers: allocated once, freed in deinit.
+    private let keep: UnsafeMutableBufferPointer<UInt32>
+    private let noise: UnsafeMutableBufferPointer<UInt64>
+    private let codeLengths: UnsafeMutableBufferPointer<UInt8>
+    private let codes: UnsafeMutableBufferPointer<UInt8>
+    private let points: UnsafeMutableBufferPointer<Int32>
+    private let maxCode = Int(RECUR_W2V_MAX_CODE_LENGTH)
+
+    public init(corpus: Word2VecCorpus, settings: Word2VecSettings) throws {
+        try settings.validate()
+        self.corpus = corpus
+        self.settings = settings
+        let V = corpus.words.count, D = settings.dimension
+        input = FloatBuffer(count: V * D)
+        output = FloatBuffer(count: settings.negative > 0 ? V * D : 0)
+        outputHS = FloatBuffer(count: settings.hierarchicalSoftmax ? max(V - 1, 1) * D : 0)
+        recur_w2v_init_input(input.pointer, Int32(V), Int32(D), settings.seed)
+        keep = .allocate(capacity: V)
+        noise = .allocate(capacity: V)
+        let hsRows = settings.hierarchicalSoftmax ? V : 0
+        codeLengths = .allocate(capacity: max(hsRows, 1))
+        codes = .allocate(capacity: max(hsRows * maxCode, 1))
+        points = .allocate(capacity: max(hsRows * maxCode, 1))
+        corpus.counts.withUnsafeBufferPointer { recur_w2v_keep_thresholds($0.baseAddress!, Int32(V), settings.sample, keep.baseAddress!) }
+        let built = corpus.counts.withUnsafeBufferPointer { recur_w2v_build_noise_table($0.baseAddress!, Int32(V), 0.75, noise.baseAddress!) }
+        guard built == 0 else { throw RecurError.invalidCorpus("cannot build the negative-sampling table") }
+        if settings.hierarchicalSoftmax {
+            let status = corpus.counts.withUnsafeBufferPointer {
+                recur_w2v_huffman($0.baseAddress!, Int32(V), Int32(maxCode), codeLengths.baseAddress!, codes.baseAddress!, points.baseAddress!)
+            }
+            guard status == 0 else { throw RecurError.invalidCorpus("cannot build the Huffman tree for --hs") }
+        }
+    }
+
+    deinit {
+        keep.deallocate()
+        noise.deallocate()
+        codeLengths.deallocate()
+        codes.deallocate()
+        points.deallocate()
+    }
+
+    /// Trains all epochs on `settings.threads` threads, calling `report` (on the calling
+    /// thread) about five times a second.
+    public func train(report: (Word2VecProgress) -> Void = { _ in }) -> Word2VecResult {
+        let threads = settings.threads
+        let slices = Word2VecTrainer.slices(corpus.tokens, parts: threads)
+        let totalTokens = corpus.tokens.count - corpus.tokens.lazy.filter { $0 < 0 }.count
+        let totalWords = Int64(totalTokens * settings.epochs)
+        var progress = recur_w2v_progress(words_done: 0, total_words: totalWords,
+                                          alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha))
+        var losses = [Double](repeating: 0, count: threads), pairs = [Int64](repeating: 0, count: threads)
+        let epochs = settings.epochs
+        var model = makeModel()
+        let group = DispatchGroup()
+        let started = DispatchTime.now().uptimeNanoseconds
+        var lastEpochLoss = 0.0
+        var lastDone: Int64 = 0
+        var lastTime = started
+        for epoch in 0..<epochs {
+            for index in 0..<threads { losses[index] = 0; pairs[index] = 0 }
+            // The token pointer stays valid for the whole epoch: the workers finish
+            // before this closure returns (the loop below waits for the group).
+            corpus.tokens.withUnsafeBufferPointer { tokens in
+                withUnsafeMutablePointer(to: &progress) { progressPointer in
+                    withUnsafePointer(to: &model) { modelPointer in
+                        losses.withUnsafeMutableBufferPointer { lossBuffer in
+                            pairs.withUnsafeMutableBufferPointer { pairBuffer in
+                                let shared = SharedPointers(model: modelPointer, progress: progressPointer,
+                                                            losses: lossBuffer.baseAddress!, pairs: pairBuffer.baseAddress!)
+                                for (index, slice) in slices.enumerated() {
+                                    let seed = settings.seed &* 0x9E37_79B9 &+ UInt64(epoch * threads + index + 1)
+                                    let base = UInt(bitPattern: tokens.baseAddress! + slice.lowerBound)
+                                    let count = Int64(slice.count)
+                                    DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                                        var state = seed
+                                        _ = recur_w2v_train(shared.model, UnsafePointer(bitPattern: base), count, shared.progress,
+                                                            &state, shared.losses + index, shared.pairs + index)
+                                    }
+                                }
+                                var lastLossPairs: Int64 = 0, lastLoss = 0.0
+                                while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                                    let done = recur_w2v_words_done(shared.progress)
+                                    let now = DispatchTime.now().uptimeNanoseconds
+                                    // The loss sums are read racily; they are only for display.
+                                    let lossSum = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
+                                    let pairSum = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
+                                    let rate = Double(done - lastDone) / (Double(now - lastTime) / 1e9) * Double(corpus.rawWordCount) / Double(max(totalTokens, 1))
+                                    report(Word2VecProgress(fraction: Double(done) / Double(max(totalWords, 1)), epoch: epoch + 1,
+                                                            wordsPerSecond: rate,
+                                                            loss: pairSum > lastLossPairs ? (lossSum - lastLoss) / Double(pairSum - lastLossPairs) : nil))
+                                    lastDone = done; lastTime = now; lastLoss = lossSum; lastLossPairs = pairSum
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let pairTotal = pairs.reduce(0, +)
+            lastEpochLoss = pairTotal > 0 ? losses.reduce(0, +) / Double(pairTotal) : 0
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return Word2VecResult(seconds: seconds, wordsPerSecond: Double(corpus.rawWordCount * epochs) / seconds, finalLoss: lastEpochLoss)
+    }
+
+    /// Splits the tokens into `parts` ranges of about equal size, cut at sentence breaks.
+    static func slices(_ tokens: [Int32], parts: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for part in 1...parts {
+            var end = part == parts ? tokens.count : tokens.count * part / parts
+            while end < tokens.count, end > start, tokens[end - 1] >= 0 { end += 1 }
+            end = min(end, tokens.count)
+            if end > start { ranges.append(start..<end) }
+            start = end
+        }
+        return ranges
+    }
+
+    private func makeModel() -> recur_w2v_model {
+        recur_w2v_model(
+            vocab: Int32(corpus.words.count), dim: Int32(settings.dimension), window: Int32(settings.window),
+            negative: Int32(settings.negative), cbow: settings.architecture == .cbow ? 1 : 0,
+            hs: settings.hierarchicalSoftmax ? 1 : 0,
+            input: input.pointer, output: settings.negative > 0 ? output.pointer : nil,
+            output_hs: settings.hierarchicalSoftmax ? outputHS.pointer : nil,
+            noise_table: noise.baseAddress, keep_threshold: keep.baseAddress,
+            code_lengths: settings.hierarchicalSoftmax ? codeLengths.baseAddress : nil,
+            codes: settings.hierarchicalSoftmax ? codes.baseAddress : nil,
+            points: settings.hierarchicalSoftmax ? points.baseAddress : nil,
+            max_code_length: Int32(maxCode))
+    }
+
+    /// The trained input vectors.
+    public var vectors: WordVectors {
+        get throws { try WordVectors(words: corpus.words, dimension: settings.dimension, vectors: input.array) }
+    }
+}
+
+/// Raw pointers handed to the worker threads; the C code synchronises what it shares
+/// (Hogwild updates are intentionally unsynchronised, as in word2vec).
+private struct SharedPointers: @unchecked Sendable {
+    let model: UnsafePointer<recur_w2v_model>
+    let progress: UnsafeMutablePointer<recur_w2v_progress>
+    let losses: UnsafeMutablePointer<Double>
+    let pairs: UnsafeMutablePointer<Int64>
+}
