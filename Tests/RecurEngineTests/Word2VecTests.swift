@@ -1,0 +1,83 @@
+// word2vec on the project's own sample: the loss falls and neighbours land in the word
+// classes the generator used (samples/classes.txt); corpus preparation as word2vec does it.
+import Foundation
+import XCTest
+@testable import RecurEngine
+
+final class Word2VecTests: XCTestCase {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("samples")
+
+    func testCorpusPreparationDropsRareWordsAndMarksSentences() throws {
+        let corpus = try Word2VecCorpus(text: "a b a c\n\nb a d\n", minCount: 2, lowercase: false)
+        XCTAssertEqual(corpus.words, ["a", "b"])
+        XCTAssertEqual(corpus.counts, [3, 2])
+        XCTAssertEqual(corpus.tokens, [0, 1, 0, -1, 1, 0, -1])
+        XCTAssertEqual(corpus.rawWordCount, 7)
+        XCTAssertThrowsError(try Word2VecCorpus(text: "a b c", minCount: 2, lowercase: false))
+        // Slices cover everything and end at sentence breaks.
+        let tokens: [Int32] = [0, 1, -1, 2, 3, 4, -1, 5, 6, -1, 7]
+        let slices = Word2VecTrainer.slices(tokens, parts: 3)
+        XCTAssertEqual(slices.first?.lowerBound, 0)
+        XCTAssertEqual(slices.last?.upperBound, tokens.count)
+        for (a, b) in zip(slices, slices.dropFirst()) {
+            XCTAssertEqual(a.upperBound, b.lowerBound)
+            XCTAssertEqual(tokens[a.upperBound - 1], -1, "\(slices)")
+        }
+    }
+
+    func testSettingsAreValidated() {
+        var settings = Word2VecSettings()
+        settings.negative = 0
+        XCTAssertThrowsError(try settings.validate())
+        settings.hierarchicalSoftmax = true
+        XCTAssertNoThrow(try settings.validate())
+        settings.window = 0
+        XCTAssertThrowsError(try settings.validate())
+        XCTAssertEqual(Word2VecSettings().startingAlpha, 0.05)
+    }
+
+    func train(_ architecture: Word2VecArchitecture) throws -> (WordVectors, Word2VecResult) {
+        let text = try String(contentsOf: Self.samples.appendingPathComponent("default.txt"), encoding: .utf8)
+        let corpus = try Word2VecCorpus(text: text, minCount: 5, lowercase: true)
+        var settings = Word2VecSettings()
+        settings.architecture = architecture
+        settings.dimension = 50
+        settings.threads = 1
+        settings.epochs = 5
+        let trainer = try Word2VecTrainer(corpus: corpus, settings: settings)
+        var losses: [Double] = []
+        let result = trainer.train { if let loss = $0.loss { losses.append(loss) } }
+        return (try trainer.vectors, result)
+    }
+
+    /// For every class word, most of its five nearest neighbours are from its class.
+    func assertClassesCluster(_ vectors: WordVectors, file: StaticString = #filePath, line: UInt = #line) throws {
+        let classes = try String(contentsOf: Self.samples.appendingPathComponent("classes.txt"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .map { line -> [String] in line.split(separator: ":")[1].split(separator: " ").map(String.init) }
+        var same = 0, total = 0
+        for members in classes {
+            let set = Set(members)
+            for word in members where vectors.id(of: word) != nil {
+                for neighbour in try vectors.neighbours(of: word, count: 5) {
+                    total += 1
+                    if set.contains(neighbour.word) { same += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(total, 500, file: file, line: line)
+        XCTAssertGreaterThan(Double(same) / Double(total), 0.7, "\(same) of \(total) neighbours are in the word's class", file: file, line: line)
+    }
+
+    func testCBOWLearnsTheWordClasses() throws {
+        let (vectors, result) = try train(.cbow)
+        try assertClassesCluster(vectors)
+        XCTAssertLessThan(result.finalLoss, 3, "negative-sampling loss per prediction starts near 6·ln 2 ≈ 4.2")
+    }
+
+    func testSkipGramLearnsTheWordClasses() throws {
+        let (vectors, _) = try train(.skipgram)
+        try assertClassesCluster(vectors)
+    }
+}
