@@ -5,7 +5,22 @@ import TerminalKit
 
 /// The panes, in focus order.
 public enum PaneID: Int, CaseIterable, Sendable {
-    case loss, hidden, neighbours, sample
+    case loss, hidden, neighbours, sample, map
+}
+
+/// What the workbench is showing.
+public enum WorkbenchMode: Sendable {
+    /// A language model training: every pane.
+    case languageModel
+    /// word2vec training live: loss, neighbours and the map.
+    case word2vec
+    /// Pretrained vectors, nothing training: neighbours and the map.
+    case vectors
+}
+
+/// How the map projects the vectors to two dimensions.
+public enum MapMethod: String, Sendable {
+    case pca = "PCA", tsne = "t-SNE"
 }
 
 /// What the loss chart's x axis counts.
@@ -56,6 +71,7 @@ public struct MapPoint: Equatable, Sendable {
 
 /// The neighbours pane's query and results.
 public struct NeighboursView {
+    public var method: MapMethod = .pca
     /// The tokens of the query: one token, or an analogy's positive and negative terms.
     public var positive: [Int32] = []
     public var negative: [Int32] = []
@@ -102,6 +118,7 @@ public struct SampleRequest: Equatable, Sendable {
 public struct AppState {
     public var size: Size
     public var title: String
+    public var mode: WorkbenchMode = .languageModel
     // Training progress
     public var step = 0
     public var tokens = 0
@@ -123,6 +140,8 @@ public struct AppState {
     /// Bumped whenever new weights arrive, so stale results can be told apart.
     public var weightsVersion = 0
     public var probe: HiddenStateProbe?
+    /// The embedding the neighbours and the map are computed from.
+    public var vectors: WordVectors?
     /// The most frequent tokens, most frequent first (for the map).
     public var frequentTokens: [Int32] = []
     public var loss = LossView()

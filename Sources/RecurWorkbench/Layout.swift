@@ -9,14 +9,30 @@ public struct WorkbenchLayout: Equatable {
     public let status: Rect
     public let panes: [PaneID: Rect]
 
+    /// The panes present, in focus order.
+    public var order: [PaneID] { panes.keys.sorted { $0.rawValue < $1.rawValue } }
+
     /// nil when `size` is below the minimum. With `expanded`, that pane takes the whole
     /// body and the others are hidden.
-    public init?(size: Size, expanded: PaneID? = nil) {
+    public init?(size: Size, mode: WorkbenchMode = .languageModel, expanded: PaneID? = nil) {
         guard size.columns >= WorkbenchLayout.minimum.columns, size.rows >= WorkbenchLayout.minimum.rows else { return nil }
         let (body, statusRow) = Rect(size: size).splitBottom(1)
         status = statusRow
         if let expanded {
             panes = [expanded: body]
+            return
+        }
+        switch mode {
+        case .languageModel: break
+        case .word2vec:
+            // The loss over the map on the left, the neighbour list on the right.
+            let (left, right) = body.splitHorizontally(fraction: 0.62)
+            let (loss, map) = left.splitVertically(fraction: 0.4)
+            panes = [.loss: loss, .map: map, .neighbours: right]
+            return
+        case .vectors:
+            let (left, right) = body.splitHorizontally(fraction: 0.4)
+            panes = [.neighbours: left, .map: right]
             return
         }
         // Left: the loss chart over the heatmap; right: neighbours over the sample. Wide

@@ -12,8 +12,23 @@ public enum Msg {
     case sampleReady(SampleResult)
     case neighboursReady(positive: [Int32], negative: [Int32], neighbours: [Neighbour])
     case mapReady([MapPoint])
+    case embeddingProgress(EmbeddingProgress)
     /// Ctrl-C, SIGTERM or the terminal going away.
     case quitRequested
+}
+
+/// What a word2vec run reports to the workbench.
+public struct EmbeddingProgress: Sendable {
+    /// Losses since the last report; `tokens` counts corpus words processed.
+    public var newLosses: [LossPoint]
+    /// Fraction of all epochs done.
+    public var fraction: Double
+    public var epoch: Int
+    public var wordsPerSecond: Double
+    public var elapsed: Double
+    /// A copy of the vectors, at a lower rate.
+    public var vectors: WordVectors?
+    public var finished: Bool
 }
 
 /// A drawn sample with the distribution it started from.

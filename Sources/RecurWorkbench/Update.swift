@@ -33,6 +33,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .mapReady(let points):
         state.neighbours.map = points
         return []
+    case .embeddingProgress(let progress):
+        return apply(progress, to: &state)
     case .quitRequested:
         state.quitting = true
         return [.quit]
@@ -77,11 +79,10 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     case .left, .right:
         return setTemperature(&state, ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20)
-    case .tab:
-        state.focus = PaneID(rawValue: (state.focus.rawValue + 1) % PaneID.allCases.count)!
-        return []
-    case .backTab:
-        state.focus = PaneID(rawValue: (state.focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!
+    case .tab, .backTab:
+        guard let order = WorkbenchLayout(size: state.size, mode: state.mode)?.order, !order.isEmpty else { return [] }
+        let index = order.firstIndex(of: state.focus) ?? 0
+        state.focus = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
         return []
     case .character("/"):
         state.focus = .neighbours
@@ -95,7 +96,15 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .hidden: return handleHiddenKey(&state, key)
     case .neighbours: return handleNeighboursKey(&state, key)
     case .sample: return handleSampleKey(&state, key)
+    case .map: return handleMapKey(&state, key)
     }
+}
+
+private func handleMapKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard key == .character("t") else { return [] }
+    state.neighbours.method = state.neighbours.method == .pca ? .tsne : .pca
+    state.neighbours.map = []
+    return state.vectors == nil ? [] : [.computeMap]
 }
 
 private func handleLossKey(_ state: inout AppState, _ key: Key) -> [Effect] {
@@ -145,7 +154,7 @@ private func handleNeighboursKey(_ state: inout AppState, _ key: Key) -> [Effect
         return setQuery(&state, positive: [state.neighbours.results[state.neighbours.selection].id], negative: [])
     case .character("m"):
         state.neighbours.showMap.toggle()
-        return state.neighbours.showMap && state.model != nil ? [.computeMap] : []
+        return state.neighbours.showMap && state.vectors != nil ? [.computeMap] : []
     default: break
     }
     return []
@@ -272,7 +281,7 @@ func parseQuery(_ text: String, vocabulary: Vocabulary) -> Result<([Int32], [Int
 // MARK: - Mouse
 
 private func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
-    guard let layout = WorkbenchLayout(size: state.size, expanded: state.expanded ? state.focus : nil) else { return [] }
+    guard let layout = WorkbenchLayout(size: state.size, mode: state.mode, expanded: state.expanded ? state.focus : nil) else { return [] }
     if event.kind == .press, let pane = layout.panes.first(where: { $0.value.contains(x: event.x, y: event.y) })?.key {
         state.focus = pane
     }
@@ -304,7 +313,7 @@ private func setQuery(_ state: inout AppState, positive: [Int32], negative: [Int
     state.neighbours.negative = negative
     state.neighbours.results = []
     state.neighbours.selection = 0
-    return state.model == nil ? [] : [.findNeighbours(positive: positive, negative: negative)]
+    return state.vectors == nil ? [] : [.findNeighbours(positive: positive, negative: negative)]
 }
 
 // MARK: - Snapshots
@@ -339,6 +348,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     guard let model = snapshot.model else { return [] }
     let first = state.model == nil
     state.model = model
+    state.vectors = try? WordVectors(model: model, vocabulary: snapshot.vocabulary)
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
     if state.neighbours.showMap { effects.append(.computeMap) }
@@ -347,6 +357,27 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     if first || Date().timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval {
         effects.insert(contentsOf: drawSample(&state), at: 0)
     }
+    return effects
+}
+
+/// word2vec progress: the loss curve grows; new vectors refresh the neighbours and map.
+private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [Effect] {
+    state.losses += progress.newLosses
+    state.epoch = progress.fraction
+    state.tokensPerSecond = progress.wordsPerSecond
+    state.elapsed = progress.elapsed
+    state.trainingState = progress.finished ? .stopped : .running
+    state.step = progress.epoch
+    guard let vectors = progress.vectors else { return [] }
+    if state.vocabulary == nil {
+        state.vocabulary = Vocabulary(level: .word, tokens: vectors.words)
+        state.neighbours.positive = [0]
+    }
+    state.vectors = vectors
+    state.weightsVersion += 1
+    var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
+    // t-SNE animates by itself once started; PCA follows every new set of vectors.
+    if state.neighbours.method == .pca || state.neighbours.map.isEmpty { effects.append(.computeMap) }
     return effects
 }
 

@@ -6,7 +6,7 @@ import TerminalKit
 /// The frame for `state`.
 public func render(_ state: AppState) -> Canvas {
     var canvas = Canvas(size: state.size)
-    guard let layout = WorkbenchLayout(size: state.size, expanded: state.expanded ? state.focus : nil) else {
+    guard let layout = WorkbenchLayout(size: state.size, mode: state.mode, expanded: state.expanded ? state.focus : nil) else {
         let minimum = WorkbenchLayout.minimum
         let lines = ["terminal too small", "\(state.size.columns)×\(state.size.rows), need \(minimum.columns)×\(minimum.rows)", "q quits"]
         for (index, line) in lines.enumerated() {
@@ -30,6 +30,8 @@ public func render(_ state: AppState) -> Canvas {
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:
             SamplePane(view: state.sample, vocabulary: state.vocabulary, entry: state.entry).render(in: area, on: &canvas, focused: focused)
+        case .map:
+            MapPane(points: state.neighbours.map, method: state.neighbours.method).render(in: area, on: &canvas, focused: focused)
         }
     }
     StatusBar(state: state).render(in: layout.status, on: &canvas)

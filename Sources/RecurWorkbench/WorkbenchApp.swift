@@ -7,10 +7,19 @@ import Foundation
 import RecurEngine
 import TerminalKit
 
-/// What the workbench needs to start: a ready trainer and how to look.
+/// What the workbench shows.
+public enum WorkbenchSource {
+    /// A language model to train.
+    case languageModel(trainer: Trainer, corpus: Corpus)
+    /// word2vec to train live.
+    case word2vec(Word2VecTrainer)
+    /// Pretrained vectors to explore.
+    case vectors(WordVectors)
+}
+
+/// What the workbench needs to start: what to show and how to look.
 public struct WorkbenchConfiguration {
-    public var trainer: Trainer
-    public var corpus: Corpus
+    public var source: WorkbenchSource
     public var title: String
     public var theme: Theme
     public var colour: Bool
@@ -21,11 +30,10 @@ public struct WorkbenchConfiguration {
     /// Save every few minutes and on quit (otherwise only on `w`).
     public var autosave: Bool
 
-    public init(trainer: Trainer, corpus: Corpus, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
+    public init(source: WorkbenchSource, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
                 checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true) {
         self.autosave = autosave
-        self.trainer = trainer
-        self.corpus = corpus
+        self.source = source
         self.title = title
         self.theme = theme
         self.colour = colour
@@ -44,7 +52,8 @@ public final class WorkbenchApp {
 
     private var state: AppState
     private let terminal: Terminal
-    private var session: Session!
+    /// The language model's training session (nil in the word2vec and vectors modes).
+    private var session: Session?
     private let exit: (Int32) -> Never
     private let worker = DispatchQueue(label: "recur.workbench.worker", qos: .utility)
     private var sources: [DispatchSourceProtocol] = []
@@ -53,6 +62,8 @@ public final class WorkbenchApp {
     /// A newer sample request supersedes older ones still queued.
     private var sampleGeneration = 0
     private var exiting = false
+    /// The map computation in progress, cancelled when a newer one starts.
+    private var mapJob: CancellationFlag?
     private var autosave = true
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
@@ -69,27 +80,81 @@ public final class WorkbenchApp {
         self.exit = exit
         state = AppState(size: terminal.size, title: configuration.title)
         state.checkpointPath = configuration.checkpointPath
-        state.frequentTokens = WorkbenchApp.frequentTokens(configuration.corpus, count: 40)
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
-        let validation = Array(configuration.corpus.validationIDs.prefix(WorkbenchApp.probeLength))
-        let probe = validation.isEmpty ? Array(configuration.corpus.ids.prefix(WorkbenchApp.probeLength)) : validation
-        session = Session(trainer: configuration.trainer, vocabulary: configuration.corpus.vocabulary, probeIDs: probe,
-                          writer: configuration.checkpointWriter) { [weak self] snapshot in
+        listenToInput()
+        listenToSignals()
+        switch configuration.source {
+        case .languageModel(let trainer, let corpus):
+            startLanguageModel(trainer: trainer, corpus: corpus, configuration: configuration)
+        case .word2vec(let trainer):
+            state.mode = .word2vec
+            state.focus = .neighbours
+            state.loss.axis = .tokens
+            state.frequentTokens = (0..<Int32(min(trainer.corpus.words.count, WorkbenchApp.mapSize))).map { $0 }
+            startWord2Vec(trainer)
+        case .vectors(let vectors):
+            state.mode = .vectors
+            state.focus = .neighbours
+            state.vocabulary = Vocabulary(level: .word, tokens: vectors.words)
+            state.vectors = vectors
+            state.neighbours.positive = [0]
+            state.frequentTokens = (0..<Int32(min(vectors.count, WorkbenchApp.mapSize))).map { $0 }
+            findNeighbours(positive: [0], negative: [])
+            computeMap()
+        }
+        scheduleRedraw()
+    }
+
+    /// Words on the map of the word2vec and vectors modes.
+    nonisolated static let mapSize = 80
+
+    private func startLanguageModel(trainer: Trainer, corpus: Corpus, configuration: WorkbenchConfiguration) {
+        state.frequentTokens = WorkbenchApp.frequentTokens(corpus, count: 40)
+        let validation = Array(corpus.validationIDs.prefix(WorkbenchApp.probeLength))
+        let probe = validation.isEmpty ? Array(corpus.ids.prefix(WorkbenchApp.probeLength)) : validation
+        let session = Session(trainer: trainer, vocabulary: corpus.vocabulary, probeIDs: probe,
+                              writer: configuration.checkpointWriter) { [weak self] snapshot in
             MainActor.assumeIsolated { self?.dispatch(.snapshot(snapshot)) }
         }
         // Validate often enough to draw a curve, but keep its cost near 5% of training: a
         // validation pass is a forward pass (≈ 1/3 of a step) per chunk of B·T tokens.
-        let trainer = configuration.trainer
-        let chunks = Double(configuration.corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
+        let chunks = Double(corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
         session.evaluationInterval = max(50, Int((chunks / 3 / 0.05).rounded(.up)))
         if !configuration.autosave { session.autosaveInterval = .infinity }
         autosave = configuration.autosave
-        listenToInput()
-        listenToSignals()
+        self.session = session
         session.start(paused: configuration.startPaused)
-        scheduleRedraw()
+    }
+
+    /// Runs word2vec on a background queue; progress and, once a second, a copy of the
+    /// vectors come back as messages.
+    private func startWord2Vec(_ trainer: Word2VecTrainer) {
+        DispatchQueue.global(qos: .userInitiated).async { [weak self] in
+            var step = 0
+            var lastVectors = DispatchTime.now().uptimeNanoseconds
+            let started = lastVectors
+            let words = Double(trainer.corpus.rawWordCount * trainer.settings.epochs)
+            let result = trainer.train { progress in
+                step += 1
+                let now = DispatchTime.now().uptimeNanoseconds
+                var vectors: WordVectors?
+                if now - lastVectors > 1_000_000_000 {
+                    vectors = try? trainer.vectors
+                    lastVectors = now
+                }
+                let elapsed = Double(now - started) / 1e9
+                let losses = progress.loss.map { [LossPoint(step: step, tokens: Int(progress.fraction * words), loss: $0, elapsed: elapsed)] } ?? []
+                let report = EmbeddingProgress(newLosses: losses, fraction: progress.fraction, epoch: progress.epoch,
+                                               wordsPerSecond: progress.wordsPerSecond, elapsed: elapsed, vectors: vectors, finished: false)
+                DispatchQueue.main.async { MainActor.assumeIsolated { self?.dispatch(.embeddingProgress(report)) } }
+            }
+            let last = LossPoint(step: step + 1, tokens: Int(words), loss: result.finalLoss, elapsed: result.seconds)
+            let final = EmbeddingProgress(newLosses: [last], fraction: 1, epoch: trainer.settings.epochs, wordsPerSecond: result.wordsPerSecond,
+                                          elapsed: result.seconds, vectors: try? trainer.vectors, finished: true)
+            DispatchQueue.main.async { MainActor.assumeIsolated { self?.dispatch(.embeddingProgress(final)) } }
+        }
     }
 
     /// The `count` most frequent tokens of the corpus, most frequent first; whitespace
@@ -157,7 +222,7 @@ public final class WorkbenchApp {
     private func perform(_ effect: Effect) {
         switch effect {
         case .session(let command):
-            session.send(command)
+            session?.send(command)
         case .drawSample(let request):
             drawSample(request)
         case .findNeighbours(let positive, let negative):
@@ -213,16 +278,12 @@ public final class WorkbenchApp {
     }
 
     private func findNeighbours(positive: [Int32], negative: [Int32]) {
-        guard let model = state.model, let vocabulary = state.vocabulary else { return }
+        guard let vectors = state.vectors else { return }
         worker.async { [weak self] in
-            let neighbours: [Neighbour]
-            if let vectors = try? WordVectors(model: model, vocabulary: vocabulary),
-               let ranking = try? vectors.mostSimilar(positive: positive.map { vocabulary.tokens[Int($0)] },
-                                                      negative: negative.map { vocabulary.tokens[Int($0)] }, count: 12) {
-                neighbours = ranking.compactMap { entry in vocabulary.id(of: entry.word).map { Neighbour(id: $0, similarity: entry.similarity) } }
-            } else {
-                neighbours = []
-            }
+            let words = vectors.words
+            let ranking = (try? vectors.mostSimilar(positive: positive.map { words[Int($0)] },
+                                                    negative: negative.map { words[Int($0)] }, count: 12)) ?? []
+            let neighbours = ranking.compactMap { entry in vectors.id(of: entry.word).map { Neighbour(id: $0, similarity: entry.similarity) } }
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
                     self?.dispatch(.neighboursReady(positive: positive, negative: negative, neighbours: neighbours))
@@ -231,21 +292,36 @@ public final class WorkbenchApp {
         }
     }
 
-    /// PCA of the most frequent tokens' embedding rows.
+    /// PCA — or t-SNE, animated every few iterations — of the most frequent tokens' vectors.
     private func computeMap() {
-        guard let model = state.model, let vocabulary = state.vocabulary else { return }
-        let tokens = state.frequentTokens
+        guard let vectors = state.vectors else { return }
+        mapJob?.cancel()
+        let job = CancellationFlag()
+        mapJob = job
+        let tokens = state.frequentTokens.filter { Int($0) < vectors.count }
+        let method = state.neighbours.method
         worker.async { [weak self] in
-            let E = model.config.embed
-            let table = model.tensor("encoder.weight")
+            let D = vectors.dimension
             var rows: [Float] = []
-            for id in tokens { rows += UnsafeBufferPointer(start: table + Int(id) * E, count: E) }
-            let projected = PCA.project(rows, count: tokens.count, dimension: E)
-            let points = tokens.enumerated().map { index, id in
-                MapPoint(label: NeighboursPane.label(vocabulary.tokens[Int(id)]), x: projected[2 * index], y: projected[2 * index + 1])
+            for id in tokens { rows += vectors.vector(of: id) }
+            let labels = tokens.map { NeighboursPane.label(vectors.words[Int($0)]) }
+            let post = { [weak self] (coordinates: [Float]) in
+                let points = labels.enumerated().map { MapPoint(label: $1, x: coordinates[2 * $0], y: coordinates[2 * $0 + 1]) }
+                DispatchQueue.main.async {
+                    MainActor.assumeIsolated {
+                        guard !job.isCancelled else { return }
+                        self?.dispatch(.mapReady(points))
+                    }
+                }
             }
-            DispatchQueue.main.async {
-                MainActor.assumeIsolated { self?.dispatch(.mapReady(points)) }
+            guard method == .tsne, tokens.count >= 4,
+                  let tsne = try? TSNE(points: rows, count: tokens.count, dimension: D, perplexity: min(30, Double(tokens.count - 1) / 3)) else {
+                post(PCA.project(rows, count: tokens.count, dimension: D))
+                return
+            }
+            // Animate: post the map every 10 iterations until converged or superseded.
+            for _ in 0..<100 where !job.isCancelled {
+                post(tsne.run(iterations: 10))
             }
         }
     }
@@ -255,6 +331,10 @@ public final class WorkbenchApp {
     private func quit() {
         guard !exiting else { return }
         exiting = true
+        guard let session else {
+            terminal.restore()
+            exit(0)
+        }
         session.saveBeforeExit(save: autosave) { result in
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
@@ -288,4 +368,14 @@ public final class WorkbenchApp {
             }
         }
     }
+}
+
+/// A flag one thread sets and another polls, to stop work that is no longer wanted.
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+
+    func cancel() { lock.withLock { cancelled = true } }
 }

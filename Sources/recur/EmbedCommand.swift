@@ -6,31 +6,20 @@ import RecurWorkbench
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
 
-struct EmbedCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "embed",
-        abstract: "Train word2vec vectors (CBOW or skip-gram with negative sampling).",
-        discussion: "The text is read as word2vec.c and gensim's LineSentence read it: words separated by whitespace, one sentence per line. Progress (words/s, percent, loss) goes to stderr; --json prints {\"words_per_sec\": corpus words × epochs / training seconds, …} on stdout.")
-
-    @Option(help: "Text file to train on. (default: the bundled samples/default.txt)") var corpus: String?
+/// word2vec's own flags, shared by `recur embed` and `recur --word2vec`.
+struct Word2VecOptions: ParsableArguments {
     @Option(help: "cbow (predict a word from its context) or skipgram (the context from the word).") var arch: Word2VecArchitecture = .cbow
     @Option(help: "Vector dimension.") var dim = 100
     @Option(help: "Maximum context window; each word uses a random window from 1 to this.") var window = 5
     @Option(help: "Negative samples per prediction (0: off, then --hs is needed).") var negative = 5
     @Flag(help: "Also train with hierarchical softmax.") var hs = false
-    @Option(name: .customLong("min-count"), help: "Ignore words seen fewer times.") var minCount = 5
     @Option(help: "Subsampling threshold for frequent words (0: off).") var sample = 1e-3
     @Option(help: "Passes over the text.") var epochs = 5
     @Option(help: "Starting learning rate, decayed linearly. (default: 0.05 CBOW, 0.025 skip-gram)") var alpha: Double?
     @Option(name: .customLong("min-alpha"), help: "Final learning rate.") var minAlpha = 1e-4
     @Option(help: "Worker threads (Hogwild).") var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Flag(help: "Lowercase the text first.") var lowercase = false
-    @Option(help: "Write the vectors here.") var out: String?
-    @Option(help: "Output format: text or binary (word2vec), glove, or projector (vectors.tsv + metadata.tsv).") var format: VectorFormat = .text
-    @Flag(help: "Print one JSON object with the figures on stdout.") var json = false
 
-    func run() throws {
+    func settings(minCount: Int, seed: UInt64) throws -> Word2VecSettings {
         var settings = Word2VecSettings()
         settings.architecture = arch
         settings.dimension = dim
@@ -45,6 +34,27 @@ struct EmbedCommand: ParsableCommand {
         settings.threads = threads
         settings.seed = seed
         try settings.validate()
+        return settings
+    }
+}
+
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Train word2vec vectors (CBOW or skip-gram with negative sampling).",
+        discussion: "The text is read as word2vec.c and gensim's LineSentence read it: words separated by whitespace, one sentence per line. Progress (words/s, percent, loss) goes to stderr; --json prints {\"words_per_sec\": corpus words × epochs / training seconds, …} on stdout. To watch it train, run `recur --word2vec` with the same flags.")
+
+    @Option(help: "Text file to train on. (default: the bundled samples/default.txt)") var corpus: String?
+    @OptionGroup var word2vec: Word2VecOptions
+    @Option(name: .customLong("min-count"), help: "Ignore words seen fewer times.") var minCount = 5
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Lowercase the text first.") var lowercase = false
+    @Option(help: "Write the vectors here.") var out: String?
+    @Option(help: "Output format: text or binary (word2vec), glove, or projector (vectors.tsv + metadata.tsv).") var format: VectorFormat = .text
+    @Flag(help: "Print one JSON object with the figures on stdout.") var json = false
+
+    func run() throws {
+        let settings = try word2vec.settings(minCount: minCount, seed: seed)
         guard let path = corpus ?? Resources.defaultCorpus else {
             throw RecurError.invalidArgument("the bundled samples/default.txt was not found; pass --corpus PATH")
         }
@@ -53,13 +63,13 @@ struct EmbedCommand: ParsableCommand {
         let vocabularySeconds = Date().timeIntervalSince(loadStarted)
         let trainer = try Word2VecTrainer(corpus: text, settings: settings)
         let interactive = isatty(STDERR_FILENO) == 1
-        FileHandle.standardError.write(Data("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(arch.rawValue), \(threads) threads\n".utf8))
+        FileHandle.standardError.write(Data("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n".utf8))
         var lastLine = Date.distantPast
         let result = trainer.train { progress in
             guard interactive || Date().timeIntervalSince(lastLine) >= 5 else { return }
             lastLine = Date()
             let loss = progress.loss.map { String(format: "  loss %.4f", $0) } ?? ""
-            let line = String(format: "epoch %d/%d  %5.1f%%  %.0f words/s", progress.epoch, epochs, 100 * progress.fraction, progress.wordsPerSecond) + loss
+            let line = String(format: "epoch %d/%d  %5.1f%%  %.0f words/s", progress.epoch, settings.epochs, 100 * progress.fraction, progress.wordsPerSecond) + loss
             FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -67,9 +77,10 @@ struct EmbedCommand: ParsableCommand {
         if let out { try vectors.write(to: out, format: format) }
         if json {
             try printJSON(["words_per_sec": result.wordsPerSecond, "train_seconds": result.seconds, "vocab_seconds": vocabularySeconds,
-                           "corpus_words": text.rawWordCount, "vocabulary": text.words.count, "epochs": epochs, "loss": result.finalLoss,
-                           "arch": arch.rawValue, "dim": dim, "window": window, "negative": negative, "hs": hs, "threads": threads,
-                           "min_count": minCount, "sample": sample])
+                           "corpus_words": text.rawWordCount, "vocabulary": text.words.count, "epochs": settings.epochs, "loss": result.finalLoss,
+                           "arch": settings.architecture.rawValue, "dim": settings.dimension, "window": settings.window,
+                           "negative": settings.negative, "hs": settings.hierarchicalSoftmax, "threads": settings.threads,
+                           "min_count": minCount, "sample": settings.sample])
         } else {
             FileHandle.standardError.write(Data(String(format: "trained in %.2f s: %.0f words/s, final loss %.4f%@\n", result.seconds,
                                                        result.wordsPerSecond, result.finalLoss, (out.map { ", vectors in \($0)" } ?? "") as NSString).utf8))

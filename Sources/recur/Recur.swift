@@ -115,20 +115,39 @@ struct WorkbenchCommand: ParsableCommand {
     var noAutosave = false
     @Option(help: "Continue training from this checkpoint exactly.")
     var resume: String?
+    @Flag(help: "Train word2vec live instead of a language model (with the word2vec flags below; --corpus, --min-count, --seed and --lowercase apply).")
+    var word2vec = false
+    @OptionGroup(title: "word2vec (with --word2vec)") var word2vecOptions: Word2VecOptions
+    @Option(help: "Explore pretrained vectors (word2vec text/binary or GloVe) instead of training.")
+    var vectors: String?
 
     func run() throws {
         let loadedTheme = try ThemeLoader.load(theme)
-        let setup = model.setup
-        let prepared = try setup.prepare(resume: resume)
-        let corpusPath = try setup.resolvedCorpusPath()
-        let name = URL(fileURLWithPath: corpusPath).lastPathComponent
-        let savePath = checkpoint ?? (noAutosave ? nil : resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors")
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let configuration = WorkbenchConfiguration(trainer: prepared.trainer, corpus: prepared.corpus, title: name,
-                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(),
-                                                   colour: colour, startPaused: paused,
+        let theme = colour ? loadedTheme : loadedTheme.withoutColour()
+        let setup = model.setup
+        guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
+        let configuration: WorkbenchConfiguration
+        if let vectors {
+            let loaded = try WordVectors(contentsOf: vectors)
+            configuration = WorkbenchConfiguration(source: .vectors(loaded), title: URL(fileURLWithPath: vectors).lastPathComponent,
+                                                   theme: theme, colour: colour)
+        } else if word2vec {
+            let corpusPath = try setup.resolvedCorpusPath()
+            let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
+            let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
+            configuration = WorkbenchConfiguration(source: .word2vec(try Word2VecTrainer(corpus: text, settings: settings)),
+                                                   title: URL(fileURLWithPath: corpusPath).lastPathComponent, theme: theme, colour: colour)
+        } else {
+            let prepared = try setup.prepare(resume: resume)
+            let corpusPath = try setup.resolvedCorpusPath()
+            let name = URL(fileURLWithPath: corpusPath).lastPathComponent
+            let savePath = checkpoint ?? (noAutosave ? nil : resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors")
+            configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
+                                                   theme: theme, colour: colour, startPaused: paused,
                                                    checkpointPath: savePath, checkpointWriter: savePath.map(prepared.writer),
                                                    autosave: !noAutosave)
+        }
         // ArgumentParser calls run() on the main thread; the workbench lives there.
         try MainActor.assumeIsolated {
             try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }

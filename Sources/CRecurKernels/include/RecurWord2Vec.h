@@ -94,13 +94,13 @@ typedef struct recur_w2v_model {
 /// the first epoch and keep it across epochs.
 typedef struct recur_w2v_progress {
     /// Corpus tokens (ids ≥ 0, counted before subsampling) processed so far by all
-    /// threads. Updated with atomic adds every ~10,000 tokens per thread; read it during
+    /// threads. Updated with atomic adds every ~1,000 tokens per thread; read it during
     /// training with `recur_w2v_words_done` (a plain field so Swift can import the struct).
     long long words_done;
     /// Corpus tokens × epochs: the denominator of the learning-rate decay.
     long long total_words;
     /// alpha = max(alpha_start · (1 − words_done / (total_words + 1)), alpha_min),
-    /// recomputed every ~10,000 tokens. gensim: 0.025 → 0.0001 (CBOW and skip-gram);
+    /// recomputed every ~1,000 tokens. gensim: 0.025 → 0.0001 (CBOW and skip-gram);
     /// word2vec.c: 0.05 (CBOW) / 0.025 (skip-gram) → alpha_start · 1e-4.
     float alpha_start;
     float alpha_min;
@@ -156,9 +156,10 @@ int recur_w2v_build_noise_table(const long long *counts, int vocab, double power
 int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
                       unsigned char *code_lengths, unsigned char *codes, int *points);
 
-/// word2vec's initialisation of the input vectors: input (V × D) uniform in
-/// [−0.5/D, 0.5/D) from splitmix64(seed). (gensim draws the same range from a per-word
-/// hashed seed; the output matrices start at zero in both.)
+/// gensim 4's initialisation of the input vectors: input (V × D) uniform in
+/// [−1/D, 1/D), here from splitmix64(seed) (gensim uses numpy's generator; word2vec.c
+/// uses half this range, which learns measurably slower in small corpora). The output
+/// matrices start at zero.
 void recur_w2v_init_input(float *input, int vocab, int dim, unsigned long long seed);
 
 #ifdef __cplusplus

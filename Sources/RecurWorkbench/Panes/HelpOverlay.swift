@@ -16,6 +16,7 @@ struct HelpOverlay {
         ("Loss", "l log · x steps/tokens/time · z zoom · [ ] smoothing"),
         ("Hidden", "↑↓ unit · v sort by variance · g h/c/gates · L layer"),
         ("Neighbours", "↑↓ select · Enter hop to it · m PCA map"),
+        ("Map", "t PCA or animated t-SNE (recur --word2vec, recur --vectors)"),
         ("Sample", "r resample · k top-k · t top-p · i prime · = temperature"),
     ]
 

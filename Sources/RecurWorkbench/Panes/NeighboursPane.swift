@@ -11,7 +11,7 @@ struct NeighboursPane {
     let entry: String?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
-        canvas.box(area, title: view.showMap ? "Neighbours · map (PCA)" : "Neighbours", role: focused ? .focusedBorder : .border)
+        canvas.box(area, title: view.showMap ? "Neighbours · map (\(view.method.rawValue))" : "Neighbours", role: focused ? .focusedBorder : .border)
         let inner = area.inset(by: 1)
         guard let vocabulary, inner.height >= 2 else { return }
         let (header, body) = inner.splitTop(1)
@@ -24,7 +24,7 @@ struct NeighboursPane {
             canvas.write("  / query", x: end, y: header.y, role: .muted, clip: header)
         }
         if view.showMap {
-            renderMap(in: body, on: &canvas)
+            MapPane.plot(view.map, in: body, on: &canvas)
             return
         }
         let items = view.results.map {
@@ -41,22 +41,6 @@ struct NeighboursPane {
         }
         for id in view.negative { parts.append("− " + NeighboursPane.label(vocabulary.tokens[Int(id)])) }
         return parts.joined(separator: " ")
-    }
-
-    /// Labels placed at their PCA coordinates, scaled to fill the area.
-    func renderMap(in area: Rect, on canvas: inout Canvas) {
-        guard !view.map.isEmpty, area.width > 4, area.height > 1 else {
-            canvas.write("computing the map…", x: area.x, y: area.y, role: .muted, clip: area)
-            return
-        }
-        let xs = view.map.map(\.x), ys = view.map.map(\.y)
-        let (xMin, xMax, yMin, yMax) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
-        for point in view.map {
-            let column = area.x + Int(((point.x - xMin) / max(xMax - xMin, 1e-9)) * Float(area.width - 2))
-            let row = area.y + Int(((yMax - point.y) / max(yMax - yMin, 1e-9)) * Float(area.height - 1))
-            canvas[column, row] = Cell("•", role: .bar)
-            canvas.write(point.label, x: column + 1, y: row, role: .text, clip: area)
-        }
     }
 
     /// Tokens made visible: quotes around characters, names for whitespace.

@@ -9,15 +9,25 @@ struct StatusBar {
 
     func render(in area: Rect, on canvas: inout Canvas) {
         canvas.fill(area, role: .status)
-        var parts = [" recur", state.title, "step \(state.step)",
-                     String(format: "epoch %.2f", state.epoch),
-                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s",
-                     StatusBar.duration(state.elapsed),
+        var parts: [String]
+        switch state.mode {
+        case .languageModel:
+            parts = [" recur", state.title, "step \(state.step)", String(format: "epoch %.2f", state.epoch),
+                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s", StatusBar.duration(state.elapsed),
                      String(format: "lr %.1e", Double(state.learningRate))]
+        case .word2vec:
+            parts = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
+                     "\(LineChart.format(state.tokensPerSecond.rounded())) words/s", StatusBar.duration(state.elapsed)]
+        case .vectors:
+            parts = [" recur vectors", state.title, "\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)"]
+        }
         if let last = state.losses.last { parts.append(String(format: "loss %.3f", last.loss)) }
         var x = canvas.write(parts.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
-        let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
-        x = canvas.write(" \(state.trainingState.rawValue) ", x: x, y: area.y, role: stateRole, clip: area) + 2
+        if state.mode != .vectors {
+            let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
+            let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            x = canvas.write(" \(label) ", x: x, y: area.y, role: stateRole, clip: area) + 2
+        }
         if let saved = state.lastSaved {
             let formatter = DateFormatter()
             formatter.dateFormat = "HH:mm:ss"
