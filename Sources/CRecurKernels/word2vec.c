@@ -136,9 +136,10 @@ typedef struct w2v_targets {
     float g[W2V_TARGET_CAPACITY];
 } w2v_targets;
 
-// σ is evaluated exactly (to float rounding), not from word2vec's 1000-cell table: the
-// table's cell edge at 0 biases every early gradient (all scores start near 0) by
-// ±0.3%, and exact σ costs no more once vectorised. Scores are clamped to [−80, 87],
+// σ is evaluated exactly (to float rounding), not from word2vec's/gensim's 1000-cell
+// table, which rounds each score down to its cell's left edge (up to 0.012 lower), so
+// σ comes out up to 0.003 low, and which clips (word2vec) or skips (gensim) scores
+// beyond ±6. Exact σ costs no more once vectorised. Scores are clamped to [−80, 87],
 // where σ is 0 or 1 to float precision, so exp never overflows.
 #define W2V_SCORE_MIN (-80.0f)
 #define W2V_SCORE_MAX 87.0f
@@ -330,8 +331,10 @@ W2V_AVX2 W2V_INLINE void w2v_gradients_avx2(w2v_targets *tg, float alpha) {
         __m256 f = _mm256_loadu_ps(tg->dot + t);
         f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps(W2V_SCORE_MIN)),
                           _mm256_set1_ps(W2V_SCORE_MAX));
-        __m256 sig = _mm256_div_ps(one, _mm256_add_ps(one, w2v_exp8(_mm256_sub_ps(_mm256_setzero_ps(), f))));
-        _mm256_storeu_ps(tg->g + t, _mm256_mul_ps(a, _mm256_sub_ps(_mm256_loadu_ps(tg->label + t), sig)));
+        __m256 e = w2v_exp8(_mm256_sub_ps(_mm256_setzero_ps(), f));  // e^−f
+        __m256 sig = _mm256_div_ps(one, _mm256_add_ps(one, e));
+        __m256 label = _mm256_loadu_ps(tg->label + t);
+        _mm256_storeu_ps(tg->g + t, _mm256_mul_ps(a, _mm256_sub_ps(label, sig)));
     }
 }
 
@@ -434,7 +437,8 @@ long long recur_w2v_words_done(const recur_w2v_progress *progress) {
 }
 
 static float w2v_alpha(const recur_w2v_progress *p, long long done) {
-    double a = (double)p->alpha_start * (1.0 - (double)done / ((double)p->total_words + 1.0));
+    double progress = (double)done / ((double)p->total_words + 1.0);
+    double a = (double)p->alpha_start * (1.0 - progress);
     return a > (double)p->alpha_min ? (float)a : p->alpha_min;
 }
 
@@ -442,6 +446,7 @@ static int w2v_model_valid(const recur_w2v_model *m) {
     if (!m || m->vocab < 1 || m->dim < 1 || m->window < 1 || !m->input) return 0;
     if (m->negative < 0 || m->negative > RECUR_W2V_MAX_NEGATIVE) return 0;
     if (m->negative > 0 && (!m->output || !m->noise_table)) return 0;
+    if (m->negative == 0 && !m->hs) return 0;  // nothing to train
     if (m->hs) {
         if (!m->output_hs || !m->code_lengths || !m->codes || !m->points) return 0;
         if (m->max_code_length < 1 || m->max_code_length > RECUR_W2V_MAX_CODE_LENGTH)
@@ -570,7 +575,8 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
 
             // Rows the next centre word will need first: the input row entering the
             // widest window, and its own output row.
-            if (i + win + 1 < n) w2v_prefetch_row(input + (size_t)sentence[i + win + 1] * D, D);
+            if (i + win + 1 < n)
+                w2v_prefetch_row(input + (size_t)sentence[i + win + 1] * D, D);
             if (negative > 0 && i + 1 < n)
                 w2v_prefetch_row(output + (size_t)sentence[i + 1] * D, D);
 
@@ -739,33 +745,25 @@ static int w2v_cmp_leaf(const void *a, const void *b) {
     return (x->id > y->id) - (x->id < y->id);
 }
 
-int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
-                      unsigned char *code_lengths, unsigned char *codes, int *points) {
-    if (vocab < 1 || !counts) return -1;
-    const int want = code_lengths && codes && points;
-    if (vocab == 1) {
-        if (want) code_lengths[0] = 0;
-        return 0;
-    }
-    // Nodes 0..V-1 are the leaves (words); node V + m is inner node m (m = 0..V-2,
-    // created in order, so the root is inner node V-2). Two-queue construction: leaves
-    // sorted by count, inner nodes are created with non-decreasing weight, so the two
-    // lightest nodes are always at the heads of the two queues.
+/// The Huffman tree over counts (vocab ≥ 2). Nodes 0..V-1 are the leaves (words); node
+/// V + m is inner node m (m = 0..V-2, created in order, so the root is inner node V-2).
+/// Fills parent (2V−1; the root's entry unused), bit (branch from the parent: 0 for the
+/// lighter child, 1 for the heavier, as word2vec) and depth (2V−1). Returns the longest
+/// code, or -1 when a code would exceed 255 (the length field is a byte; unreachable
+/// with 64-bit counts, whose Huffman codes stay below ~92, but cheap to guard).
+static int w2v_huffman_tree(const long long *counts, int vocab, w2v_leaf *leaf,
+                            long long *weight, int *parent, unsigned char *bit,
+                            unsigned char *depth) {
     const int nodes = 2 * vocab - 1;
-    w2v_leaf *leaf = (w2v_leaf *)malloc((size_t)vocab * sizeof(w2v_leaf));
-    long long *weight = (long long *)malloc((size_t)nodes * sizeof(long long));
-    int *parent = (int *)malloc((size_t)nodes * sizeof(int));
-    unsigned char *bit = (unsigned char *)malloc((size_t)nodes);
-    unsigned char *depth = NULL;
-    int result = -1;
-    if (!leaf || !weight || !parent || !bit) goto done;
     for (int w = 0; w < vocab; w++) {
         leaf[w].count = counts[w];
         leaf[w].id = w;
         weight[w] = counts[w];
     }
     qsort(leaf, (size_t)vocab, sizeof(w2v_leaf), w2v_cmp_leaf);
-
+    // Two-queue construction: the leaves sorted by count, and the inner nodes, which are
+    // created with non-decreasing weight, so the two lightest nodes are always at the
+    // heads of the two queues.
     int lh = 0, ih = vocab;  // queue heads: sorted leaves, created inner nodes
     for (int m = 0; m < vocab - 1; m++) {
         const int node = vocab + m;
@@ -780,26 +778,42 @@ int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
         weight[node] = weight[pick[0]] + weight[pick[1]];
         parent[pick[0]] = node;
         parent[pick[1]] = node;
-        bit[pick[0]] = 0;  // lighter child: code 0, heavier: code 1 (as word2vec)
+        bit[pick[0]] = 0;
         bit[pick[1]] = 1;
     }
-    // Depth of every node, from the root down (parents have higher numbers).
-    depth = (unsigned char *)calloc((size_t)nodes, 1);
-    if (!depth) goto done;
+    // Depths from the root down (a parent's number is always higher than its child's).
+    depth[nodes - 1] = 0;
     int longest = 0;
-    int overflow = 0;
     for (int v = nodes - 2; v >= 0; v--) {
-        int dpt = depth[parent[v]] + 1;
-        if (dpt > 255) {
-            overflow = 1;
-            dpt = 255;
-        }
-        depth[v] = (unsigned char)dpt;
-        if (v < vocab && dpt > longest) longest = dpt;
+        int d = depth[parent[v]] + 1;
+        if (d > RECUR_W2V_MAX_CODE_LENGTH) return -1;
+        depth[v] = (unsigned char)d;
+        if (v < vocab && d > longest) longest = d;
     }
-    if (overflow) goto done;  // codes longer than 255 cannot be stored
-    result = longest;
-    if (want && max_code_length >= longest) {
+    return longest;
+}
+
+/// Builds the tree in scratch memory; if the outputs are given and wide enough, writes
+/// each word's path. Returns the longest code, or -1 (bad input, no memory, too deep).
+static int w2v_huffman(const long long *counts, int vocab, int max_code_length,
+                       unsigned char *code_lengths, unsigned char *codes, int *points) {
+    if (vocab < 1 || !counts) return -1;
+    for (int w = 0; w < vocab; w++)
+        if (counts[w] < 0) return -1;
+    if (vocab == 1) {  // a single word needs no decisions: an empty code
+        if (code_lengths) code_lengths[0] = 0;
+        return 0;
+    }
+    const int nodes = 2 * vocab - 1;
+    w2v_leaf *leaf = (w2v_leaf *)malloc((size_t)vocab * sizeof(w2v_leaf));
+    long long *weight = (long long *)malloc((size_t)nodes * sizeof(long long));
+    int *parent = (int *)malloc((size_t)nodes * sizeof(int));
+    unsigned char *bit = (unsigned char *)malloc((size_t)nodes);
+    unsigned char *depth = (unsigned char *)malloc((size_t)nodes);
+    int longest = -1;
+    if (leaf && weight && parent && bit && depth)
+        longest = w2v_huffman_tree(counts, vocab, leaf, weight, parent, bit, depth);
+    if (longest >= 0 && code_lengths && codes && points && max_code_length >= longest) {
         for (int w = 0; w < vocab; w++) {
             const int L = depth[w];
             unsigned char *code = codes + (size_t)w * max_code_length;
@@ -816,13 +830,23 @@ int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
             }
         }
     }
-done:
     free(leaf);
     free(weight);
     free(parent);
     free(bit);
     free(depth);
-    return result;
+    return longest;
+}
+
+int recur_w2v_huffman_max_code_length(const long long *counts, int vocab) {
+    return w2v_huffman(counts, vocab, 0, NULL, NULL, NULL);
+}
+
+int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
+                      unsigned char *code_lengths, unsigned char *codes, int *points) {
+    if (!code_lengths || !codes || !points || max_code_length < 0) return -1;
+    int longest = w2v_huffman(counts, vocab, max_code_length, code_lengths, codes, points);
+    return longest >= 0 && longest <= max_code_length ? 0 : -1;
 }
 
 void recur_w2v_init_input(float *input, int vocab, int dim, unsigned long long seed) {

@@ -47,6 +47,8 @@ public struct HiddenView: Equatable {
     /// Position of the highlighted unit in display order.
     public var cursor = 0
     public var sortByVariance = false
+    /// Show the gradient flow through time instead of the activations.
+    public var showGradientFlow = false
 }
 
 /// A text being typed into a pane.
@@ -140,6 +142,7 @@ public struct AppState {
     /// Bumped whenever new weights arrive, so stale results can be told apart.
     public var weightsVersion = 0
     public var probe: HiddenStateProbe?
+    public var gradientFlow: GradientFlow?
     /// The embedding the neighbours and the map are computed from.
     public var vectors: WordVectors?
     /// The most frequent tokens, most frequent first (for the map).

@@ -129,6 +129,7 @@ private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .pageUp: state.hidden.cursor = max(state.hidden.cursor - 10, 0)
     case .pageDown: state.hidden.cursor = min(state.hidden.cursor + 10, max(units - 1, 0))
     case .character("v"): state.hidden.sortByVariance.toggle()
+    case .character("d"): state.hidden.showGradientFlow.toggle()
     case .character("g"):
         guard let signals = state.probe?.signals, !signals.isEmpty else { break }
         let index = signals.firstIndex(of: state.hidden.signal) ?? 0
@@ -341,6 +342,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
         state.vocabulary = snapshot.vocabulary
         state.neighbours.positive = [defaultQuery(in: snapshot.vocabulary)]
     }
+    if let flow = snapshot.gradientFlow { state.gradientFlow = flow }
     if let probe = snapshot.probe {
         state.probe = probe
         state.hidden.cursor = min(state.hidden.cursor, max(probe.units - 1, 0))

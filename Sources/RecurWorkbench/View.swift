@@ -22,7 +22,8 @@ public func render(_ state: AppState) -> Canvas {
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
-            HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden).render(in: area, on: &canvas, focused: focused)
+            HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow)
+                .render(in: area, on: &canvas, focused: focused)
         case .neighbours:
             var query: String?
             if case .neighbourQuery(let text) = state.entry { query = text }

@@ -12,7 +12,8 @@ struct Recur: ParsableCommand {
         abstract: "Watch a recurrent language model learn, in the terminal.",
         discussion: "With no subcommand, opens the workbench on the bundled sample text and starts training.",
         subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self,
-                      EmbedCommand.self, NeighboursCommand.self, AnalogyCommand.self, EvaluateCommand.self],
+                      EmbedCommand.self, NeighboursCommand.self, AnalogyCommand.self, EvaluateCommand.self,
+                      GradientFlowCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }

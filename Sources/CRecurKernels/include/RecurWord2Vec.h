@@ -16,12 +16,16 @@
 // thresholds, a random window shrink per centre word, CBOW on the mean of the context
 // vectors (cbow_mean=1) with the error added unscaled to every context vector,
 // skip-gram training each context word's input vector to predict the centre word,
-// negatives drawn ∝ count^0.75 and dropped when they equal the target. Differences,
-// all below the noise of Hogwild training: the dot products of one prediction's k+1
-// targets are all taken before any of them is updated (identical unless the same
-// negative is drawn twice for one prediction); saturated scores (|u·v| ≥ 6) get the
-// clipped gradient (label − 0 or 1)·α as in word2vec.c, where gensim skips the update;
-// random numbers come from splitmix64 instead of gensim's 48-bit LCG.
+// negatives drawn ∝ count^0.75 and dropped when they equal the target, input vectors
+// initialised in [−1/D, 1/D), linear learning-rate decay. Deliberate differences, none
+// of which lowers quality (measured against gensim 4.4, see the integration notes):
+// - σ is computed exactly (vectorised exp), not from a 1000-cell table; word2vec.c
+//   clips scores beyond ±6 to a gradient of (label − 0/1)·α, gensim skips them.
+// - All dot products of one prediction's targets are taken before any target row is
+//   updated (identical unless the same noise word is drawn twice for one prediction).
+// - The learning rate follows progress in steps of ~1,000 tokens per thread (gensim:
+//   one rate per 10,000-word job), so results do not depend on the thread count.
+// - Random numbers come from splitmix64 instead of gensim's 48-bit LCG.
 //
 // Two code paths are chosen per call with recur_kernels_has_fma() (RecurKernels.h):
 // AVX2+FMA (8 lanes, 4-lane and scalar tails, so any dimension works) and portable C.
@@ -87,7 +91,7 @@ typedef struct recur_w2v_model {
     const unsigned char *code_lengths;
     const unsigned char *codes;
     const int *points;
-    int max_code_length;  ///< Row stride of codes/points (≥ the longest code).
+    int max_code_length;  ///< Row stride of codes/points (≥ the longest code, ≥ 1).
 } recur_w2v_model;
 
 /// Shared state of one training run (all threads, all epochs). Zero `words_done` before
@@ -122,7 +126,11 @@ typedef struct recur_w2v_progress {
 ///   loss costs a few percent; pass loss = NULL to skip it (pairs is still counted).
 ///
 /// Returns the number of corpus tokens processed (ids in [0, V)), or -1 when the model
-/// is invalid (dim/vocab/window < 1, missing tables, limits above exceeded).
+/// is invalid (dim/vocab/window < 1, neither negative sampling nor hs, missing tables,
+/// limits above exceeded).
+///
+/// Stack use is about 90 KB (the sentence buffer, targets, scratch vectors), well inside
+/// the 512 KB of a Dispatch worker thread.
 long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long long count,
                           recur_w2v_progress *progress, unsigned long long *seed,
                           double *loss, long long *pairs);
@@ -146,13 +154,20 @@ void recur_w2v_keep_thresholds(const long long *counts, int vocab, double sample
 int recur_w2v_build_noise_table(const long long *counts, int vocab, double power,
                                 unsigned long long *table);
 
-/// Builds the Huffman tree over counts for hierarchical softmax (word2vec's layout:
-/// V − 1 inner nodes numbered 0..V-2 in merge order, root = V − 2; each word's path is
-/// listed from the root down). Returns the longest code length L (0 when vocab == 1), or
-/// -1 on bad input/out of memory. Writes code_lengths (V), codes and points
-/// (V × max_code_length, row-major; unused entries zero) only when all three are
-/// non-NULL and max_code_length ≥ L, so call it once with NULLs to learn L and allocate.
-/// Ties are broken by word id, so the tree is deterministic.
+/// Longest Huffman code over these counts (see `recur_w2v_huffman`): the smallest
+/// max_code_length that works. Real corpora give 20-40; no 64-bit counts can give more
+/// than ~91 (that needs Fibonacci-like counts). 0 when vocab == 1; -1 on bad input
+/// (vocab < 1, a negative count) or out of memory.
+int recur_w2v_huffman_max_code_length(const long long *counts, int vocab);
+
+/// Builds the Huffman tree over counts for hierarchical softmax, in word2vec's layout:
+/// V − 1 inner nodes numbered 0..V-2 in merge order (root = V − 2), each word's path
+/// listed from the root down. Writes code_lengths (V), codes and points
+/// (V × max_code_length, row-major; entries past a word's length are zero).
+/// max_code_length may be anything ≥ `recur_w2v_huffman_max_code_length` (use that
+/// value: a stride of 255 costs V·1.25 KB). Ties are broken by word id, so the tree is
+/// deterministic. Returns 0, or -1 on bad input, out of memory, or codes longer than
+/// max_code_length.
 int recur_w2v_huffman(const long long *counts, int vocab, int max_code_length,
                       unsigned char *code_lengths, unsigned char *codes, int *points);
 

@@ -109,7 +109,10 @@ public final class TrainingGraph {
         phaseCounters = recur_phases_create(Int32(2 * maxSteps))
     }
 
-    deinit { recur_phases_destroy(phaseCounters) }
+    deinit {
+        recur_phases_destroy(phaseCounters)
+        hiddenGradientSquares.deallocate()
+    }
 
     // MARK: - Carried state
 
@@ -328,17 +331,43 @@ public final class TrainingGraph {
 
     // MARK: - Backward
 
+    /// With `recordsHiddenGradients`, `backward` stores ‖∂L/∂h_t‖ for every layer and step.
+    public var recordsHiddenGradients = false
+    /// (layer, step, slice) squared norms of ∂L/∂h_t, filled by `backward` when recording;
+    /// raw memory because slices on different threads write their own entries at once.
+    private var hiddenGradientSquares = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+
+    /// ‖∂L/∂h_t‖ (over the whole B × H block) of `layer` for every step of the last
+    /// backward, when `recordsHiddenGradients` was set.
+    public func hiddenGradientNorms(layer: Int) -> [Double] {
+        let chunks = unitChunks.count
+        return (0..<steps).map { t in
+            (0..<chunks).reduce(0.0) { $0 + hiddenGradientSquares[(layer * steps + t) * chunks + $1] }.squareRoot()
+        }
+    }
+
     /// Adds the gradient of the mean cross-entropy of the last forward chunk to
-    /// `gradients` (same layout as the parameters). Destroys `probabilities`.
-    public func backward(model: LanguageModel, gradients: UnsafeMutablePointer<Float>) {
+    /// `gradients` (same layout as the parameters). Destroys `probabilities`. With
+    /// `lastStepOnly` the loss is the last step's alone, L_T (for gradient-flow plots).
+    public func backward(model: LanguageModel, gradients: UnsafeMutablePointer<Float>, lastStepOnly: Bool = false) {
         let N = steps * batch, E = config.embed, H = config.hidden, V = config.vocabularySize
         let parameters = model.parameters.pointer
+        if recordsHiddenGradients {
+            hiddenGradientSquares.deallocate()
+            hiddenGradientSquares = .allocate(capacity: config.layers * steps * unitChunks.count)
+            hiddenGradientSquares.initialize(repeating: 0)
+        }
 
         // loss = −(1/N) Σ log p[target]  ⇒  dlogits = (p − onehot) / N
         let dLogits = probabilities.pointer
-        let scale = 1 / Float(N)
+        let scale = 1 / Float(lastStepOnly ? batch : N)
+        let firstCounted = lastStepOnly ? N - batch : 0
         for row in 0..<N {
             let line = dLogits + row * V
+            guard row >= firstCounted else {
+                line.update(repeating: 0, count: V)
+                continue
+            }
             for v in 0..<V { line[v] *= scale }
             line[Int(targetsCopy[row])] -= scale
         }
@@ -392,6 +421,7 @@ public final class TrainingGraph {
         let dHidden = config.cell == .gru ? dHiddenParts.pointer : dPre
         let packed = UnsafePointer(packedBackward[layer].pointer)
         let dh = dhNext.pointer
+        let squaresBuffer = hiddenGradientSquares
 
         // Two phases per step, last step first: the cell's backward for a slice of units,
         // then dh_{t−1} = dPre_t · W_hh for a slice of output columns (not needed at t = 0:
@@ -400,9 +430,16 @@ public final class TrainingGraph {
             let t = self.steps - 1 - phase / 2
             if phase % 2 == 0 {
                 let dhT = dOut + t * B * H
+                var squares = 0.0
                 for row in 0..<B {
                     let offset = row * H + units.lowerBound
                     recur_add(Int32(units.count), dh + offset, dhT + offset)
+                    if self.recordsHiddenGradients { squares += recur_sum_squares(Int32(units.count), dhT + offset) }
+                }
+                if self.recordsHiddenGradients {
+                    // Each slice writes its own entry, so no two threads share one.
+                    let slice = self.unitChunks.firstIndex(of: units)!
+                    squaresBuffer[(layer * self.steps + t) * self.unitChunks.count + slice] = squares
                 }
                 let dPreT = dPre + t * B * G
                 switch self.config.cell {

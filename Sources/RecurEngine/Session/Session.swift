@@ -192,6 +192,16 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// The gradient flow on up to 8 streams of the validation text (the training text if
+    /// the validation split is too short), or nil when neither fits one chunk.
+    private func gradientFlow(_ model: LanguageModel) -> GradientFlow? {
+        let steps = trainer.config.sequenceLength, batch = min(trainer.config.batch, 8)
+        for ids in [trainer.validationIDs, trainer.trainingIDs] where ids.count > batch * (steps + 1) {
+            return try? GradientFlow(model: model, ids: ids, steps: steps, batch: batch)
+        }
+        return nil
+    }
+
     private func publish(withWeights: Bool) {
         var snapshot = TrainingSnapshot(
             step: trainer.step, tokens: trainer.tokensSeen,
@@ -206,6 +216,7 @@ public final class Session: @unchecked Sendable {
             let copy = trainer.model.copy()
             snapshot.model = copy
             snapshot.probe = HiddenStateProbe(model: copy, ids: probeIDs, vocabulary: vocabulary)
+            snapshot.gradientFlow = gradientFlow(copy)
             lastWeights = Date()
         }
         pendingLosses.removeAll(keepingCapacity: true)

@@ -45,6 +45,8 @@ public struct TrainingSnapshot: Sendable {
     /// A private copy of the weights, for sampling and neighbour queries.
     public var model: LanguageModel?
     public var probe: HiddenStateProbe?
+    /// ‖∂L_T/∂h_{T−k}‖ on a validation batch, with the weights copy.
+    public var gradientFlow: GradientFlow?
     public var vocabulary: Vocabulary
     /// When the last checkpoint was written, if ever.
     public var lastSaved: Date?

@@ -20,6 +20,7 @@ public final class Trainer {
     public let optimizer: Optimizer
     public let streams: BatchStreams
     public let validationIDs: Slice<TokenIDs>
+    public let trainingIDs: Slice<TokenIDs>
     /// Global step count: updates applied, skipped steps excluded.
     public var step = 0
     /// Training tokens consumed (B·T per step).
@@ -51,6 +52,7 @@ public final class Trainer {
         self.config = config
         self.streams = streams
         self.validationIDs = corpus.validationIDs
+        self.trainingIDs = corpus.trainingIDs
         self.optimizer = Optimizer(settings: config.optimizer, parameterCount: model.parameterCount)
         self.random = RandomGenerator(seed: config.seed &+ 0x5EED)
         self.graph = TrainingGraph(config: model.config, maxSteps: config.sequenceLength, batch: config.batch)

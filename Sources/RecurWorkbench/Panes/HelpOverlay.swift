@@ -14,7 +14,7 @@ struct HelpOverlay {
         ("q, Ctrl-C", "quit (saving a checkpoint)"),
         ("", ""),
         ("Loss", "l log · x steps/tokens/time · z zoom · [ ] smoothing"),
-        ("Hidden", "↑↓ unit · v sort by variance · g h/c/gates · L layer"),
+        ("Hidden", "↑↓ unit · v sort · g h/c/gates · L layer · d gradient flow"),
         ("Neighbours", "↑↓ select · Enter hop to it · m PCA map"),
         ("Map", "t PCA or animated t-SNE (recur --word2vec, recur --vectors)"),
         ("Sample", "r resample · k top-k · t top-p · i prime · = temperature"),

@@ -8,8 +8,13 @@ struct HiddenStatePane {
     let probe: HiddenStateProbe?
     let model: ModelConfig?
     let view: HiddenView
+    let gradientFlow: GradientFlow?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
+        if view.showGradientFlow {
+            renderGradientFlow(in: area, on: &canvas, focused: focused)
+            return
+        }
         let layers = probe?.layers ?? 1
         let layer = min(view.layer ?? layers - 1, layers - 1)
         var title = "Hidden state"
@@ -25,7 +30,14 @@ struct HiddenStatePane {
             return
         }
         let labelWidth = 5
-        let (heatArea, textRows) = inner.splitBottom(2)
+        var (heatArea, textRows) = inner.splitBottom(2)
+        // LSTM and GRU: one more row of gauges for how saturated each gate is.
+        let gates = probe.signals.compactMap { signal -> Character? in if case .gate(let letter) = signal, letter != "g", letter != "n" { return letter } else { return nil } }
+        if !gates.isEmpty, heatArea.height > 4 {
+            let saturationRow: Rect
+            (heatArea, saturationRow) = heatArea.splitBottom(1)
+            renderSaturation(probe: probe, layer: layer, gates: gates, in: saturationRow, on: &canvas)
+        }
         let columns = min(probe.steps, heatArea.width - labelWidth)
         let H = probe.units
         let order = HiddenStatePane.unitOrder(matrix, steps: probe.steps, units: H, byVariance: view.sortByVariance)
@@ -62,8 +74,57 @@ struct HiddenStatePane {
                 canvas[x + step, textRows.y] = Cell(Canvas.printable(shown), role: role)
             }
         }
-        let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort" + (layers > 1 ? " · L layer" : "")
+        let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort · d gradient flow" + (layers > 1 ? " · L layer" : "")
         canvas.write(status, x: textRows.x, y: textRows.y + 1, role: .muted, clip: textRows)
+    }
+
+    /// For each sigmoid gate of the layer, the share of unit activations over the probe
+    /// that are saturated near 0 (< 0.1) and near 1 (> 0.9), as two small gauges.
+    private func renderSaturation(probe: HiddenStateProbe, layer: Int, gates: [Character], in row: Rect, on canvas: inout Canvas) {
+        var x = canvas.write("saturated ≈0|≈1 ", x: row.x, y: row.y, role: .muted, clip: row)
+        for letter in gates {
+            guard let values = probe.matrix(layer: layer, signal: .gate(letter)), !values.isEmpty else { continue }
+            let low = Double(values.lazy.filter { $0 < 0.1 }.count) / Double(values.count)
+            let high = Double(values.lazy.filter { $0 > 0.9 }.count) / Double(values.count)
+            x = canvas.write("\(letter) ", x: x, y: row.y, role: .title, clip: row)
+            x = HiddenStatePane.gauge(low, x: x, y: row.y, clip: row, on: &canvas)
+            x = canvas.write("|", x: x, y: row.y, role: .muted, clip: row)
+            x = HiddenStatePane.gauge(high, x: x, y: row.y, clip: row, on: &canvas)
+            x = canvas.write(String(format: " %2.0f%%|%2.0f%%  ", 100 * low, 100 * high), x: x, y: row.y, role: .muted, clip: row)
+        }
+    }
+
+    /// A 4-cell gauge with eighth-block resolution; returns the column after it.
+    static func gauge(_ fraction: Double, x: Int, y: Int, clip: Rect, on canvas: inout Canvas) -> Int {
+        let width = 4
+        let eighths = Int((min(max(fraction, 0), 1) * Double(width * 8)).rounded())
+        for cell in 0..<width {
+            let filled = min(max(eighths - cell * 8, 0), 8)
+            let glyph: Unicode.Scalar = filled == 0 ? "░" : filled == 8 ? "█" : Unicode.Scalar(0x2590 - UInt32(filled))!
+            if clip.contains(x: x + cell, y: y) { canvas[x + cell, y] = Cell(glyph, role: .bar) }
+        }
+        return x + width
+    }
+
+    /// ‖∂L_T/∂h_{T−k}‖ against k on a log scale, one line per layer.
+    private func renderGradientFlow(in area: Rect, on canvas: inout Canvas, focused: Bool) {
+        canvas.box(area, title: "Gradient flow through time · ‖∂L_T/∂h_{T−k}‖ · d heatmap", role: focused ? .focusedBorder : .border)
+        let inner = area.inset(by: 1)
+        guard let flow = gradientFlow, inner.height >= 4 else {
+            canvas.write("waiting for the first weights…", x: inner.x, y: inner.y, role: .muted, clip: inner)
+            return
+        }
+        let (chart, legend) = inner.splitBottom(1)
+        let roles: [StyleRole] = [.trainLoss, .validationLoss, .smoothedLoss, .bar]
+        let series = flow.norms.enumerated().map { layer, norms in
+            ChartSeries(points: norms.enumerated().map { (x: Double($0.offset), y: $0.element) }, role: roles[layer % roles.count])
+        }
+        LineChart(series: series, xCaption: "k steps back", logarithmic: true).render(in: chart, on: &canvas)
+        var x = legend.x
+        for layer in flow.norms.indices {
+            x = canvas.write("━ layer \(layer + 1)", x: x, y: legend.y, role: roles[layer % roles.count], clip: legend) + 2
+        }
+        canvas.write(String(format: "kept over the window: %.1e", flow.retention), x: x, y: legend.y, role: .muted, clip: legend)
     }
 
     /// Units in display order: as numbered, or by decreasing variance over the probe.

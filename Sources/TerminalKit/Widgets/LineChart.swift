@@ -61,7 +61,10 @@ public struct LineChart: Sendable {
         for (row, fraction) in [(0, 1.0), (plot.height / 2, 0.5), (plot.height - 1, 0.0)] {
             let value = yMin + (yMax - yMin) * (row == plot.height / 2 ? 1 - Double(row) / Double(max(plot.height - 1, 1)) : fraction)
             let shown = logarithmic ? pow(10, value) : value
-            let label = LineChart.format(shown, decimals: LineChart.decimals(forRange: logarithmic ? pow(10, yMax) - pow(10, yMin) : yMax - yMin))
+            // Log charts span decades: label them in scientific notation.
+            let label = logarithmic && (yMax - yMin > 2 || abs(shown) < 0.01)
+                ? String(format: "%.0e", shown)
+                : LineChart.format(shown, decimals: LineChart.decimals(forRange: logarithmic ? pow(10, yMax) - pow(10, yMin) : yMax - yMin))
             canvas.write(String(repeating: " ", count: max(labelWidth - label.count, 0)) + label,
                          x: area.x, y: plot.y + row, role: .axis, clip: Rect(x: area.x, y: area.y, width: labelWidth, height: area.height))
         }
