@@ -91,9 +91,17 @@ public struct SampleView {
     public var prime = ""
     public var seed: UInt64 = 7
     public var text = ""
-    /// The most likely next tokens after the prime, at the temperature, with the entropy.
-    public var distribution: [(token: Int32, probability: Float)] = []
-    public var entropy: Double = 0
+    /// The prime's tokens and every drawn token with its distribution.
+    public var primeIDs: [Int32] = []
+    public var steps: [SampleStep] = []
+    /// The sampling inspector: a cursor on a drawn token and a chosen alternative.
+    public var inspecting = false
+    public var cursor = 0
+    public var alternative = 0
+    /// The distribution shown: at the cursor while inspecting, else after the prime.
+    public var shownDistribution: NextTokenDistribution? {
+        steps.isEmpty ? nil : steps[inspecting ? min(cursor, steps.count - 1) : 0].distribution
+    }
     /// The settings and weights the shown sample was drawn with.
     public var source: SampleRequest?
     public var lastDrawn = Date.distantPast

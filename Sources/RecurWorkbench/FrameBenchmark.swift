@@ -24,9 +24,11 @@ public enum FrameBenchmark {
         _ = update(&state, .snapshot(snapshot))
         _ = update(&state, .neighboursReady(positive: state.neighbours.positive, negative: [],
                                             neighbours: (0..<12).map { Neighbour(id: Int32($0), similarity: 1 - Float($0) / 20) }))
-        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, weightsVersion: 1,
-                                                     text: String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40),
-                                                     distribution: (0..<8).map { (Int32($0), Float(8 - $0) / 36) }, entropy: 1.9)))
+        let distribution = NextTokenDistribution(candidates: (0..<6).map { .init(token: Int32($0), probability: Float(6 - $0) / 21) }, entropy: 1.9)
+        let steps = (0..<600).map { SampleStep(token: Int32($0 % 26), distribution: distribution) }
+        let result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [0], steps: steps,
+                                  text: String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 14))
+        _ = update(&state, .sampleReady(result))
         var previous = render(state)
         var changed = 0
         let started = DispatchTime.now().uptimeNanoseconds

@@ -31,13 +31,32 @@ public struct EmbeddingProgress: Sendable {
     public var finished: Bool
 }
 
-/// A drawn sample with the distribution it started from.
+/// One drawn token with the distribution it was drawn from.
+public struct SampleStep: Sendable, Equatable {
+    public var token: Int32
+    public var distribution: NextTokenDistribution
+
+    public init(token: Int32, distribution: NextTokenDistribution) {
+        self.token = token
+        self.distribution = distribution
+    }
+}
+
+/// A drawn sample: the prime, then every drawn token with its distribution.
 public struct SampleResult: Sendable {
     public var request: SampleRequest
     public var weightsVersion: Int
+    public var prime: [Int32]
+    public var steps: [SampleStep]
     public var text: String
-    public var distribution: [(token: Int32, probability: Float)]
-    public var entropy: Double
+
+    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String) {
+        self.request = request
+        self.weightsVersion = weightsVersion
+        self.prime = prime
+        self.steps = steps
+        self.text = text
+    }
 }
 
 /// Work `update` asks for; the app performs it and may answer with further messages.

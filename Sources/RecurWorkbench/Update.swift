@@ -21,8 +21,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         // A result for settings that have changed since is dropped; a newer one is coming.
         guard result.request == state.sample.request else { return [] }
         state.sample.text = result.text
-        state.sample.distribution = result.distribution
-        state.sample.entropy = result.entropy
+        state.sample.primeIDs = result.prime
+        state.sample.steps = result.steps
+        state.sample.cursor = min(state.sample.cursor, max(result.steps.count - 1, 0))
+        state.sample.alternative = 0
         state.sample.source = result.request
         return []
     case .neighboursReady(let positive, let negative, let neighbours):
@@ -75,9 +77,15 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard state.learningRate > 0 else { return [] }
         return [.session(.setLearningRate(state.learningRate * (key == .character("+") ? 2 : 0.5)))]
     case .escape:
-        state.expanded = false
+        if state.sample.inspecting { state.sample.inspecting = false } else { state.expanded = false }
         return []
     case .left, .right:
+        if state.sample.inspecting && state.focus == .sample {
+            // The inspector's cursor walks the drawn tokens.
+            state.sample.cursor = min(max(state.sample.cursor + (key == .right ? 1 : -1), 0), max(state.sample.steps.count - 1, 0))
+            state.sample.alternative = 0
+            return []
+        }
         return setTemperature(&state, ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20)
     case .tab, .backTab:
         guard let order = WorkbenchLayout(size: state.size, mode: state.mode)?.order, !order.isEmpty else { return [] }
@@ -162,7 +170,13 @@ private func handleNeighboursKey(_ state: inout AppState, _ key: Key) -> [Effect
 }
 
 private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    if state.sample.inspecting, let effects = handleInspectorKey(&state, key) { return effects }
     switch key {
+    case .character("n"):
+        state.sample.inspecting = !state.sample.steps.isEmpty
+        state.sample.cursor = 0
+        state.sample.alternative = 0
+        return []
     case .character("r"):
         state.sample.seed &+= 1
     case .character("k"):
@@ -179,6 +193,31 @@ private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     }
     return drawSample(&state)
+}
+
+/// The inspector: ↑↓ pick another candidate at the cursor, Enter redraws from there
+/// with it (the text before the cursor becomes the prime). nil: not an inspector key.
+private func handleInspectorKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
+    let sample = state.sample
+    guard sample.steps.indices.contains(sample.cursor) else { return nil }
+    let candidates = sample.steps[sample.cursor].distribution.candidates
+    switch key {
+    case .up:
+        state.sample.alternative = max(sample.alternative - 1, 0)
+        return []
+    case .down:
+        state.sample.alternative = min(sample.alternative + 1, max(candidates.count - 1, 0))
+        return []
+    case .enter:
+        guard let vocabulary = state.vocabulary, candidates.indices.contains(sample.alternative) else { return [] }
+        let kept = sample.primeIDs + sample.steps.prefix(sample.cursor).map(\.token) + [candidates[sample.alternative].token]
+        state.sample.prime = vocabulary.render(kept)
+        state.sample.inspecting = false
+        state.sample.cursor = 0
+        return drawSample(&state)
+    default:
+        return nil
+    }
 }
 
 // MARK: - Text entry

@@ -262,19 +262,20 @@ public final class WorkbenchApp {
                                                : WordTokenizer.tokenize(request.prime, lowercase: false)
         let primeIDs = tokens.compactMap { vocabulary.id(of: $0) }
         let prime = primeIDs.isEmpty ? [fallbackPrime] : primeIDs
-        // The distribution after the prime, reshaped by the temperature, for the bars.
+        // Draw token by token, keeping each position's distribution for the inspector.
         sampler.reset()
-        var probabilities: UnsafeBufferPointer<Float> = UnsafeBufferPointer(start: nil, count: 0)
+        var probabilities = UnsafeBufferPointer<Float>(start: nil, count: 0)
         for id in prime { probabilities = sampler.feed(id) }
-        let inverse = 1 / max(request.temperature, 1e-6)
-        var weights = probabilities.map { $0 > 0 ? pow(Double($0), inverse) : 0 }
-        let total = max(weights.reduce(0, +), 1e-300)
-        weights = weights.map { $0 / total }
-        let entropy = weights.reduce(0) { $1 > 0 ? $0 - $1 * log($1) : $0 }
-        let top = weights.enumerated().sorted { $0.element > $1.element }.prefix(8).map { (token: Int32($0.offset), probability: Float($0.element)) }
-        let ids = sampler.generate(prime: prime, length: sampleLength, settings: settings, random: &random)
-        return SampleResult(request: request, weightsVersion: version, text: vocabulary.render(prime + ids),
-                            distribution: top, entropy: entropy)
+        var steps: [SampleStep] = []
+        steps.reserveCapacity(sampleLength)
+        for _ in 0..<sampleLength {
+            let distribution = NextTokenDistribution(probabilities: probabilities, temperature: request.temperature, count: 6)
+            let next = sampler.choose(from: probabilities, settings: settings, random: &random)
+            steps.append(SampleStep(token: next, distribution: distribution))
+            probabilities = sampler.feed(next)
+        }
+        return SampleResult(request: request, weightsVersion: version, prime: prime, steps: steps,
+                            text: vocabulary.render(prime + steps.map(\.token)))
     }
 
     private func findNeighbours(positive: [Int32], negative: [Int32]) {

@@ -81,10 +81,32 @@ final class UpdateTests: XCTestCase {
     func testAStaleSampleIsDropped() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
         _ = update(&state, .key(.right))
-        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.8), weightsVersion: 1, text: "old", distribution: [], entropy: 0)))
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.8), weightsVersion: 1, prime: [1], steps: [], text: "old")))
         XCTAssertEqual(state.sample.text, "")
-        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.85), weightsVersion: 1, text: "new", distribution: [], entropy: 0)))
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.85), weightsVersion: 1, prime: [1], steps: [], text: "new")))
         XCTAssertEqual(state.sample.text, "new")
+    }
+
+    /// The inspector walks the drawn tokens; Enter redraws from the cursor with the
+    /// chosen alternative, keeping the text before it as the prime.
+    func testTheSamplingInspectorRedrawsFromAnAlternative() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        state.focus = .sample
+        let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
+        // prime "a", then drawn "b", " ", "a"
+        let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
+        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")))
+        _ = update(&state, .key(.character("n")))
+        XCTAssertTrue(state.sample.inspecting)
+        XCTAssertEqual(update(&state, .key(.right)), [], "→ moves the cursor, not the temperature")
+        XCTAssertEqual(state.sample.cursor, 1)
+        XCTAssertEqual(state.sample.temperature, 0.8)
+        _ = update(&state, .key(.down))
+        XCTAssertEqual(state.sample.alternative, 1)
+        let effects = update(&state, .key(.enter))
+        XCTAssertEqual(state.sample.prime, "abe", "prime + the token before the cursor + the alternative")
+        XCTAssertEqual(effects, [.drawSample(SampleRequest(temperature: 0.8, topK: 0, topP: 1, prime: "abe", seed: 7))])
+        XCTAssertFalse(state.sample.inspecting)
     }
 
     func testNeighbourQueriesHopsAndAnalogies() {

@@ -145,7 +145,8 @@ public final class Word2VecTrainer: @unchecked Sendable {
     private let codeLengths: UnsafeMutableBufferPointer<UInt8>
     private let codes: UnsafeMutableBufferPointer<UInt8>
     private let points: UnsafeMutableBufferPointer<Int32>
-    private let maxCode = Int(RECUR_W2V_MAX_CODE_LENGTH)
+    /// Row stride of the Huffman codes and points: the longest code (1 without --hs).
+    private let maxCode: Int
 
     public init(corpus: Word2VecCorpus, settings: Word2VecSettings) throws {
         try settings.validate()
@@ -158,6 +159,12 @@ public final class Word2VecTrainer: @unchecked Sendable {
         recur_w2v_init_input(input.pointer, Int32(V), Int32(D), settings.seed)
         keep = .allocate(capacity: V)
         noise = .allocate(capacity: V)
+        let longest = settings.hierarchicalSoftmax
+            ? corpus.counts.withUnsafeBufferPointer { Int(recur_w2v_huffman_max_code_length($0.baseAddress!, Int32(V))) } : 1
+        guard longest >= 0, longest <= Int(RECUR_W2V_MAX_CODE_LENGTH) else {
+            throw RecurError.invalidCorpus("the Huffman tree for --hs would be too deep (\(longest) levels)")
+        }
+        maxCode = max(longest, 1)
         let hsRows = settings.hierarchicalSoftmax ? V : 0
         codeLengths = .allocate(capacity: max(hsRows, 1))
         codes = .allocate(capacity: max(hsRows * maxCode, 1))
@@ -265,7 +272,7 @@ public final class Word2VecTrainer: @unchecked Sendable {
             hs: settings.hierarchicalSoftmax ? 1 : 0,
             input: input.pointer, output: settings.negative > 0 ? output.pointer : nil,
             output_hs: settings.hierarchicalSoftmax ? outputHS.pointer : nil,
-            noise_table: noise.baseAddress, keep_threshold: keep.baseAddress,
+            noise_table: noise.baseAddress, keep_threshold: settings.sample > 0 ? keep.baseAddress : nil,
             code_lengths: settings.hierarchicalSoftmax ? codeLengths.baseAddress : nil,
             codes: settings.hierarchicalSoftmax ? codes.baseAddress : nil,
             points: settings.hierarchicalSoftmax ? points.baseAddress : nil,

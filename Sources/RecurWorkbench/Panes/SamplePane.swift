@@ -39,24 +39,66 @@ struct SamplePane {
             let line = "top-k \(view.topK ? String(SampleView.topKValue) : "off") · top-p \(view.topP ? String(format: "%.1f", SampleView.topPValue) : "off") · seed \(view.seed) · prime \(prime)"
             canvas.write(line, x: settings.x, y: settings.y, role: .muted, clip: settings)
         }
-        // The distribution of the first sampled token, when there is room.
-        if let vocabulary, !view.distribution.isEmpty, rest.height >= 8 {
-            let rows = min(view.distribution.count, rest.height >= 14 ? 5 : 3)
+        // The distribution after the prime (or at the inspector's cursor), when there is room.
+        if let vocabulary, let distribution = view.shownDistribution, rest.height >= 8 {
+            let rows = min(distribution.candidates.count, rest.height >= 14 ? 5 : 3)
             let header: Rect
             (header, rest) = rest.splitTop(1)
-            canvas.write(String(format: "next token · entropy %.2f nats", view.entropy), x: header.x, y: header.y, role: .axis, clip: header)
+            let title = view.inspecting
+                ? String(format: "token %d of %d · entropy %.2f nats · ←→ move · ↑↓ pick · Enter redraw", view.cursor + 1, view.steps.count, distribution.entropy)
+                : String(format: "next token · entropy %.2f nats · n inspect", distribution.entropy)
+            canvas.write(title, x: header.x, y: header.y, role: .axis, clip: header)
             let bars: Rect
             (bars, rest) = rest.splitTop(rows)
-            let items = view.distribution.prefix(rows).map {
+            let items = distribution.candidates.prefix(rows).map {
                 BarList.Item(label: NeighboursPane.label(vocabulary.tokens[Int($0.token)]), value: Double($0.probability))
             }
-            BarList(items: Array(items), maximum: 1).render(in: bars, on: &canvas)
+            BarList(items: Array(items), maximum: 1, selected: view.inspecting ? view.alternative : nil).render(in: bars, on: &canvas)
         }
         if view.text.isEmpty {
             canvas.write("waiting for the first weights…", x: rest.x, y: rest.y, role: .muted, clip: rest)
+        } else if view.inspecting, let vocabulary {
+            SamplePane.renderTokens(view, vocabulary: vocabulary, in: rest, on: &canvas)
         } else {
             let current = view.source == view.request
             TextBlock(view.text, role: current ? .text : .muted).render(in: rest, on: &canvas)
+        }
+    }
+
+    /// The drawn tokens flowed into lines, the one under the cursor highlighted and the
+    /// lines scrolled so that it stays visible.
+    static func renderTokens(_ view: SampleView, vocabulary: Vocabulary, in area: Rect, on canvas: inout Canvas) {
+        guard area.width > 0, area.height > 0 else { return }
+        var lines: [[(text: String, step: Int?)]] = [[]]
+        var width = 0
+        var previous: String?
+        let pieces = view.primeIDs.map { (vocabulary.tokens[Int($0)], nil as Int?) }
+            + view.steps.enumerated().map { (vocabulary.tokens[Int($0.element.token)], $0.offset as Int?) }
+        for (token, step) in pieces {
+            var text = vocabulary.level == .word ? (previous.map { WordTokenizer.separator(after: $0, before: token) } ?? "") + token : token
+            previous = token
+            if token == "\n" {
+                lines[lines.count - 1].append((text: "⏎", step: step))
+                lines.append([])
+                width = 0
+                continue
+            }
+            if width + text.count > area.width, width > 0 {
+                lines.append([])
+                width = 0
+                text = text.trimmingCharacters(in: .whitespaces)
+            }
+            lines[lines.count - 1].append((text: text, step: step))
+            width += text.count
+        }
+        let cursorLine = lines.firstIndex { $0.contains { $0.step == view.cursor } } ?? 0
+        let first = max(0, min(cursorLine - area.height / 2, lines.count - area.height))
+        for (row, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
+            var x = area.x
+            for piece in line {
+                let role: StyleRole = piece.step == view.cursor ? .selection : piece.step == nil ? .muted : .text
+                x = canvas.write(piece.text, x: x, y: area.y + row, role: role, clip: area)
+            }
         }
     }
 }
