@@ -16,6 +16,21 @@ public enum WorkbenchMode: Sendable {
     case word2vec
     /// Pretrained vectors, nothing training: neighbours and the map.
     case vectors
+    /// Several language models racing: overlaid losses, samples side by side.
+    case race
+}
+
+/// One model of an architecture race.
+public struct RaceEntry {
+    public var name: String
+    public var losses: [LossPoint] = []
+    public var validationLosses: [LossPoint] = []
+    public var tokensPerSecond = 0.0
+    public var step = 0
+    public var model: LanguageModel?
+    public var sample = ""
+
+    public init(name: String) { self.name = name }
 }
 
 /// How the map projects the vectors to two dimensions.
@@ -151,6 +166,8 @@ public struct AppState {
     public var weightsVersion = 0
     public var probe: HiddenStateProbe?
     public var gradientFlow: GradientFlow?
+    /// The models of a race (empty otherwise).
+    public var race: [RaceEntry] = []
     /// The embedding the neighbours and the map are computed from.
     public var vectors: WordVectors?
     /// The most frequent tokens, most frequent first (for the map).

@@ -34,6 +34,10 @@ public struct WorkbenchLayout: Equatable {
             let (left, right) = body.splitHorizontally(fraction: 0.4)
             panes = [.neighbours: left, .map: right]
             return
+        case .race:
+            let (loss, samples) = body.splitVertically(fraction: 0.55)
+            panes = [.loss: loss, .sample: samples]
+            return
         }
         // Left: the loss chart over the heatmap; right: neighbours over the sample. Wide
         // screens give the left column less, tall ones give the heatmap more rows.

@@ -13,6 +13,8 @@ public enum Msg {
     case neighboursReady(positive: [Int32], negative: [Int32], neighbours: [Neighbour])
     case mapReady([MapPoint])
     case embeddingProgress(EmbeddingProgress)
+    case raceSnapshot(RaceSnapshot)
+    case raceSampleReady(index: Int, result: SampleResult)
     /// Ctrl-C, SIGTERM or the terminal going away.
     case quitRequested
 }
@@ -63,6 +65,8 @@ public struct SampleResult: Sendable {
 public enum Effect: Equatable {
     case session(SessionCommand)
     case drawSample(SampleRequest)
+    /// A sample from one model of a race.
+    case drawRaceSample(index: Int, request: SampleRequest)
     case findNeighbours(positive: [Int32], negative: [Int32])
     case computeMap
     case quit

@@ -37,6 +37,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .embeddingProgress(let progress):
         return apply(progress, to: &state)
+    case .raceSnapshot(let snapshot):
+        return apply(snapshot, to: &state)
+    case .raceSampleReady(let index, let result):
+        guard state.race.indices.contains(index), result.request == state.sample.request else { return [] }
+        state.race[index].sample = result.text
+        return []
     case .quitRequested:
         state.quitting = true
         return [.quit]
@@ -343,6 +349,10 @@ private func setTemperature(_ state: inout AppState, _ value: Double) -> [Effect
 }
 
 private func drawSample(_ state: inout AppState) -> [Effect] {
+    if state.mode == .race {
+        state.sample.lastDrawn = Date()
+        return state.race.indices.filter { state.race[$0].model != nil }.map { .drawRaceSample(index: $0, request: state.sample.request) }
+    }
     guard state.model != nil else { return [] }
     state.sample.lastDrawn = Date()
     return [.drawSample(state.sample.request)]
@@ -420,6 +430,30 @@ private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [
     // t-SNE animates by itself once started; PCA follows every new set of vectors.
     if state.neighbours.method == .pca || state.neighbours.map.isEmpty { effects.append(.computeMap) }
     return effects
+}
+
+/// A race's progress: every model's curve grows; new weights redraw the samples now
+/// and then.
+private func apply(_ snapshot: RaceSnapshot, to state: inout AppState) -> [Effect] {
+    state.trainingState = snapshot.state
+    state.elapsed = snapshot.elapsed
+    var newWeights = false
+    for (index, entry) in snapshot.entries.enumerated() where state.race.indices.contains(index) {
+        state.race[index].losses += entry.newLosses
+        state.race[index].validationLosses += entry.newValidationLosses
+        state.race[index].tokensPerSecond = entry.tokensPerSecond
+        state.race[index].step = entry.step
+        if let model = entry.model {
+            state.race[index].model = model
+            newWeights = true
+        }
+    }
+    state.step = snapshot.entries.map(\.step).max() ?? 0
+    state.tokensPerSecond = snapshot.entries.map(\.tokensPerSecond).reduce(0, +)
+    guard newWeights, state.race.first?.sample.isEmpty == true || Date().timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval else {
+        return []
+    }
+    return drawSample(&state)
 }
 
 /// A first query that means something: the letter "e" for characters, else the most

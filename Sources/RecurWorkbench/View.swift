@@ -17,6 +17,14 @@ public func render(_ state: AppState) -> Canvas {
     }
     for (pane, area) in layout.panes {
         let focused = pane == state.focus
+        if state.mode == .race {
+            if pane == .loss {
+                RaceLossPane(entries: state.race, view: state.loss).render(in: area, on: &canvas, focused: focused)
+            } else {
+                RaceSamplesPane(entries: state.race, temperature: state.sample.temperature).render(in: area, on: &canvas, focused: focused)
+            }
+            continue
+        }
         switch pane {
         case .loss:
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss)

@@ -15,6 +15,8 @@ public enum WorkbenchSource {
     case word2vec(Word2VecTrainer)
     /// Pretrained vectors to explore.
     case vectors(WordVectors)
+    /// Language models racing on the same text, with a name each.
+    case race(trainers: [Trainer], names: [String], vocabulary: Vocabulary)
 }
 
 /// What the workbench needs to start: what to show and how to look.
@@ -54,6 +56,7 @@ public final class WorkbenchApp {
     private let terminal: Terminal
     /// The language model's training session (nil in the word2vec and vectors modes).
     private var session: Session?
+    private var raceSession: RaceSession?
     private let exit: (Int32) -> Never
     private let worker = DispatchQueue(label: "recur.workbench.worker", qos: .utility)
     private var sources: [DispatchSourceProtocol] = []
@@ -94,6 +97,15 @@ public final class WorkbenchApp {
             state.loss.axis = .tokens
             state.frequentTokens = (0..<Int32(min(trainer.corpus.words.count, WorkbenchApp.mapSize))).map { $0 }
             startWord2Vec(trainer)
+        case .race(let trainers, let names, let vocabulary):
+            state.mode = .race
+            state.vocabulary = vocabulary
+            state.race = names.map { RaceEntry(name: $0) }
+            let race = RaceSession(trainers: trainers) { [weak self] snapshot in
+                MainActor.assumeIsolated { self?.dispatch(.raceSnapshot(snapshot)) }
+            }
+            raceSession = race
+            race.start(paused: configuration.startPaused)
         case .vectors(let vectors):
             state.mode = .vectors
             state.focus = .neighbours
@@ -223,6 +235,9 @@ public final class WorkbenchApp {
         switch effect {
         case .session(let command):
             session?.send(command)
+            raceSession?.send(command)
+        case .drawRaceSample(let index, let request):
+            drawRaceSample(index: index, request: request)
         case .drawSample(let request):
             drawSample(request)
         case .findNeighbours(let positive, let negative):
@@ -253,8 +268,20 @@ public final class WorkbenchApp {
         }
     }
 
+    private func drawRaceSample(index: Int, request: SampleRequest) {
+        guard state.race.indices.contains(index), let model = state.race[index].model, let vocabulary = state.vocabulary else { return }
+        let version = state.weightsVersion
+        worker.async { [weak self] in
+            let result = WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, fallbackPrime: vocabulary.id(of: "\n") ?? 0,
+                                             version: version, length: WorkbenchApp.sampleLength / 2)
+            DispatchQueue.main.async {
+                MainActor.assumeIsolated { self?.dispatch(.raceSampleReady(index: index, result: result)) }
+            }
+        }
+    }
+
     nonisolated static func sample(model: LanguageModel, vocabulary: Vocabulary, request: SampleRequest,
-                                   fallbackPrime: Int32, version: Int) -> SampleResult {
+                                   fallbackPrime: Int32, version: Int, length: Int = sampleLength) -> SampleResult {
         let sampler = Sampler(model: model)
         var random = RandomGenerator(seed: request.seed)
         let settings = SamplingSettings(temperature: Float(request.temperature), topK: request.topK, topP: request.topP)
@@ -267,8 +294,8 @@ public final class WorkbenchApp {
         var probabilities = UnsafeBufferPointer<Float>(start: nil, count: 0)
         for id in prime { probabilities = sampler.feed(id) }
         var steps: [SampleStep] = []
-        steps.reserveCapacity(sampleLength)
-        for _ in 0..<sampleLength {
+        steps.reserveCapacity(length)
+        for _ in 0..<length {
             let distribution = NextTokenDistribution(probabilities: probabilities, temperature: request.temperature, count: 6)
             let next = sampler.choose(from: probabilities, settings: settings, random: &random)
             steps.append(SampleStep(token: next, distribution: distribution))
@@ -333,6 +360,7 @@ public final class WorkbenchApp {
         guard !exiting else { return }
         exiting = true
         guard let session else {
+            raceSession?.send(.stop)
             terminal.restore()
             exit(0)
         }

@@ -18,6 +18,9 @@ struct StatusBar {
         case .word2vec:
             parts = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
                      "\(LineChart.format(state.tokensPerSecond.rounded())) words/s", StatusBar.duration(state.elapsed)]
+        case .race:
+            parts = [" recur race", state.title, "step \(state.step)", "\(state.race.count) models",
+                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s in all", StatusBar.duration(state.elapsed)]
         case .vectors:
             parts = [" recur vectors", state.title, "\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)"]
         }

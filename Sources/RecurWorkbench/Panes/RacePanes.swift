@@ -1,0 +1,61 @@
+// The architecture race's panes: every model's smoothed training loss and validation
+// loss on one chart, and every model's sample side by side at the shared temperature.
+import Foundation
+import RecurEngine
+import TerminalKit
+
+/// Roles that tell the racing models apart, in order.
+let raceRoles: [StyleRole] = [.smoothedLoss, .validationLoss, .bar, .sliderKnob, .trainLoss, .warning]
+
+struct RaceLossPane {
+    let entries: [RaceEntry]
+    let view: LossView
+
+    func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
+        canvas.box(area, title: "Loss · each model's smoothed training loss and its validation loss", role: focused ? .focusedBorder : .border)
+        let inner = area.inset(by: 1)
+        guard inner.height >= 3 else { return }
+        let (chart, legend) = inner.splitBottom(min(entries.count, max(inner.height - 3, 1)))
+        var series: [ChartSeries] = []
+        for (index, entry) in entries.enumerated() {
+            let role = raceRoles[index % raceRoles.count]
+            let raw = entry.losses.map { (x: Double($0.step), y: $0.loss) }
+            series.append(ChartSeries(points: LossPane.smoothed(raw, weight: max(view.smoothing, 0.9)), role: role))
+            series.append(ChartSeries(points: entry.validationLosses.map { (x: Double($0.step), y: $0.loss) }, role: role))
+        }
+        LineChart(series: series, xCaption: "step", logarithmic: view.logarithmic).render(in: chart, on: &canvas)
+        for (index, entry) in entries.enumerated() where index < legend.height {
+            let role = raceRoles[index % raceRoles.count]
+            var text = "━ \(entry.name)"
+            if let last = entry.losses.last { text += String(format: "   train %.3f", last.loss) }
+            if let validation = entry.validationLosses.last { text += String(format: "   val %.3f", validation.loss) }
+            text += "   \(LineChart.format(entry.tokensPerSecond.rounded())) tok/s"
+            canvas.write(text, x: legend.x, y: legend.y + index, role: role, clip: legend)
+        }
+    }
+}
+
+struct RaceSamplesPane {
+    let entries: [RaceEntry]
+    let temperature: Double
+
+    func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
+        canvas.box(area, title: "Samples", role: focused ? .focusedBorder : .border)
+        let inner = area.inset(by: 1)
+        guard inner.height >= 3, !entries.isEmpty else { return }
+        let (sliderRow, columns) = inner.splitTop(2)
+        Slider(label: "temperature", value: temperature, range: AppState.temperatureRange)
+            .render(in: Rect(x: sliderRow.x, y: sliderRow.y, width: sliderRow.width, height: 1), on: &canvas)
+        let width = columns.width / entries.count
+        for (index, entry) in entries.enumerated() {
+            let column = Rect(x: columns.x + index * width, y: columns.y, width: width - 1, height: columns.height)
+            let (title, text) = column.splitTop(1)
+            canvas.write(entry.name, x: title.x, y: title.y, role: raceRoles[index % raceRoles.count], clip: title)
+            if entry.sample.isEmpty {
+                canvas.write("waiting for weights…", x: text.x, y: text.y, role: .muted, clip: text)
+            } else {
+                TextBlock(entry.sample).render(in: text, on: &canvas)
+            }
+        }
+    }
+}

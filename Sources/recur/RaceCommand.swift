@@ -1,0 +1,66 @@
+// `recur race`: several cells trained side by side in one workbench.
+import ArgumentParser
+import Foundation
+import RecurEngine
+import RecurWorkbench
+
+struct RaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "race",
+        abstract: "Race architectures: train several cells on the same text, seed and batches, side by side.",
+        discussion: "Models take turns, one step each, so they have always seen the same tokens; the loss chart overlays them and each shows its sample at the shared temperature and its own tokens/s. p pauses and resumes all, ←/→ set the temperature, q quits. The other model flags (--hidden, --layers, --lr, …) apply to every model; --match-params sizes each model's hidden layer so all have about as many parameters as the first.")
+
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Comma-separated cells, e.g. rnn,lstm,gru (an RNN may name its activation: rnn-relu).") var cells = "rnn,lstm,gru"
+    @Flag(name: .customLong("match-params"), help: "Give every model about the first one's parameter count by choosing its hidden width.") var matchParams = false
+    @Option(help: "Theme: a name from themes/ or a path to a .theme file.") var theme: String?
+    @Flag(help: "Open paused.") var paused = false
+
+    func run() throws {
+        let loadedTheme = try ThemeLoader.load(theme)
+        guard model.cell == nil else { throw RecurError.invalidArgument("race takes --cells (a list), not --cell") }
+        let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
+            let parts = spec.split(separator: "-").map(String.init)
+            guard let cell = CellKind(rawValue: parts[0]) else {
+                throw RecurError.invalidArgument("unknown cell '\(parts[0])' in --cells (use rnn, lstm, gru)")
+            }
+            let activation = try parts.count > 1 ? Activation(rawValue: parts[1]).unwrap("unknown activation '\(parts[1])'") : (model.activation ?? .tanh)
+            return (cell, activation)
+        }
+        guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
+        let setup = model.setup
+        let corpus = try setup.loadCorpus()
+        let training = try setup.trainingConfig()
+        var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count)
+        var target: Int?
+        var trainers: [Trainer] = [], names: [String] = []
+        for (cell, activation) in specs {
+            base.cell = cell
+            base.activation = activation
+            var config = base
+            if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
+            try config.validate()
+            if target == nil { target = config.layout.totalCount }
+            var random = RandomGenerator(seed: training.seed)
+            trainers.append(try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: training))
+            let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
+            names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
+        }
+        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let configuration = WorkbenchConfiguration(source: .race(trainers: trainers, names: names, vocabulary: corpus.vocabulary),
+                                                   title: URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent,
+                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(), colour: colour,
+                                                   startPaused: paused)
+        try MainActor.assumeIsolated {
+            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
+        }
+    }
+}
+
+extension Optional {
+    /// The value, or an invalid-argument error with `message`.
+    func unwrap(_ message: String) throws -> Wrapped {
+        guard let self else { throw RecurError.invalidArgument(message) }
+        return self
+    }
+}
