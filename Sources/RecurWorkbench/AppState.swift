@@ -96,6 +96,11 @@ public struct NeighboursView {
     public var selection = 0
     public var showMap = false
     public var map: [MapPoint] = []
+    /// Pinned tokens: their neighbour lists at the start of the current epoch, and now.
+    public var pinnedBaseline: [Int32: [Int32]] = [:]
+    public var pinnedCurrent: [Int32: [Int32]] = [:]
+    /// The epoch the baselines were taken in.
+    public var baselineEpoch = 0
 }
 
 /// The sample pane's settings and what was drawn.

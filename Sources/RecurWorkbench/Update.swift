@@ -28,6 +28,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.sample.source = result.request
         return []
     case .neighboursReady(let positive, let negative, let neighbours):
+        if negative.isEmpty, positive.count == 1, state.neighbours.pinnedBaseline[positive[0]] != nil {
+            state.neighbours.pinnedCurrent[positive[0]] = neighbours.map(\.id)
+        }
         guard positive == state.neighbours.positive, negative == state.neighbours.negative else { return [] }
         state.neighbours.results = neighbours
         state.neighbours.selection = min(state.neighbours.selection, max(neighbours.count - 1, 0))
@@ -167,6 +170,21 @@ private func handleNeighboursKey(_ state: inout AppState, _ key: Key) -> [Effect
         // Hop: the selected neighbour becomes the query.
         guard state.neighbours.results.indices.contains(state.neighbours.selection) else { return [] }
         return setQuery(&state, positive: [state.neighbours.results[state.neighbours.selection].id], negative: [])
+    case .character("P"):
+        // Pin (or unpin) the queried token: its list is compared with the one it had
+        // when the epoch began.
+        guard state.neighbours.negative.isEmpty, state.neighbours.positive.count == 1 else { return [] }
+        let id = state.neighbours.positive[0]
+        if state.neighbours.pinnedBaseline[id] != nil {
+            state.neighbours.pinnedBaseline[id] = nil
+            state.neighbours.pinnedCurrent[id] = nil
+        } else {
+            let list = state.neighbours.results.map(\.id)
+            state.neighbours.pinnedBaseline[id] = list
+            state.neighbours.pinnedCurrent[id] = list
+            state.neighbours.baselineEpoch = currentEpoch(state)
+        }
+        return []
     case .character("m"):
         state.neighbours.showMap.toggle()
         return state.neighbours.showMap && state.vectors != nil ? [.computeMap] : []
@@ -402,6 +420,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.vectors = try? WordVectors(model: model, vocabulary: snapshot.vocabulary)
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
+    effects += refreshPins(&state)
     if state.neighbours.showMap { effects.append(.computeMap) }
     // Samples follow the weights, but not more often than every few seconds, so drawing
     // them takes little from training.
@@ -427,6 +446,7 @@ private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [
     state.vectors = vectors
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
+    effects += refreshPins(&state)
     // t-SNE animates by itself once started; PCA follows every new set of vectors.
     if state.neighbours.method == .pca || state.neighbours.map.isEmpty { effects.append(.computeMap) }
     return effects
@@ -454,6 +474,27 @@ private func apply(_ snapshot: RaceSnapshot, to state: inout AppState) -> [Effec
         return []
     }
     return drawSample(&state)
+}
+
+/// Whole passes over the data so far, in either training mode.
+func currentEpoch(_ state: AppState) -> Int {
+    state.mode == .word2vec ? max(state.step - 1, 0) : Int(state.epoch)
+}
+
+/// At an epoch boundary the pinned tokens' current lists become the new baselines, and
+/// fresh lists are requested for all of them.
+private func refreshPins(_ state: inout AppState) -> [Effect] {
+    guard !state.neighbours.pinnedBaseline.isEmpty else { return [] }
+    let epoch = currentEpoch(state)
+    guard epoch > state.neighbours.baselineEpoch else {
+        // Within an epoch, keep the pinned lists current.
+        return state.neighbours.pinnedBaseline.keys.sorted().filter { [$0] != state.neighbours.positive }
+            .map { .findNeighbours(positive: [$0], negative: []) }
+    }
+    state.neighbours.baselineEpoch = epoch
+    for (id, list) in state.neighbours.pinnedCurrent { state.neighbours.pinnedBaseline[id] = list }
+    return state.neighbours.pinnedBaseline.keys.sorted().filter { [$0] != state.neighbours.positive }
+        .map { .findNeighbours(positive: [$0], negative: []) }
 }
 
 /// A first query that means something: the letter "e" for characters, else the most

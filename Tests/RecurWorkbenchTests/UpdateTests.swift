@@ -130,6 +130,27 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.notice, "'zz' is not in the vocabulary")
     }
 
+    /// A pinned query shows how its neighbours moved since the epoch began; at the next
+    /// epoch the current list becomes the new baseline.
+    func testPinnedNeighboursShowTheirDriftPerEpoch() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        state.focus = .neighbours
+        _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 1, similarity: 0.9), Neighbour(id: 2, similarity: 0.8)]))
+        _ = update(&state, .key(.character("P")))
+        XCTAssertEqual(state.neighbours.pinnedBaseline[3], [1, 2])
+        _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 2, similarity: 0.9), Neighbour(id: 0, similarity: 0.7)]))
+        let rows = render(state).rows.joined(separator: "\n")
+        XCTAssertTrue(rows.contains("'b' ↑1"), rows)
+        XCTAssertTrue(rows.contains("'␣' new"), rows)
+        XCTAssertTrue(rows.contains("left since epoch 0: 'a'"), rows)
+        // Epoch 1 begins: the list of the end of epoch 0 becomes the baseline.
+        var next = makeSnapshot(step: 50, withModel: true)
+        next.epoch = 1.1
+        _ = update(&state, .snapshot(next))
+        XCTAssertEqual(state.neighbours.baselineEpoch, 1)
+        XCTAssertEqual(state.neighbours.pinnedBaseline[3], [2, 0])
+    }
+
     func testCompletionFromTheVocabulary() {
         let words = Vocabulary(level: .word, tokens: ["<unk>", "the", "fox", "forest", "fog"])
         XCTAssertEqual(complete("king - fo", in: words), "king - fox")

@@ -15,7 +15,7 @@ struct HelpOverlay {
         ("", ""),
         ("Loss", "l log · x steps/tokens/time · z zoom · [ ] smoothing"),
         ("Hidden", "↑↓ unit · v sort · g h/c/gates · L layer · d gradient flow"),
-        ("Neighbours", "↑↓ select · Enter hop to it · m PCA map"),
+        ("Neighbours", "↑↓ select · Enter hop · P pin (drift per epoch) · m PCA map"),
         ("Map", "t PCA or animated t-SNE (recur --word2vec, recur --vectors)"),
         ("Sample", "r resample · k top-k · t top-p · i prime · = temperature"),
     ]

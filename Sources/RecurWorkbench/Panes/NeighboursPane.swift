@@ -27,10 +27,29 @@ struct NeighboursPane {
             MapPane.plot(view.map, in: body, on: &canvas)
             return
         }
-        let items = view.results.map {
-            BarList.Item(label: NeighboursPane.label(vocabulary.tokens[Int($0.id)]), value: Double($0.similarity))
+        // A pinned query shows how each neighbour moved since the epoch began.
+        let baseline = view.positive.count == 1 && view.negative.isEmpty ? view.pinnedBaseline[view.positive[0]] : nil
+        var list = body
+        if let baseline, list.height >= 3 {
+            let dropped = baseline.filter { id in !view.results.contains { $0.id == id } }.prefix(6)
+            let footer: Rect
+            (list, footer) = list.splitBottom(1)
+            let text = dropped.isEmpty ? "pinned · no neighbour left since epoch \(view.baselineEpoch)"
+                : "pinned · left since epoch \(view.baselineEpoch): " + dropped.map { NeighboursPane.label(vocabulary.tokens[Int($0)]) }.joined(separator: " ")
+            canvas.write(text, x: footer.x, y: footer.y, role: .muted, clip: footer)
         }
-        BarList(items: items, maximum: 1, selected: focused ? view.selection : nil).render(in: body, on: &canvas)
+        let items = view.results.enumerated().map { rank, neighbour -> BarList.Item in
+            var label = NeighboursPane.label(vocabulary.tokens[Int(neighbour.id)])
+            if let baseline {
+                if let before = baseline.firstIndex(of: neighbour.id) {
+                    if before != rank { label += before > rank ? " ↑\(before - rank)" : " ↓\(rank - before)" }
+                } else {
+                    label += " new"
+                }
+            }
+            return BarList.Item(label: label, value: Double(neighbour.similarity))
+        }
+        BarList(items: items, maximum: 1, selected: focused ? view.selection : nil).render(in: list, on: &canvas)
     }
 
     /// "'e'" for one token; "king − man + woman" for an analogy.
