@@ -32,10 +32,12 @@ struct GradientFlowCommand: ParsableCommand {
         let config = trainer.model.config
         print("gradient flow of \(config.cell.rawValue) \(config.hidden)×\(config.layers) after \(trainer.step) steps (last layer; k = steps back)")
         let last = flow.norms.last ?? []
-        let top = log10(max(last.max() ?? 1, 1e-30))
+        // Bars on a log scale from the smallest norm (one cell) to the largest (40 cells).
+        let logs = last.map { log10(max($0, 1e-38)) }
+        let low = logs.min() ?? 0, high = logs.max() ?? 0
         for (k, norm) in last.enumerated() where k % max(last.count / 16, 1) == 0 || k == last.count - 1 {
-            let bar = String(repeating: "█", count: max(0, Int((log10(max(norm, 1e-30)) - top + 8) * 5)))
-            print(String(format: "k %3d  %.3e  ", k, norm) + bar)
+            let cells = high > low ? 1 + Int(39 * (logs[k] - low) / (high - low)) : 40
+            print(String(format: "k %3d  %.3e  ", k, norm) + String(repeating: "█", count: cells))
         }
         print(String(format: "retention over %d steps: %.3e", last.count - 1, flow.retention))
     }
