@@ -146,7 +146,23 @@ if "$binary" --theme no-such-theme >"$work/out" 2>&1; then fail "unknown theme a
     grep -q "unknown theme 'no-such-theme'" "$work/out" && ok "unknown theme: clear error" || fail "unknown theme: $(cat "$work/out")"
 fi
 
-# 8. Bad input is a one-line error, not a crash or a garbled terminal.
+# 8. The other modes: a race, word2vec live, pretrained vectors.
+start race --cells rnn,lstm,gru --hidden 64
+if wait_for 'GRU 64×1' 30 && wait_for 'step [1-9]' 30; then ok "race shows three models training"; else fail "race"; fi
+tmux send-keys -t "$session" q
+wait_exit "q in a race"
+start --word2vec --lowercase --epochs 3 --dim 32
+if wait_for ' done ' 60 && wait_for 'Map · PCA' 10; then ok "--word2vec trains to the end with a map"; else fail "--word2vec"; fi
+tmux send-keys -t "$session" q
+wait_exit "q after word2vec"
+"$binary" embed --corpus samples/default.txt --lowercase --epochs 3 --dim 32 --out "$work/vectors.txt" 2>/dev/null
+start --vectors "$work/vectors.txt"
+tmux send-keys -t "$session" / f o x Enter
+if wait_for 'nearest to fox' 10 && wait_for '(rabbit|badger|otter|mouse|wolf|deer|bear|owl|mole|heron)' 10; then ok "--vectors: / fox lists animals"; else fail "--vectors neighbours"; fi
+tmux send-keys -t "$session" q
+wait_exit "q with vectors"
+
+# 9. Bad input is a one-line error, not a crash or a garbled terminal.
 if "$binary" --corpus /nonexistent.txt >"$work/out" 2>&1; then fail "missing corpus accepted"; else
     status=$?
     [ $status -lt 128 ] && grep -q 'corpus not found' "$work/out" && ok "missing corpus: exit $status, clear message" || fail "missing corpus: exit $status: $(cat "$work/out")"
