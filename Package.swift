@@ -50,7 +50,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine"]),
+        .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "CRecurKernels"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
     ]

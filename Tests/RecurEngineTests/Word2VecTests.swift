@@ -1,5 +1,6 @@
 // word2vec on the project's own sample: the loss falls and neighbours land in the word
 // classes the generator used (samples/classes.txt); corpus preparation as word2vec does it.
+import CRecurKernels
 import Foundation
 import XCTest
 @testable import RecurEngine
@@ -23,6 +24,45 @@ final class Word2VecTests: XCTestCase {
         for (a, b) in zip(slices, slices.dropFirst()) {
             XCTAssertEqual(a.upperBound, b.lowerBound)
             XCTAssertEqual(tokens[a.upperBound - 1], -1, "\(slices)")
+        }
+    }
+
+    /// Subsampling keeps a word's occurrence with gensim's probability
+    /// (√(c/T) + 1)·T/c, T = sample · Σ counts, capped at 1 — and, drawn many times, the
+    /// kept share matches it.
+    func testSubsamplingThresholdsFollowGensim() {
+        let counts: [Int64] = [50_000, 5_000, 500, 50, 5]
+        var keep = [UInt32](repeating: 0, count: counts.count)
+        recur_w2v_keep_thresholds(counts, Int32(counts.count), 1e-3, &keep)
+        let threshold = 1e-3 * Double(counts.reduce(0, +))
+        var random = RandomGenerator(seed: 4)
+        for (index, count) in counts.enumerated() {
+            let probability = min(((Double(count) / threshold).squareRoot() + 1) * threshold / Double(count), 1)
+            XCTAssertEqual(Double(keep[index]) / Double(UInt32.max), probability, accuracy: 1e-9, "word \(index)")
+            let kept = (0..<100_000).filter { _ in UInt32(truncatingIfNeeded: random.next()) <= keep[index] }.count
+            XCTAssertEqual(Double(kept) / 100_000, probability, accuracy: 0.01)
+        }
+        XCTAssertEqual(keep.last, UInt32.max, "rare words are always kept")
+    }
+
+    /// The noise distribution: draws from the alias table follow count^0.75.
+    func testNegativeSamplesFollowTheUnigramPowerLaw() {
+        let counts: [Int64] = [1000, 100, 10, 1]
+        var table = [UInt64](repeating: 0, count: counts.count)
+        XCTAssertEqual(recur_w2v_build_noise_table(counts, Int32(counts.count), 0.75, &table), 0)
+        let weights = counts.map { pow(Double($0), 0.75) }
+        let total = weights.reduce(0, +)
+        // Entry i: a 32-bit threshold and an alternative id (see RecurWord2Vec.h).
+        var random = RandomGenerator(seed: 9)
+        var histogram = [Int](repeating: 0, count: counts.count)
+        for _ in 0..<200_000 {
+            let column = Int(random.next() % UInt64(counts.count))
+            let entry = table[column]
+            let threshold = UInt32(truncatingIfNeeded: entry), alternative = Int(entry >> 32)
+            histogram[UInt32(truncatingIfNeeded: random.next()) < threshold ? column : alternative] += 1
+        }
+        for index in counts.indices {
+            XCTAssertEqual(Double(histogram[index]) / 200_000, weights[index] / total, accuracy: 0.005, "word \(index)")
         }
     }
 
