@@ -9,6 +9,7 @@
 #      load in Recur, and `recur neighbours` ranks exactly as gensim's most_similar.
 # Needs ../shared/bench and a Python with gensim and numpy (PYTHON, default python3).
 # Usage: Tests/Reference/gensim_agreement.sh [rounds] [text for quality] [path/to/recur]
+# (SPEED="" skips the speed part.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -25,7 +26,7 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 field() { grep -o "\"$1\": *[0-9.e+-]*" | head -1 | sed 's/.*: *//'; }
 
 printf '%-10s %14s %14s %7s\n' arch recur_words/s gensim_words/s ratio
-for sg in 0 1; do
+for sg in ${SPEED-0 1}; do
     arch=$([ $sg = 0 ] && echo cbow || echo skipgram)
     : >"$work/ours"; : >"$work/theirs"
     for _ in $(seq "$rounds"); do
@@ -39,8 +40,9 @@ done
 
 for arch in cbow skipgram; do
     sg=$([ $arch = cbow ] && echo 0 || echo 1)
-    "$recur" embed --corpus "$text" --arch $arch --dim 100 --min-count 5 --epochs 5 --out "$work/recur-$arch.txt" 2>/dev/null
-    "$recur" embed --corpus "$text" --arch $arch --dim 100 --min-count 5 --epochs 5 --format binary --out "$work/recur-$arch.bin" 2>/dev/null
+    # gensim's learning rate (0.025 for both architectures) so the parameters are the same.
+    "$recur" embed --corpus "$text" --arch $arch --dim 100 --min-count 5 --epochs 5 --alpha 0.025 --out "$work/recur-$arch.txt" 2>/dev/null
+    "$recur" embed --corpus "$text" --arch $arch --dim 100 --min-count 5 --epochs 5 --alpha 0.025 --format binary --out "$work/recur-$arch.bin" 2>/dev/null
     "$python" - "$text" "$sg" "$work" "$arch" "$recur" <<'PY'
 import json, subprocess, sys
 from gensim.models import Word2Vec, KeyedVectors
