@@ -25,7 +25,7 @@ struct SampleCommand: ParsableCommand {
         let settings = SamplingSettings(temperature: temperature, topK: topK, topP: topP)
         try settings.validate()
         let primeText = try primeFile.map { try Corpus.readText(at: $0) } ?? prime
-        let stored = try Checkpoint.read(from: checkpoint)
+        let stored = try Checkpoint.read(from: checkpoint, trainingState: false)
         try SampleRun(checkpoint: stored, settings: settings, prime: primeText, length: length, seed: seed,
                       skipUnknown: skipUnknown).run { text in
             FileHandle.standardOutput.write(Data(text.utf8))
@@ -42,7 +42,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        let stored = try Checkpoint.read(from: path)
+        let stored = try Checkpoint.read(from: path, trainingState: false)
         let config = stored.config
         let progress = stored.progress
         if json {

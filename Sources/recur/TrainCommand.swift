@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let stored = try Checkpoint.read(from: checkpoint)
+        let stored = try Checkpoint.read(from: checkpoint, trainingState: false)
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         let text = try setup.loadCorpus(for: stored)

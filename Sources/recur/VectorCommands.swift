@@ -15,7 +15,7 @@ struct VectorSource: ParsableArguments {
         switch (vectors, checkpoint) {
         case (let path?, nil): return try WordVectors(contentsOf: path)
         case (nil, let path?):
-            let stored = try Checkpoint.read(from: path)
+            let stored = try Checkpoint.read(from: path, trainingState: false)
             return try WordVectors(model: stored.model, vocabulary: stored.vocabulary)
         default: throw RecurError.invalidArgument("give exactly one of --vectors PATH and --checkpoint PATH")
         }

@@ -40,9 +40,12 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(read.carriedState, trainer.carriedState)
         // Names and layout exactly as PyTorch's state_dict.
         let file = try SafeTensors(contentsOf: path)
-        XCTAssertEqual(file.tensors["rnn.weight_ih_l1"]?.shape, [40, 10])
-        XCTAssertEqual(file.tensors["optim.decoder.bias.exp_avg"]?.shape, [corpus.vocabulary.count])
-        XCTAssertEqual(file.tensors["state.c"]?.shape, [2, 4, 10])
+        XCTAssertEqual(file.tensor("rnn.weight_ih_l1")?.shape, [40, 10])
+        XCTAssertEqual(file.tensor("optim.decoder.bias.exp_avg")?.shape, [corpus.vocabulary.count])
+        XCTAssertEqual(file.tensor("state.c")?.shape, [2, 4, 10])
+        let weightsOnly = try Checkpoint.read(from: path, trainingState: false)
+        XCTAssertEqual(weightsOnly.model.parameters.array, trainer.model.parameters.array)
+        XCTAssertNil(weightsOnly.optimizerFirst)
         XCTAssertNotNil(file.metadata["config"]?.contains("\"vocab_size\""))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["a.safetensors"],
                        "no temporary file is left behind")
@@ -114,7 +117,7 @@ final class CheckpointTests: XCTestCase {
         expectError(Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: random.next()) }), "header length")
         // A foreign safetensors file: valid container, no Recur metadata.
         var foreign = SafeTensors()
-        foreign.tensors["weight"] = ([2], [1, 2])
+        foreign.set("weight", shape: [2], values: [1, 2])
         expectError(try foreign.serialized(order: ["weight"]), "no readable \"config\"")
         // A header that lies about a tensor's size.
         let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
@@ -162,7 +165,7 @@ final class CheckpointTests: XCTestCase {
             }
             do {
                 let parsed = try SafeTensors(data: data, name: "fuzz")
-                _ = parsed.tensors.count
+                for name in parsed.names { _ = parsed.tensor(name) }
             } catch {
                 refused += 1
             }

@@ -150,7 +150,7 @@ public struct Checkpoint {
         var file = SafeTensors()
         var order: [String] = []
         func add(_ name: String, _ shape: [Int], _ values: [Float]) {
-            file.tensors[name] = (shape, values)
+            file.set(name, shape: shape, values: values)
             order.append(name)
         }
         let layout = model.layout
@@ -184,8 +184,10 @@ public struct Checkpoint {
     // MARK: - Reading
 
     /// Reads and validates a checkpoint: the config must describe a valid model, the
-    /// vocabulary must match it, and every tensor must have its expected shape.
-    public static func read(from path: String) throws -> Checkpoint {
+    /// vocabulary must match it, and every tensor must have its expected shape. Without
+    /// `trainingState` the optimizer moments and carried state are not loaded (sampling,
+    /// evaluation and inspection need only the weights).
+    public static func read(from path: String, trainingState: Bool = true) throws -> Checkpoint {
         let file = try SafeTensors(contentsOf: path)
         func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(path) is not a Recur checkpoint: \(reason)") }
         let decoder = JSONDecoder()
@@ -206,7 +208,7 @@ public struct Checkpoint {
         let layout = modelConfig.layout
         var parameters = [Float](repeating: 0, count: layout.totalCount)
         for slot in layout.slots {
-            guard let tensor = file.tensors[slot.name] else { throw bad("tensor \(slot.name) is missing") }
+            guard let tensor = file.tensor(slot.name) else { throw bad("tensor \(slot.name) is missing") }
             guard tensor.shape == slot.shape else { throw bad("tensor \(slot.name) has shape \(tensor.shape), expected \(slot.shape)") }
             parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
         }
@@ -221,13 +223,14 @@ public struct Checkpoint {
                 throw bad("its \"training\" metadata is out of range")
             }
             checkpoint.progress = progress
+            guard trainingState else { return checkpoint }
             let names = optimizerNames(progress.optimizer.kind)
             func gather(_ suffix: String?) throws -> [Float]? {
                 guard let suffix else { return nil }
                 var values = [Float](repeating: 0, count: layout.totalCount)
                 for slot in layout.slots {
                     let name = "optim.\(slot.name).\(suffix)"
-                    guard let tensor = file.tensors[name], tensor.shape == slot.shape else { throw bad("tensor \(name) is missing or misshapen") }
+                    guard let tensor = file.tensor(name), tensor.shape == slot.shape else { throw bad("tensor \(name) is missing or misshapen") }
                     values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
                 }
                 return values
@@ -235,11 +238,11 @@ public struct Checkpoint {
             checkpoint.optimizerFirst = try gather(names.first)
             checkpoint.optimizerSecond = try gather(names.second)
             let stateShape = [config.layers, config.batch, config.hidden]
-            if let h = file.tensors["state.h"] {
+            if let h = file.tensor("state.h") {
                 guard h.shape == stateShape else { throw bad("tensor state.h has shape \(h.shape), expected \(stateShape)") }
                 var state = h.values
                 if config.cell == .lstm {
-                    guard let c = file.tensors["state.c"], c.shape == stateShape else { throw bad("tensor state.c is missing or misshapen") }
+                    guard let c = file.tensor("state.c"), c.shape == stateShape else { throw bad("tensor state.c is missing or misshapen") }
                     state += c.values
                 }
                 checkpoint.carriedState = state

@@ -3,12 +3,38 @@
 // trusts nothing in the file: every length and offset is checked before it is used.
 import Foundation
 
-/// A parsed safetensors file: F32 tensors by name and the string metadata.
+/// A safetensors file: F32 tensors by name and the string metadata. A file that is read
+/// is checked whole up front, but its tensors are copied out only when asked for (the
+/// bytes are memory-mapped), so sampling from a checkpoint never touches the optimizer
+/// state stored beside the weights.
 public struct SafeTensors {
-    public var tensors: [String: (shape: [Int], values: [Float])] = [:]
     public var metadata: [String: String] = [:]
+    /// Tensors added for writing.
+    private var added: [String: (shape: [Int], values: [Float])] = [:]
+    /// Tensors of a file that was read: shape and byte range within `source`.
+    private var entries: [String: (shape: [Int], bytes: Range<Int>)] = [:]
+    private var source = Data()
 
     public init() {}
+
+    /// Adds (or replaces) a tensor to write.
+    public mutating func set(_ name: String, shape: [Int], values: [Float]) {
+        added[name] = (shape, values)
+    }
+
+    /// Every tensor's name.
+    public var names: [String] { Array(Set(added.keys).union(entries.keys)) }
+
+    /// The tensor called `name`, copied out of the file, or nil.
+    public func tensor(_ name: String) -> (shape: [Int], values: [Float])? {
+        if let tensor = added[name] { return tensor }
+        guard let entry = entries[name] else { return nil }
+        var values = [Float](repeating: 0, count: entry.bytes.count / 4)
+        values.withUnsafeMutableBytes { target in
+            source.copyBytes(to: target.bindMemory(to: UInt8.self), from: entry.bytes)
+        }
+        return (entry.shape, values)
+    }
 
     /// Headers larger than this are refused before any allocation.
     static let maximumHeaderLength = 64 << 20
@@ -20,7 +46,7 @@ public struct SafeTensors {
         var header: [String: Any] = ["__metadata__": metadata]
         var offset = 0
         for name in order {
-            guard let tensor = tensors[name] else { throw RecurError.invalidCheckpoint("no tensor \(name) to write") }
+            guard let tensor = tensor(name) else { throw RecurError.invalidCheckpoint("no tensor \(name) to write") }
             let bytes = tensor.values.count * 4
             header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
@@ -31,7 +57,7 @@ public struct SafeTensors {
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(headerBytes)
         for name in order {
-            let values = tensors[name]!.values
+            let values = tensor(name)!.values
             // fp32 little-endian: the in-memory layout on every platform Swift runs on here.
             values.withUnsafeBytes { data.append(contentsOf: $0) }
         }
@@ -71,7 +97,7 @@ public struct SafeTensors {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw RecurError.invalidCheckpoint("checkpoint not found: \(path)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw RecurError.invalidCheckpoint("cannot read checkpoint: \(path)")
         }
         try self.init(data: data, name: path)
@@ -123,11 +149,8 @@ public struct SafeTensors {
             guard !overflow, offsets[1] >= offsets[0], offsets[1] - offsets[0] == elementCount * 4 else {
                 throw bad("tensor \(key): shape \(shape) does not match its \(offsets[1] - offsets[0]) bytes")
             }
-            var values = [Float](repeating: 0, count: elementCount)
-            values.withUnsafeMutableBytes { target in
-                data.copyBytes(to: target.bindMemory(to: UInt8.self), from: (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
-            }
-            tensors[key] = (shape, values)
+            entries[key] = (shape, (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
         }
+        source = data
     }
 }
