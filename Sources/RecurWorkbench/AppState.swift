@@ -198,5 +198,5 @@ public struct AppState {
     /// How many training losses the chart keeps (older ones are thinned, not dropped).
     public static let lossHistoryLimit = 4000
     /// How often a new sample is drawn when only the weights changed.
-    public static let sampleRefreshInterval: TimeInterval = 3
+    public static let sampleRefreshInterval: TimeInterval = 5
 }

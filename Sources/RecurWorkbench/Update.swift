@@ -146,7 +146,9 @@ private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .pageUp: state.hidden.cursor = max(state.hidden.cursor - 10, 0)
     case .pageDown: state.hidden.cursor = min(state.hidden.cursor + 10, max(units - 1, 0))
     case .character("v"): state.hidden.sortByVariance.toggle()
-    case .character("d"): state.hidden.showGradientFlow.toggle()
+    case .character("d"):
+        state.hidden.showGradientFlow.toggle()
+        return [.session(.measureGradientFlow(state.hidden.showGradientFlow))]
     case .character("g"):
         guard let signals = state.probe?.signals, !signals.isEmpty else { break }
         let index = signals.firstIndex(of: state.hidden.signal) ?? 0

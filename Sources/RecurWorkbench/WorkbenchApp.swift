@@ -130,10 +130,10 @@ public final class WorkbenchApp {
                               writer: configuration.checkpointWriter) { [weak self] snapshot in
             MainActor.assumeIsolated { self?.dispatch(.snapshot(snapshot)) }
         }
-        // Validate often enough to draw a curve, but keep its cost near 5% of training: a
+        // Validate often enough to draw a curve, but keep its cost near 2% of training: a
         // validation pass is a forward pass (≈ 1/3 of a step) per chunk of B·T tokens.
         let chunks = Double(corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
-        session.evaluationInterval = max(50, Int((chunks / 3 / 0.05).rounded(.up)))
+        session.evaluationInterval = max(100, Int((chunks / 3 / 0.02).rounded(.up)))
         if !configuration.autosave { session.autosaveInterval = .infinity }
         autosave = configuration.autosave
         self.session = session

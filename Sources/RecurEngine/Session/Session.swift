@@ -8,6 +8,9 @@ public enum SessionCommand: Sendable, Equatable {
     case pause, resume, stepOnce, stop
     /// Writes a checkpoint now (when the session has somewhere to save).
     case save
+    /// Compute the gradient flow through time with every weights copy (it costs about
+    /// half a training step, so only while someone looks at it).
+    case measureGradientFlow(Bool)
     case setLearningRate(Float)
 }
 
@@ -19,7 +22,7 @@ public final class Session: @unchecked Sendable {
     /// How often the frequent snapshot fields are posted.
     public var snapshotInterval: TimeInterval = 0.1
     /// How often a weights copy and hidden-state probe are attached.
-    public var weightsInterval: TimeInterval = 1.0
+    public var weightsInterval: TimeInterval = 1.5
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
     /// With a writer, a checkpoint is written this often while training.
@@ -43,6 +46,7 @@ public final class Session: @unchecked Sendable {
     private var tokensPerSecond = 0.0
     private var lastEvaluatedStep = -1
     private var notice: String?
+    private var measuresGradientFlow = false
     private var lastSaved: Date?
     /// Seconds spent in training bursts.
     private var trainingSeconds = 0.0
@@ -104,6 +108,9 @@ public final class Session: @unchecked Sendable {
         case .save:
             save()
             publish(withWeights: false)
+        case .measureGradientFlow(let enabled):
+            measuresGradientFlow = enabled
+            if enabled { publish(withWeights: true) }
         case .setLearningRate(let rate):
             trainer.optimizer.settings.learningRate = rate
             publish(withWeights: false)
@@ -216,7 +223,7 @@ public final class Session: @unchecked Sendable {
             let copy = trainer.model.copy()
             snapshot.model = copy
             snapshot.probe = HiddenStateProbe(model: copy, ids: probeIDs, vocabulary: vocabulary)
-            snapshot.gradientFlow = gradientFlow(copy)
+            if measuresGradientFlow { snapshot.gradientFlow = gradientFlow(copy) }
             lastWeights = Date()
         }
         pendingLosses.removeAll(keepingCapacity: true)
