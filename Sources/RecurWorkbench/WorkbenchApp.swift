@@ -228,7 +228,8 @@ public final class WorkbenchApp {
     private func dispatch(_ msg: Msg) {
         let effects = update(&state, msg)
         for effect in effects { perform(effect) }
-        scheduleRedraw()
+        // What the user typed shows at once; everything else waits for the next frame.
+        if case .key = msg { redrawNow() } else { scheduleRedraw() }
     }
 
     private func perform(_ effect: Effect) {
@@ -390,12 +391,17 @@ public final class WorkbenchApp {
         let earliest = lastFrame + .milliseconds(33)
         DispatchQueue.main.asyncAfter(deadline: max(earliest, .now())) { [weak self] in
             MainActor.assumeIsolated {
-                guard let self else { return }
-                self.redrawScheduled = false
-                self.lastFrame = .now()
-                self.terminal.present(render(self.state))
+                guard let self, self.redrawScheduled else { return }
+                self.redrawNow()
             }
         }
+    }
+
+    /// Draws a frame now; a frame already scheduled is no longer needed.
+    private func redrawNow() {
+        redrawScheduled = false
+        lastFrame = .now()
+        terminal.present(render(state))
     }
 }
 
