@@ -87,15 +87,6 @@ public struct Canvas: Equatable, Sendable {
     /// All rows as plain text.
     public var rows: [String] { (0..<size.rows).map(row) }
 
-    /// Rows of the part of the canvas inside `rect`.
-    public func rows(in rect: Rect) -> [String] {
-        (rect.y..<rect.maxY).map { y in
-            var text = String.UnicodeScalarView()
-            for x in rect.x..<rect.maxX { text.append(self[x, y].scalar) }
-            return String(text)
-        }
-    }
-
     /// Replaces characters that would disturb the terminal (controls, newlines).
     public static func printable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) { return "·" }

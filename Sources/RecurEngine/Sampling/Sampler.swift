@@ -34,11 +34,6 @@ public final class Sampler {
         return UnsafeBufferPointer(start: graph.probabilities.pointer, count: model.config.vocabularySize)
     }
 
-    /// The last layer's hidden vector after the last `feed` (H values).
-    public var lastHidden: UnsafeBufferPointer<Float> {
-        UnsafeBufferPointer(start: graph.layerOutputs(model.config.layers - 1), count: model.config.hidden)
-    }
-
     /// Draws `length` tokens after feeding `prime` (at least one token). Calls `emit` with
     /// each token as it is drawn, so callers can stream.
     public func generate(prime: [Int32], length: Int, settings: SamplingSettings,

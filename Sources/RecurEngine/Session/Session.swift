@@ -77,13 +77,6 @@ public final class Session: @unchecked Sendable {
         queue.async { self.handle(command) }
     }
 
-    /// Runs `body` on the session's queue with the trainer, between steps; for reads
-    /// such as saving a checkpoint.
-    public func withTrainer<Result: Sendable>(_ body: @escaping @Sendable (Trainer) -> Result,
-                                             completion: @escaping @Sendable (Result) -> Void) {
-        queue.async { completion(body(self.trainer)) }
-    }
-
     private func handle(_ command: SessionCommand) {
         switch command {
         case .pause:

@@ -27,45 +27,10 @@ public struct Corpus: Sendable {
         guard !data.isEmpty else { throw RecurError.invalidCorpus("corpus is empty: \(name)") }
         return try data.withUnsafeBytes { raw -> String in
             let bytes = raw.bindMemory(to: UInt8.self)
-            if let zero = bytes.firstIndex(of: 0) {
-                throw RecurError.invalidCorpus("corpus looks binary (a NUL byte at offset \(zero)): \(name)")
-            }
-            if let bad = firstInvalidUTF8Offset(bytes) {
-                throw RecurError.invalidCorpus("corpus is not valid UTF-8 (bad byte 0x\(String(bytes[bad], radix: 16)) at offset \(bad)): \(name)")
-            }
+            // The streaming decoder's checks (NUL bytes, invalid UTF-8 with its offset).
+            _ = try decodeUTF8(bytes, final: true, offset: 0, name: name) { _ in }
             return String(decoding: bytes, as: UTF8.self)
         }
-    }
-
-    /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
-    /// values past U+10FFFF included), or nil if all is well.
-    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
-            let length: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return index
-            }
-            for offset in 1..<length {
-                guard index + offset < count else { return index }
-                let byte = bytes[index + offset]
-                let (low, high) = offset == 1 ? (lower, upper) : (UInt8(0x80), UInt8(0xBF))
-                if byte < low || byte > high { return index + offset }
-            }
-            index += length
-        }
-        return nil
     }
 
     /// Tokenizes `text` and builds its vocabulary. Char level: sorted unique scalars.

@@ -37,11 +37,9 @@ public struct TextBlock: Sendable {
         return lines
     }
 
-    /// Draws the last rows that fit when `tail` (so streaming text stays visible),
-    /// otherwise the first.
-    public func render(in area: Rect, on canvas: inout Canvas, tail: Bool = false) {
-        let lines = TextBlock.wrap(text, width: area.width)
-        let shown = tail ? Array(lines.suffix(area.height)) : Array(lines.prefix(area.height))
+    /// Draws the first rows that fit.
+    public func render(in area: Rect, on canvas: inout Canvas) {
+        let shown = TextBlock.wrap(text, width: area.width).prefix(area.height)
         for (index, line) in shown.enumerated() {
             canvas.write(line, x: area.x, y: area.y + index, role: role, clip: area)
         }
