@@ -26,7 +26,7 @@ public struct TrainingBenchmark: Sendable {
         TrainingBenchmark(name: "b char-gru", model: ModelConfig(cell: .gru, vocabularySize: 65, embed: 64, hidden: 256, layers: 1), sequenceLength: 64, batch: 32),
         TrainingBenchmark(name: "c char-rnn", model: ModelConfig(cell: .rnn, vocabularySize: 65, embed: 64, hidden: 256, layers: 1), sequenceLength: 64, batch: 32),
         TrainingBenchmark(name: "d word-lstm", model: ModelConfig(cell: .lstm, vocabularySize: 10_000, embed: 200, hidden: 200, layers: 2), sequenceLength: 35, batch: 20, steps: 20),
-        TrainingBenchmark(name: "e tiny", model: ModelConfig(cell: .lstm, vocabularySize: 65, embed: 32, hidden: 128, layers: 1), sequenceLength: 32, batch: 16, steps: 200, warmup: 20),
+        TrainingBenchmark(name: "e tiny", model: ModelConfig(cell: .lstm, vocabularySize: 65, embed: 32, hidden: 128, layers: 1), sequenceLength: 32, batch: 16, steps: 1000, warmup: 50),
     ]
 
     public struct Result: Sendable {
