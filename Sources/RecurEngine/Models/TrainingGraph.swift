@@ -362,14 +362,16 @@ public final class TrainingGraph {
         let dLogits = probabilities.pointer
         let scale = 1 / Float(lastStepOnly ? batch : N)
         let firstCounted = lastStepOnly ? N - batch : 0
-        for row in 0..<N {
-            let line = dLogits + row * V
-            guard row >= firstCounted else {
-                line.update(repeating: 0, count: V)
-                continue
+        parallelRows(N, width: V) { _, rows in
+            for row in rows {
+                let line = dLogits + row * V
+                guard row >= firstCounted else {
+                    line.update(repeating: 0, count: V)
+                    continue
+                }
+                recur_scale(Int32(V), scale, line)
+                line[Int(self.targetsCopy[row])] -= scale
             }
-            for v in 0..<V { line[v] *= scale }
-            line[Int(targetsCopy[row])] -= scale
         }
         let decoderInput = usedDropout ? UnsafePointer(droppedDecoderInput.pointer)
                                        : UnsafePointer(outputs[config.layers - 1].pointer + batch * H)
@@ -492,9 +494,9 @@ public final class TrainingGraph {
     }
 }
 
-/// Hands a non-Sendable value to concurrentPerform's workers; the phase counters order
-/// every access, so no two threads touch the same memory at once.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+/// Hands a non-Sendable value to concurrentPerform's workers; callers make sure that no
+/// two threads touch the same memory at once (disjoint ranges, or the phase counters).
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
@@ -512,7 +514,28 @@ func addColumnSums(of matrix: UnsafePointer<Float>, rows: Int, width: Int, to su
     recur_column_sums(Int32(rows), Int32(width), matrix, sums)
 }
 
-/// Numerically stable softmax of every row, in place.
+/// Numerically stable softmax of every row, in place (rows shared by all cores for
+/// large vocabularies).
 func softmaxRows(_ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-    recur_softmax_rows(Int32(rows), Int32(width), matrix)
+    parallelRows(rows, width: width) { _, range in
+        recur_softmax_rows(Int32(range.count), Int32(width), matrix + range.lowerBound * width)
+    }
+}
+
+/// Runs `body(part, rows)` over contiguous blocks of `rows`, on all cores when the
+/// matrix has at least 2^18 elements (below that, waking a thread costs more).
+func parallelRows(_ rows: Int, width: Int, _ body: (Int, Range<Int>) -> Void) {
+    let parts = rows * width >= 1 << 18 ? min(Gemm.threadCount, rows) : 1
+    guard parts > 1 else {
+        body(0, 0..<rows)
+        return
+    }
+    let chunk = (rows + parts - 1) / parts
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = part * chunk
+            if start < rows { shared.value(part, start..<min(start + chunk, rows)) }
+        }
+    }
 }

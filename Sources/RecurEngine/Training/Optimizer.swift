@@ -1,5 +1,6 @@
 // Parameter updates with PyTorch's formulas (torch.optim.SGD, Adam, RMSprop, Adagrad with
 // their default hyper-parameters), applied to the model's single flat buffer.
+import Dispatch
 import Foundation
 
 /// Which update rule to use.
@@ -52,17 +53,33 @@ public final class Optimizer {
         self.stepCount = stepCount
     }
 
-    /// Applies one update to `parameters` from `gradients` (both `count` long).
-    public func update(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
+    /// Applies one update to `parameters` from `gradients` (both `count` long), the
+    /// gradient first multiplied by `gradientScale` (clipping). Large models are updated
+    /// on all cores, each taking a contiguous range: the rule is element-wise.
+    public func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, count: Int,
+                       gradientScale: Float = 1) {
         stepCount += 1
+        let parts = count >= 1 << 16 ? Gemm.threadCount : 1
+        let chunk = (count + parts - 1) / parts
+        let shared = UncheckedSendable((self, parameters, gradients))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let (optimizer, parameters, gradients) = shared.value
+            let start = part * chunk
+            optimizer.apply(range: start..<min(start + chunk, count), parameters: parameters, gradients: gradients, scale: gradientScale)
+        }
+    }
+
+    /// The update rule for the elements in `range`.
+    private func apply(range: Range<Int>, parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+                       scale: Float) {
         let s = settings
         let lr = s.learningRate, decay = s.weightDecay
         let m = first.pointer, v = second.pointer
         switch s.kind {
         case .sgd:
             let momentum = s.momentum
-            for i in 0..<count {
-                var gradient = g[i] + decay * p[i]
+            for i in range {
+                var gradient = scale * g[i] + decay * p[i]
                 if momentum != 0 {
                     // PyTorch: the buffer starts as the first gradient, then b = μb + g.
                     m[i] = stepCount == 1 ? gradient : momentum * m[i] + gradient
@@ -75,23 +92,23 @@ public final class Optimizer {
             let correction1 = 1 - powf(beta1, Float(stepCount))
             let correction2Root = (1 - powf(beta2, Float(stepCount))).squareRoot()
             let stepSize = lr / correction1
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
+            for i in range {
+                let gradient = scale * g[i] + decay * p[i]
                 m[i] = beta1 * m[i] + (1 - beta1) * gradient
                 v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
                 p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
             }
         case .rmsprop:
             let alpha = s.alpha, epsilon = s.epsilon
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
+            for i in range {
+                let gradient = scale * g[i] + decay * p[i]
                 v[i] = alpha * v[i] + (1 - alpha) * gradient * gradient
                 p[i] -= lr * gradient / (v[i].squareRoot() + epsilon)
             }
         case .adagrad:
             let epsilon = s.epsilon
-            for i in 0..<count {
-                let gradient = g[i] + decay * p[i]
+            for i in range {
+                let gradient = scale * g[i] + decay * p[i]
                 v[i] += gradient * gradient
                 p[i] -= lr * gradient / (v[i].squareRoot() + epsilon)
             }

@@ -81,7 +81,8 @@ public final class Trainer {
             }
         }
         let loss = total / Double(tokens)
-        gradients.zero()
+        let g = gradients.pointer
+        parallelRows(gradients.count, width: 1) { _, range in (g + range.lowerBound).update(repeating: 0, count: range.count) }
         graph.backward(model: model, gradients: gradients.pointer)
         let norm = gradientNorm()
         position += T
@@ -93,11 +94,11 @@ public final class Trainer {
             return StepResult(loss: loss, gradientNorm: norm, applied: false)
         }
         graph.carryState()
-        if config.clip > 0, norm > Double(config.clip) {
-            // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
-            recur_scale(Int32(gradients.count), Float(Double(config.clip) / (norm + 1e-6)), gradients.pointer)
-        }
-        optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount)
+        // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6), applied as the
+        // optimizer reads each gradient.
+        let scale = config.clip > 0 && norm > Double(config.clip) ? Float(Double(config.clip) / (norm + 1e-6)) : 1
+        optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount,
+                         gradientScale: scale)
         model.version += 1
         step += 1
         if case .step(let every, let factor) = config.schedule, step % every == 0 {
@@ -108,7 +109,15 @@ public final class Trainer {
 
     /// Global L2 norm of the current gradient, accumulated in Double.
     func gradientNorm() -> Double {
-        recur_sum_squares(Int32(gradients.count), gradients.pointer).squareRoot()
+        var partial = [Double](repeating: 0, count: Gemm.threadCount)
+        let g = gradients.pointer
+        partial.withUnsafeMutableBufferPointer { sums in
+            let sums = sums.baseAddress!
+            parallelRows(gradients.count, width: 1) { part, range in
+                sums[part] = recur_sum_squares(Int32(range.count), g + range.lowerBound)
+            }
+        }
+        return partial.reduce(0, +).squareRoot()
     }
 
     /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
