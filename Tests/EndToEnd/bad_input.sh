@@ -89,5 +89,35 @@ expect_error "workbench without a terminal" "terminal" "$recur" --corpus "$small
 expect_error "unknown theme" "unknown theme" "$recur" --theme nope
 expect_error "checkpoint into a missing folder" "cannot write" "$recur" train --corpus "$small" --hidden 16 --steps 1 --checkpoint "$work/no/such/dir/x.safetensors"
 
+# word2vec, vectors and the other commands.
+printf 'the fox ran\nthe owl flew\n' >"$work/few-words.txt"
+expect_error "embed: missing corpus" "not found" "$recur" embed --corpus "$work/none.txt"
+expect_error "embed: binary corpus" "binary" "$recur" embed --corpus "$work/binary.txt"
+expect_error "embed: too few words for min-count" "min-count" "$recur" embed --corpus "$work/few-words.txt"
+expect_error "embed: --dim 0" "dim" "$recur" embed --corpus "$small" --dim 0
+expect_error "embed: --window 0" "window" "$recur" embed --corpus "$small" --window 0
+expect_error "embed: --negative 0 without --hs" "hs" "$recur" embed --corpus "$small" --negative 0
+expect_error "embed: --epochs 0" "epochs" "$recur" embed --corpus "$small" --epochs 0
+expect_error "embed: --threads 0" "threads" "$recur" embed --corpus "$small" --threads 0
+expect_error "embed: unwritable --out" "cannot write" "$recur" embed --corpus "$small" --min-count 1 --epochs 1 --out "$work/no/such/dir/v.txt"
+"$recur" embed --corpus "$small" --min-count 1 --epochs 1 --dim 8 --out "$work/v.txt" 2>/dev/null
+printf '2 3\na 1 2 3\nb 1 2\n' >"$work/bad-vectors.txt"
+head -c 20 "$work/v.txt" >"$work/truncated-vectors.txt"
+expect_error "neighbours: missing vectors file" "cannot read" "$recur" neighbours --vectors "$work/none.txt" fox
+expect_error "neighbours: malformed vectors" "line 3" "$recur" neighbours --vectors "$work/bad-vectors.txt" a
+expect_error "neighbours: truncated vectors" "vectors\|promises\|line" "$recur" neighbours --vectors "$work/truncated-vectors.txt" the
+expect_error "neighbours: binary junk as vectors" "" "$recur" neighbours --vectors "$work/random.safetensors" the
+expect_error "neighbours: unknown word suggests" "did you mean" "$recur" neighbours --vectors "$work/v.txt" thee
+expect_error "neighbours: -k 0" "-k" "$recur" neighbours --vectors "$work/v.txt" the -k 0
+expect_error "neighbours: no source" "exactly one" "$recur" neighbours the
+expect_error "analogy: two words" "three words" "$recur" analogy --vectors "$work/v.txt" a b
+expect_error "evaluate: nothing to evaluate" "analogies" "$recur" evaluate --vectors "$work/v.txt"
+printf 'a b c\n' >"$work/bad-analogies.txt"
+expect_error "evaluate: malformed analogies" "4 words" "$recur" evaluate --vectors "$work/v.txt" --analogies "$work/bad-analogies.txt"
+expect_error "workbench: --vectors missing" "cannot read" "$recur" --vectors "$work/none.txt"
+expect_error "race: unknown cell" "unknown cell" "$recur" race --cells rnn,transformer
+expect_error "gradflow: negative steps" "steps" "$recur" gradflow --corpus "$small" --steps=-1
+expect_error "bench: --steps 0" "steps" "$recur" bench --cell lstm --steps 0
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
