@@ -35,17 +35,10 @@ final class GradientCheckTests: XCTestCase {
         var reference = ReferenceModel(model: model)
         XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
                        accuracy: 1e-5, "forward loss differs from the reference", file: file, line: line)
-        let epsilon = 1e-5
         var worst = (difference: 0.0, name: "", index: 0, analytic: 0.0, numeric: 0.0)
         for slot in model.layout.slots {
             for index in 0..<slot.count {
-                let original = reference.parameters[slot.name]![index]
-                reference.parameters[slot.name]![index] = original + epsilon
-                let plus = reference.loss(inputs: inputs, targets: targets).loss
-                reference.parameters[slot.name]![index] = original - epsilon
-                let minus = reference.loss(inputs: inputs, targets: targets).loss
-                reference.parameters[slot.name]![index] = original
-                let numeric = (plus - minus) / (2 * epsilon)
+                let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
                 let analytic = Double(gradients[slot.offset + index])
                 let difference = abs(analytic - numeric) / (1e-3 + abs(numeric))
                 if difference > worst.difference { worst = (difference, slot.name, index, analytic, numeric) }
@@ -86,19 +79,12 @@ final class GradientCheckTests: XCTestCase {
             }
             graph.backward(model: model, gradients: gradients.pointer)
             var reference = ReferenceModel(model: model)
-            let epsilon = 1e-5
             var worst = 0.0, worstName = ""
             for slot in model.layout.slots {
                 for sample in 0..<6 {
                     // Rows past 32·gates fall in the second unit slice for per-unit tensors.
                     let index = sample < 3 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
-                    let original = reference.parameters[slot.name]![index]
-                    reference.parameters[slot.name]![index] = original + epsilon
-                    let plus = reference.loss(inputs: inputs, targets: targets).loss
-                    reference.parameters[slot.name]![index] = original - epsilon
-                    let minus = reference.loss(inputs: inputs, targets: targets).loss
-                    reference.parameters[slot.name]![index] = original
-                    let numeric = (plus - minus) / (2 * epsilon)
+                    let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
                     let difference = abs(Double(gradients[slot.offset + index]) - numeric) / (1e-3 + abs(numeric))
                     if difference > worst { worst = difference; worstName = "\(slot.name)[\(index)]" }
                 }

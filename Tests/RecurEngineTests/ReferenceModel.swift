@@ -85,4 +85,15 @@ struct ReferenceModel {
         }
         return (total / Double(T * B), hs)
     }
+
+    /// Central difference of the mean loss with respect to one parameter, in Double.
+    mutating func numericGradient(_ name: String, _ index: Int, inputs: [[Int]], targets: [[Int]], epsilon: Double = 1e-5) -> Double {
+        let original = parameters[name]![index]
+        parameters[name]![index] = original + epsilon
+        let plus = loss(inputs: inputs, targets: targets).loss
+        parameters[name]![index] = original - epsilon
+        let minus = loss(inputs: inputs, targets: targets).loss
+        parameters[name]![index] = original
+        return (plus - minus) / (2 * epsilon)
+    }
 }
