@@ -55,8 +55,15 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(rows[16].contains("next token · entropy 0.90 nats"), rows[16])
         XCTAssertTrue(rows[17].contains("'a'   0.600 "), rows[17])
         XCTAssertTrue(rows[19].contains("a bee ate"), rows[19])
-        XCTAssertTrue(rows[29].hasPrefix(" recur  tale.txt  step 12  epoch 0.50"), rows[29])
+        XCTAssertTrue(rows[29].hasPrefix(" recur  tale.txt  step 12  1234 tok/s   paused   epoch 0.50"), rows[29])
         XCTAssertTrue(rows[29].contains(" paused "), rows[29])
+    }
+
+    /// At 80 columns the state still shows, ahead of the less important figures.
+    func testTheStateShowsOnANarrowStatusBar() {
+        var state = AppState(size: Size(columns: 80, rows: 24), title: "a-rather-long-corpus-name.txt")
+        _ = update(&state, .snapshot(makeSnapshot(step: 123456, state: .paused, losses: [2.5])))
+        XCTAssertTrue(render(state).rows[23].contains(" paused "), render(state).rows[23])
     }
 
     func testExpandedPaneTakesTheScreen() {

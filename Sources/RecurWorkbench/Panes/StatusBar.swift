@@ -9,35 +9,39 @@ struct StatusBar {
 
     func render(in area: Rect, on canvas: inout Canvas) {
         canvas.fill(area, role: .status)
-        var parts: [String]
+        // Most important first, so that a narrow terminal still shows the state.
+        var lead: [String], rest: [String]
         switch state.mode {
         case .languageModel:
-            parts = [" recur", state.title, "step \(state.step)", String(format: "epoch %.2f", state.epoch),
-                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s", StatusBar.duration(state.elapsed),
-                     String(format: "lr %.1e", Double(state.learningRate))]
+            lead = [" recur", state.title, "step \(state.step)", "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s"]
+            rest = [String(format: "epoch %.2f", state.epoch), StatusBar.duration(state.elapsed),
+                    String(format: "lr %.1e", Double(state.learningRate))]
+            if let last = state.losses.last { rest.append(String(format: "loss %.3f", last.loss)) }
         case .word2vec:
-            parts = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
-                     "\(LineChart.format(state.tokensPerSecond.rounded())) words/s", StatusBar.duration(state.elapsed)]
+            lead = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
+                    "\(LineChart.format(state.tokensPerSecond.rounded())) words/s"]
+            rest = [StatusBar.duration(state.elapsed)]
         case .race:
-            parts = [" recur race", state.title, "step \(state.step)", "\(state.race.count) models",
-                     "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s in all", StatusBar.duration(state.elapsed)]
+            lead = [" recur race", state.title, "step \(state.step)", "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s in all"]
+            rest = ["\(state.race.count) models", StatusBar.duration(state.elapsed)]
         case .vectors:
-            parts = [" recur vectors", state.title, "\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)"]
+            lead = [" recur vectors", state.title, "\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)"]
+            rest = []
         }
-        if let last = state.losses.last { parts.append(String(format: "loss %.3f", last.loss)) }
-        var x = canvas.write(parts.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
+        var x = canvas.write(lead.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
         if state.mode != .vectors {
             let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
             let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
             x = canvas.write(" \(label) ", x: x, y: area.y, role: stateRole, clip: area) + 2
         }
+        if let notice = state.notice {
+            x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
+        }
+        if !rest.isEmpty { x = canvas.write(rest.joined(separator: "  "), x: x, y: area.y, role: .status, clip: area) + 2 }
         if let saved = state.lastSaved {
             let formatter = DateFormatter()
             formatter.dateFormat = "HH:mm:ss"
             x = canvas.write("saved \(formatter.string(from: saved))", x: x, y: area.y, role: .status, clip: area) + 2
-        }
-        if let notice = state.notice {
-            x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
         }
         let keys = "? help  q quit "
         if area.maxX - keys.count > x { canvas.write(keys, x: area.maxX - keys.count, y: area.y, role: .status, clip: area) }
