@@ -50,7 +50,7 @@ public struct WorkbenchConfiguration {
 public final class WorkbenchApp {
     /// Length of the text sampled for the sample pane.
     nonisolated static let sampleLength = 600
-    nonisolated static let probeLength = 120
+    nonisolated static let probeLength = 240
 
     private var state: AppState
     private let terminal: Terminal
