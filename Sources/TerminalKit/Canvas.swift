@@ -43,10 +43,36 @@ public struct Canvas: Equatable, Sendable {
         var column = x
         for scalar in text.unicodeScalars {
             if column >= limit.maxX { break }
+            if Canvas.isWide(scalar) {
+                // A wide character takes two cells: itself, then a continuation cell the
+                // terminal does not write. With one cell left it becomes a space.
+                if column + 1 < limit.maxX, column >= limit.x {
+                    self[column, y] = Cell(scalar, role: role)
+                    self[column + 1, y] = Cell(Canvas.continuation, role: role)
+                } else if column >= limit.x {
+                    self[column, y] = Cell(" ", role: role)
+                }
+                column += 2
+                continue
+            }
             if column >= limit.x { self[column, y] = Cell(Canvas.printable(scalar), role: role) }
             column += 1
         }
-        return column
+        return min(column, max(limit.maxX, x))
+    }
+
+    /// Marks the right half of a wide character.
+    public static let continuation: Unicode.Scalar = "\u{0}"
+
+    /// East Asian wide and full-width characters and emoji, which terminals draw two
+    /// cells wide.
+    public static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (scalar.properties.isEmojiPresentation && value >= 0x1F000) || (0x1100...0x115F).contains(value)
+            || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+            || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value)
+            || (0xFF00...0xFF60).contains(value) || (0xFFE0...0xFFE6).contains(value)
+            || (0x20000...0x3FFFD).contains(value)
     }
 
     /// Fills `rect` with `scalar` in `role`.
@@ -77,25 +103,28 @@ public struct Canvas: Equatable, Sendable {
         }
     }
 
-    /// Row `y` as plain text (for tests and text captures).
+    /// Row `y` as plain text (for tests and text captures); a wide character's
+    /// continuation cell adds nothing.
     public func row(_ y: Int) -> String {
         var text = String.UnicodeScalarView()
-        for x in 0..<size.columns { text.append(self[x, y].scalar) }
+        for x in 0..<size.columns where self[x, y].scalar != Canvas.continuation { text.append(self[x, y].scalar) }
         return String(text)
     }
 
     /// All rows as plain text.
     public var rows: [String] { (0..<size.rows).map(row) }
 
-    /// Replaces characters that would disturb the terminal (controls, newlines).
+    /// Replaces what cannot stand in one cell: controls and newlines, combining marks,
+    /// and wide characters.
     public static func printable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) { return "·" }
-        // Wide characters would push the rest of the row; show a placeholder of width 1.
-        if scalar.properties.isEmojiPresentation || (0x1100...0x115F).contains(scalar.value)
-            || (0x2E80...0xA4CF).contains(scalar.value) || (0xAC00...0xD7A3).contains(scalar.value)
-            || (0xF900...0xFAFF).contains(scalar.value) || (0xFF00...0xFF60).contains(scalar.value) {
-            return "□"
+        // Zero-width marks would join the previous cell; show them on their own.
+        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark {
+            return "◌"
         }
+        // Where a cell must stay one column wide (a heatmap column per token), a wide
+        // character is shown as a placeholder.
+        if isWide(scalar) { return "□" }
         return scalar
     }
 }

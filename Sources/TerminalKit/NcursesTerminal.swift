@@ -92,6 +92,8 @@ public final class NcursesTerminal: Terminal {
         for y in 0..<canvas.size.rows {
             for x in 0..<canvas.size.columns {
                 let cell = canvas[x, y]
+                // The right half of a wide character was drawn with its left half.
+                if cell.scalar == Canvas.continuation { continue }
                 if !fullRepaint, let previous, previous[x, y] == cell { continue }
                 let look = pairs[cell.role] ?? (0, recur_attr_normal())
                 // The bottom-right cell makes ncurses scroll on some terminals; it still

@@ -23,6 +23,23 @@ final class CanvasTests: XCTestCase {
         XCTAssertEqual(canvas.rows, ["a·b·c"])
     }
 
+    func testWideCharactersTakeTwoCells() {
+        var canvas = Canvas(size: Size(columns: 6, rows: 1))
+        let end = canvas.write("猫a犬b", x: 0, y: 0)
+        XCTAssertEqual(canvas.rows, ["猫a犬b"])
+        XCTAssertEqual(canvas[1, 0].scalar, Canvas.continuation)
+        XCTAssertEqual(canvas[2, 0].scalar, "a")
+        XCTAssertEqual(end, 6)
+        // Only one cell left: a space instead of half a character.
+        var narrow = Canvas(size: Size(columns: 3, rows: 1))
+        narrow.write("ab猫", x: 0, y: 0)
+        XCTAssertEqual(narrow.rows, ["ab "])
+        // Combining marks stand alone; a cell that must stay one column shows a placeholder.
+        XCTAssertEqual(Canvas.printable("\u{301}"), "◌")
+        XCTAssertEqual(Canvas.printable("猫"), "□")
+        XCTAssertEqual(Canvas.printable("é"), "é")
+    }
+
     func testBoxWithTitle() {
         var canvas = Canvas(size: Size(columns: 12, rows: 4))
         canvas.box(Rect(x: 0, y: 0, width: 12, height: 4), title: "Loss")
