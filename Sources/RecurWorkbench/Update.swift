@@ -66,13 +66,17 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.quitting = true
         return [.quit]
     case .character("p"), .character(" "):
+        guard state.mode == .languageModel || state.mode == .race else {
+            state.notice = state.mode == .word2vec ? "word2vec cannot pause: it runs to the end (q stops it)" : "nothing is training"
+            return []
+        }
         switch state.trainingState {
         case .running: return [.session(.pause)]
         case .paused, .diverged: return [.session(.resume)]
         case .stopped: return []
         }
     case .character("s"):
-        return state.trainingState == .running ? [] : [.session(.stepOnce)]
+        return state.mode != .languageModel || state.trainingState == .running ? [] : [.session(.stepOnce)]
     case .character("w"):
         return state.checkpointPath == nil ? [] : [.session(.save)]
     case .character("?"), .character("h"):

@@ -32,6 +32,12 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(update(&state, .key(.character("s"))), [.session(.stepOnce)])
     }
 
+    func testPauseExplainsItselfWhereNothingCanPause() {
+        state.mode = .word2vec
+        XCTAssertEqual(update(&state, .key(.character("p"))), [])
+        XCTAssertEqual(state.notice, "word2vec cannot pause: it runs to the end (q stops it)")
+    }
+
     func testStepOnceIsIgnoredWhileRunningAndSaveNeedsAPath() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, state: .running)))
         XCTAssertEqual(update(&state, .key(.character("s"))), [])
