@@ -158,6 +158,10 @@ public struct AppState {
     public var gradientNorm = 0.0
     public var learningRate: Float = 0
     public var trainingState: TrainingState = .paused
+    /// What the session reports (a divergence, a failed save), as long as it reports it.
+    public var trainingNotice: String?
+    /// A message about the last key (a bad query, a key that cannot act); the next key
+    /// clears it.
     public var notice: String?
     /// Where checkpoints are written, and when the last one was.
     public var checkpointPath: String?

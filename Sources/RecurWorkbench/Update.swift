@@ -55,6 +55,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 // MARK: - Keys
 
 private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    state.notice = nil
     if state.showingHelp {
         // Any key closes help; q still quits.
         state.showingHelp = false
@@ -314,7 +315,6 @@ private func commit(entry: TextEntry, text: String, state: inout AppState) -> [E
         guard let vocabulary = state.vocabulary else { return [] }
         switch parseQuery(text, vocabulary: vocabulary) {
         case .success(let (positive, negative)):
-            state.notice = nil
             return setQuery(&state, positive: positive, negative: negative)
         case .failure(let error):
             state.notice = error.description
@@ -401,7 +401,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.gradientNorm = snapshot.gradientNorm
     state.learningRate = snapshot.learningRate
     state.trainingState = snapshot.state
-    if snapshot.notice != nil || state.notice?.hasPrefix("training diverged") == true { state.notice = snapshot.notice }
+    state.trainingNotice = snapshot.notice
     state.lastSaved = snapshot.lastSaved
     state.losses += snapshot.newLosses
     state.validationLosses += snapshot.newValidationLosses

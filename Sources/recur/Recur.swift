@@ -103,7 +103,7 @@ struct WorkbenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "Train in a full-screen dashboard: loss, hidden state, neighbours, samples.",
-        discussion: "Keys: p or space pause/resume, s step once while paused, ←/→ temperature, ↑/↓ neighbour query, Tab focus, ? help, q quit.")
+        discussion: "Keys: p or space pause/resume, s step once while paused, w save, ←/→ temperature, / neighbour query, Tab or click focus (↑/↓ and letters act on the focused pane), f expand, ? every key, q quit (saving a checkpoint).")
 
     @OptionGroup var model: ModelOptions
     @Option(help: "Theme: a name from themes/ (default, …) or a path to a .theme file.")

@@ -191,61 +191,52 @@ public final class Word2VecTrainer: @unchecked Sendable {
     /// Trains all epochs on `settings.threads` threads, calling `report` (on the calling
     /// thread) about five times a second.
     public func train(report: (Word2VecProgress) -> Void = { _ in }) -> Word2VecResult {
-        let threads = settings.threads
+        let threads = settings.threads, epochs = settings.epochs
         let slices = Word2VecTrainer.slices(corpus.tokens, parts: threads)
         let totalTokens = corpus.tokens.count - corpus.tokens.lazy.filter { $0 < 0 }.count
-        let totalWords = Int64(totalTokens * settings.epochs)
-        var progress = recur_w2v_progress(words_done: 0, total_words: totalWords,
-                                          alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha))
-        var losses = [Double](repeating: 0, count: threads), pairs = [Int64](repeating: 0, count: threads)
-        let epochs = settings.epochs
-        var model = makeModel()
+        let totalWords = Int64(totalTokens * epochs)
+        // State the worker threads share, in raw memory that outlives every worker: the
+        // C code synchronises the progress counter; per-thread losses have one slot each.
+        let shared = SharedPointers(model: .allocate(capacity: 1), progress: .allocate(capacity: 1),
+                                    losses: .allocate(capacity: threads), pairs: .allocate(capacity: threads))
+        defer { shared.deallocate() }
+        shared.model.initialize(to: makeModel())
+        shared.progress.initialize(to: recur_w2v_progress(words_done: 0, total_words: totalWords,
+                                                          alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha)))
         let group = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
         var lastEpochLoss = 0.0
-        var lastDone: Int64 = 0
-        var lastTime = started
-        for epoch in 0..<epochs {
-            for index in 0..<threads { losses[index] = 0; pairs[index] = 0 }
-            // The token pointer stays valid for the whole epoch: the workers finish
-            // before this closure returns (the loop below waits for the group).
-            corpus.tokens.withUnsafeBufferPointer { tokens in
-                withUnsafeMutablePointer(to: &progress) { progressPointer in
-                    withUnsafePointer(to: &model) { modelPointer in
-                        losses.withUnsafeMutableBufferPointer { lossBuffer in
-                            pairs.withUnsafeMutableBufferPointer { pairBuffer in
-                                let shared = SharedPointers(model: modelPointer, progress: progressPointer,
-                                                            losses: lossBuffer.baseAddress!, pairs: pairBuffer.baseAddress!)
-                                for (index, slice) in slices.enumerated() {
-                                    let seed = settings.seed &* 0x9E37_79B9 &+ UInt64(epoch * threads + index + 1)
-                                    let base = UInt(bitPattern: tokens.baseAddress! + slice.lowerBound)
-                                    let count = Int64(slice.count)
-                                    DispatchQueue.global(qos: .userInitiated).async(group: group) {
-                                        var state = seed
-                                        _ = recur_w2v_train(shared.model, UnsafePointer(bitPattern: base), count, shared.progress,
-                                                            &state, shared.losses + index, shared.pairs + index)
-                                    }
-                                }
-                                var lastLossPairs: Int64 = 0, lastLoss = 0.0
-                                while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
-                                    let done = recur_w2v_words_done(shared.progress)
-                                    let now = DispatchTime.now().uptimeNanoseconds
-                                    // The loss sums are read racily; they are only for display.
-                                    let lossSum = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
-                                    let pairSum = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
-                                    let rate = Double(done - lastDone) / (Double(now - lastTime) / 1e9) * Double(corpus.rawWordCount) / Double(max(totalTokens, 1))
-                                    report(Word2VecProgress(fraction: Double(done) / Double(max(totalWords, 1)), epoch: epoch + 1,
-                                                            wordsPerSecond: rate,
-                                                            loss: pairSum > lastLossPairs ? (lossSum - lastLoss) / Double(pairSum - lastLossPairs) : nil))
-                                    lastDone = done; lastTime = now; lastLoss = lossSum; lastLossPairs = pairSum
-                                }
-                            }
-                        }
+        var lastDone: Int64 = 0, lastTime = started
+        // The token pointer stays valid throughout: every epoch waits for its workers.
+        corpus.tokens.withUnsafeBufferPointer { tokens in
+            for epoch in 0..<epochs {
+                shared.losses.initialize(repeating: 0, count: threads)
+                shared.pairs.initialize(repeating: 0, count: threads)
+                for (index, slice) in slices.enumerated() {
+                    let seed = settings.seed &* 0x9E37_79B9 &+ UInt64(epoch * threads + index + 1)
+                    let base = UInt(bitPattern: tokens.baseAddress! + slice.lowerBound), count = Int64(slice.count)
+                    DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                        var state = seed
+                        _ = recur_w2v_train(shared.model, UnsafePointer(bitPattern: base), count, shared.progress,
+                                            &state, shared.losses + index, shared.pairs + index)
                     }
                 }
+                var lastLossPairs: Int64 = 0, lastLoss = 0.0
+                while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                    let done = recur_w2v_words_done(shared.progress)
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    // The loss sums are read racily; they are only for display.
+                    let lossSum = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
+                    let pairSum = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
+                    let rate = Double(done - lastDone) / (Double(now - lastTime) / 1e9) * Double(corpus.rawWordCount) / Double(max(totalTokens, 1))
+                    report(Word2VecProgress(fraction: Double(done) / Double(max(totalWords, 1)), epoch: epoch + 1, wordsPerSecond: rate,
+                                            loss: pairSum > lastLossPairs ? (lossSum - lastLoss) / Double(pairSum - lastLossPairs) : nil))
+                    lastDone = done; lastTime = now; lastLoss = lossSum; lastLossPairs = pairSum
+                }
+                let pairTotal = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
+                let lossTotal = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
+                lastEpochLoss = pairTotal > 0 ? lossTotal / Double(pairTotal) : 0
             }
-            let pairTotal = pairs.reduce(0, +)
-            lastEpochLoss = pairTotal > 0 ? losses.reduce(0, +) / Double(pairTotal) : 0
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return Word2VecResult(seconds: seconds, wordsPerSecond: Double(corpus.rawWordCount * epochs) / seconds, finalLoss: lastEpochLoss)
@@ -288,8 +279,15 @@ public final class Word2VecTrainer: @unchecked Sendable {
 /// Raw pointers handed to the worker threads; the C code synchronises what it shares
 /// (Hogwild updates are intentionally unsynchronised, as in word2vec).
 private struct SharedPointers: @unchecked Sendable {
-    let model: UnsafePointer<recur_w2v_model>
+    let model: UnsafeMutablePointer<recur_w2v_model>
     let progress: UnsafeMutablePointer<recur_w2v_progress>
     let losses: UnsafeMutablePointer<Double>
     let pairs: UnsafeMutablePointer<Int64>
+
+    func deallocate() {
+        model.deallocate()
+        progress.deallocate()
+        losses.deallocate()
+        pairs.deallocate()
+    }
 }

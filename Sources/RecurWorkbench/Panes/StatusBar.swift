@@ -34,7 +34,7 @@ struct StatusBar {
             let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
             x = canvas.write(" \(label) ", x: x, y: area.y, role: stateRole, clip: area) + 2
         }
-        if let notice = state.notice {
+        if let notice = state.trainingNotice ?? state.notice {
             x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
         }
         if !rest.isEmpty { x = canvas.write(rest.joined(separator: "  "), x: x, y: area.y, role: .status, clip: area) + 2 }
