@@ -39,9 +39,10 @@ struct StatusBar {
         }
         if !rest.isEmpty { x = canvas.write(rest.joined(separator: "  "), x: x, y: area.y, role: .status, clip: area) + 2 }
         if let saved = state.lastSaved {
-            let formatter = DateFormatter()
-            formatter.dateFormat = "HH:mm:ss"
-            x = canvas.write("saved \(formatter.string(from: saved))", x: x, y: area.y, role: .status, clip: area) + 2
+            // A formatter per frame would allocate on every redraw; the clock is enough.
+            let time = Calendar.current.dateComponents([.hour, .minute, .second], from: saved)
+            let text = String(format: "saved %02d:%02d:%02d", time.hour ?? 0, time.minute ?? 0, time.second ?? 0)
+            x = canvas.write(text, x: x, y: area.y, role: .status, clip: area) + 2
         }
         let keys = "? help  q quit "
         if area.maxX - keys.count > x { canvas.write(keys, x: area.maxX - keys.count, y: area.y, role: .status, clip: area) }
