@@ -25,6 +25,11 @@ public struct SafeTensors {
     /// Every tensor's name.
     public var names: [String] { Array(Set(added.keys).union(entries.keys)) }
 
+    /// The shape of the tensor called `name`, without copying it, or nil.
+    public func shape(of name: String) -> [Int]? {
+        added[name]?.shape ?? entries[name]?.shape
+    }
+
     /// The tensor called `name`, copied out of the file, or nil.
     public func tensor(_ name: String) -> (shape: [Int], values: [Float])? {
         if let tensor = added[name] { return tensor }
@@ -64,30 +69,10 @@ public struct SafeTensors {
         return data
     }
 
-    /// Writes atomically: a temporary file beside `path`, fsynced, then renamed over it,
-    /// so a crash leaves either the old file or the new one, never a torn one.
+    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
+    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
     public func write(to path: String, order: [String]) throws {
-        let data = try serialized(order: order)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw RecurError.io("cannot write \(path): the folder does not exist or is not writable")
-        }
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw RecurError.io("cannot write \(path): \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw RecurError.io("cannot write \(path): \(reason)")
-        }
+        try OutputFile.write(try serialized(order: order), to: path, what: "checkpoint")
     }
 
     // MARK: - Reading
@@ -146,7 +131,7 @@ public struct SafeTensors {
                 let (product, flag) = partial.0.multipliedReportingOverflow(by: dimension)
                 return (product, partial.1 || flag)
             }
-            guard !overflow, offsets[1] >= offsets[0], offsets[1] - offsets[0] == elementCount * 4 else {
+            guard !overflow, elementCount <= Int.max / 4, offsets[1] >= offsets[0], offsets[1] - offsets[0] == elementCount * 4 else {
                 throw bad("tensor \(key): shape \(shape) does not match its \(offsets[1] - offsets[0]) bytes")
             }
             entries[key] = (shape, (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
