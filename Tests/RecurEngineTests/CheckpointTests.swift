@@ -118,7 +118,7 @@ final class CheckpointTests: XCTestCase {
         // A foreign safetensors file: valid container, no Recur metadata.
         var foreign = SafeTensors()
         foreign.set("weight", shape: [2], values: [1, 2])
-        expectError(try foreign.serialized(order: ["weight"]), "no readable \"config\"")
+        expectError(try foreign.serialized(order: ["weight"]), "no \"config\"")
         // A header that lies about a tensor's size.
         let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         var header = String(decoding: valid[8..<(8 + headerLength)], as: UTF8.self)
@@ -171,5 +171,119 @@ final class CheckpointTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(refused, 4000, "most mutations must be detected")
+    }
+
+    /// Every numeric field of the `config` and `training` metadata (nested ones too) set to
+    /// 0, -1, huge, Int.max, Int.min, a fraction, a string and null; every key dropped; an
+    /// extra key; vocabularies that disagree with the tensors. Each file must be refused
+    /// with one line naming it, or read into a checkpoint that resumes or is refused by
+    /// resume with one line, and that evaluates.
+    func testEditedMetadataIsRefusedInOneLineOrUsable() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus, dropout: 0)
+        trainer.trainStep()
+        let validPath = folder.appendingPathComponent("valid.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: 2).write(to: validPath)
+        let original = try SafeTensors(contentsOf: validPath)
+        let hostile: [Any] = [0, -1, 1 << 40, Int.max, Int.min, 4_611_686_018_427_387_904, 1.5, 1e300, "7", NSNull(), [1]]
+
+        func object(_ key: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(original.metadata[key]!.utf8)) as? [String: Any])
+        }
+        func text(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]), as: UTF8.self)
+        }
+        var variants: [(String, [String: String])] = []
+        for section in ["config", "training"] {
+            let base = try object(section)
+            for (key, value) in base {
+                // Numbers at the top and one level down (optimizer, plateau, schedule).
+                var targets: [[String]] = [[key]]
+                if let nested = value as? [String: Any] { targets += nested.keys.map { [key, $0] } }
+                for target in targets {
+                    for replacement in hostile + ["DELETE"] {
+                        var edited = base
+                        if target.count == 1 {
+                            edited[key] = replacement as? String == "DELETE" ? nil : replacement
+                        } else {
+                            var nested = base[key] as! [String: Any]
+                            nested[target[1]] = replacement as? String == "DELETE" ? nil : replacement
+                            edited[key] = nested
+                        }
+                        var metadata = original.metadata
+                        metadata[section] = try text(edited)
+                        variants.append(("\(section).\(target.joined(separator: ".")) = \(replacement)", metadata))
+                    }
+                }
+            }
+            var extra = base
+            extra["surprise"] = 12
+            var metadata = original.metadata
+            metadata[section] = try text(extra)
+            variants.append(("\(section) with an extra key", metadata))
+        }
+        let tokens = corpus.vocabulary.tokens
+        for (name, vocabulary) in [("one token short", Array(tokens.dropLast())), ("a repeated token", tokens.dropLast() + [tokens[0]]),
+                                   ("a two-character token", tokens.dropLast() + ["ab"]), ("no tokens", [])] {
+            var metadata = original.metadata
+            metadata["vocab"] = try text(vocabulary)
+            variants.append(("vocabulary with \(name)", metadata))
+        }
+        for key in ["config", "vocab", "training"] {
+            var metadata = original.metadata
+            metadata[key] = "{not json"
+            variants.append(("\(key) not JSON", metadata))
+        }
+
+        var refused = 0, resumed = 0
+        let path = folder.appendingPathComponent("edited.safetensors").path
+        for (name, metadata) in variants {
+            var file = original
+            file.metadata = metadata
+            try file.serialized(order: original.names.sorted()).write(to: URL(fileURLWithPath: path))
+            do {
+                let checkpoint = try Checkpoint.read(from: path)
+                XCTAssertNotNil(Evaluation.loss(model: checkpoint.model, ids: corpus.validationIDs, batch: checkpoint.config.batch,
+                                                sequenceLength: checkpoint.config.seq), name)
+                do {
+                    try checkpoint.resumedTrainer(corpus: corpus).trainStep()
+                    resumed += 1
+                } catch let error as RecurError {
+                    XCTAssertFalse(error.description.contains("\n"), "\(name): \(error)")
+                }
+            } catch let error as RecurError {
+                refused += 1
+                XCTAssertFalse(error.description.contains("\n"), "\(name): \(error)")
+                XCTAssertTrue(error.description.hasPrefix(path), "\(name): \(error)")
+            }
+        }
+        print("edited metadata: \(variants.count) files, \(refused) refused by the reader, \(resumed) resumed and trained")
+        XCTAssertGreaterThan(variants.count, 200)
+        XCTAssertGreaterThan(refused, variants.count / 2, "most edits must be refused")
+        XCTAssertGreaterThan(resumed, 10, "harmless edits (an extra key, another step count) still resume")
+    }
+
+    /// A data position past the end of the streams (as a checkpoint written for a longer
+    /// text, or edited, would hold) is refused on resume instead of indexing past the tokens.
+    func testResumeRefusesAPositionPastTheStreams() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus)
+        trainer.trainStep()
+        var checkpoint = Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil)
+        checkpoint.progress?.position = trainer.streams.streamLength + 1
+        XCTAssertThrowsError(try checkpoint.resumedTrainer(corpus: corpus)) { XCTAssertTrue("\($0)".contains("training.position"), "\($0)") }
+        checkpoint.progress?.position = trainer.streams.streamLength
+        let continued = try checkpoint.resumedTrainer(corpus: corpus)
+        XCTAssertTrue(continued.trainStep().applied, "a position at the very end wraps to the start")
+    }
+
+    func testStreamsFitWithoutOverflow() {
+        let streams = BatchStreams(ids: Corpus(text: Self.text, level: .char).ids[...], batch: 4)
+        XCTAssertTrue(streams.fits(position: 0, steps: 12))
+        XCTAssertFalse(streams.fits(position: Int.max - 5, steps: 12))
+        XCTAssertFalse(streams.fits(position: 0, steps: Int.max))
+        XCTAssertFalse(streams.fits(position: -1, steps: 12))
+        XCTAssertTrue(streams.fits(position: streams.streamLength - 13, steps: 12))
+        XCTAssertFalse(streams.fits(position: streams.streamLength - 12, steps: 12))
     }
 }

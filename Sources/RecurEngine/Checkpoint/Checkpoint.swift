@@ -89,6 +89,35 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     }
 }
 
+extension TrainingProgress {
+    /// Counters stay far below Int.max so that training on cannot overflow them.
+    static let counterLimit = 1 << 60
+
+    /// Every field within its range (the data position is checked against the corpus on
+    /// resume, where the corpus is known); messages name the field as the file spells it.
+    func validate() throws {
+        for (name, value) in [("step", step), ("tokens", tokens), ("position", position),
+                              ("optimizer_steps", optimizerSteps), ("corpus_tokens", corpusTokens)] {
+            try ModelLimits.check(value, in: 0...TrainingProgress.counterLimit, "training.\(name)")
+        }
+        let words = random.compactMap { UInt64($0) }
+        guard random.count == 4, words.count == 4, words.contains(where: { $0 != 0 }) else {
+            throw RecurError.invalidArgument("training.random must be four 64-bit numbers, not all zero")
+        }
+        if let validationLoss, !validationLoss.isFinite || validationLoss < 0 {
+            throw RecurError.invalidArgument("training.val_loss must be a finite, non-negative number")
+        }
+        if let best = plateau.best, !best.isFinite {
+            throw RecurError.invalidArgument("training.plateau.best must be finite")
+        }
+        try ModelLimits.check(plateau.evaluationsWithoutImprovement, in: 0...TrainingProgress.counterLimit,
+                              "training.plateau.evaluationsWithoutImprovement")
+        let names = ["lr": "optimizer.learningRate", "weight-decay": "optimizer.weightDecay", "clip": "clip"]
+        try TrainingConfig(sequenceLength: 1, batch: 1, optimizer: optimizer, clip: clip, seed: seed, schedule: schedule)
+            .validate(name: { "training.\(names[$0] ?? "optimizer.\($0)")" })
+    }
+}
+
 /// Everything a checkpoint file holds.
 public struct Checkpoint {
     public var config: CheckpointConfig
@@ -98,6 +127,8 @@ public struct Checkpoint {
     public var optimizerFirst: [Float]?
     public var optimizerSecond: [Float]?
     public var carriedState: [Float]?
+    /// The file it was read from ("" for one made in memory), for error messages.
+    public var path = ""
 
     /// A checkpoint of a trainer's complete state.
     public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?) {
@@ -183,72 +214,107 @@ public struct Checkpoint {
 
     // MARK: - Reading
 
-    /// Reads and validates a checkpoint: the config must describe a valid model, the
-    /// vocabulary must match it, and every tensor must have its expected shape. Without
-    /// `trainingState` the optimizer moments and carried state are not loaded (sampling,
-    /// evaluation and inspection need only the weights).
+    /// Reads and validates a checkpoint. This is the trust boundary for everything in the
+    /// file: every size in the config is bounded (`ModelLimits`), the vocabulary is checked
+    /// against the config, every tensor's shape against the config, and the training
+    /// progress against its ranges, all before anything is allocated from those numbers.
+    /// Without `trainingState` the optimizer moments and carried state are not loaded
+    /// (sampling, evaluation and inspection need only the weights).
     public static func read(from path: String, trainingState: Bool = true) throws -> Checkpoint {
         let file = try SafeTensors(contentsOf: path)
         func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(path) is not a Recur checkpoint: \(reason)") }
-        let decoder = JSONDecoder()
-        guard let configText = file.metadata["config"],
-              let config = try? decoder.decode(CheckpointConfig.self, from: Data(configText.utf8)) else {
-            throw bad("its metadata has no readable \"config\"")
+        func checked(_ what: () throws -> Void) throws {
+            do { try what() } catch let error as RecurError { throw bad(error.description) }
         }
-        guard let vocabText = file.metadata["vocab"], let tokens = try? decoder.decode([String].self, from: Data(vocabText.utf8)) else {
-            throw bad("its metadata has no readable \"vocab\"")
+        let config: CheckpointConfig = try decodeMetadata(file, key: "config", path: path)
+        let tokens: [String] = try decodeMetadata(file, key: "vocab", path: path)
+
+        // The config, every number bounded before any of them sizes anything.
+        let modelConfig = config.model
+        try checked {
+            try modelConfig.validate(name: { "config.\($0)" })
+            try ModelLimits.check(config.seq, in: 1...ModelLimits.sequenceLength, "config.seq")
+            try ModelLimits.check(config.batch, in: 1...ModelLimits.batch, "config.batch")
+            try ModelLimits.check(config.minCount, in: 1...Int.max, "config.min_count")
+            try ModelLimits.checkWorkspace(modelConfig, steps: config.seq, batch: config.batch, names: { "config.\($0)" })
         }
+
+        // The vocabulary against the config.
         guard tokens.count == config.vocabSize else {
-            throw bad("the vocabulary has \(tokens.count) tokens but the config says \(config.vocabSize)")
+            throw bad("the vocabulary has \(tokens.count) tokens but config.vocab_size is \(config.vocabSize)")
         }
         guard Set(tokens).count == tokens.count else { throw bad("the vocabulary repeats a token") }
-        guard config.seq > 0, config.batch > 0, config.minCount >= 1 else { throw bad("seq, batch and min_count must be positive") }
-        let modelConfig = config.model
-        do { try modelConfig.validate() } catch { throw bad("its config is invalid: \(error)") }
+        if let wrong = tokens.firstIndex(where: { config.level == .char ? $0.unicodeScalars.count != 1 : $0.isEmpty }) {
+            throw bad("vocabulary entry \(wrong) (\(tokens[wrong].debugDescription)) is not " + (config.level == .char ? "one character" : "a word"))
+        }
+
+        // Every tensor's shape against the config, then the copy.
         let layout = modelConfig.layout
+        for slot in layout.slots {
+            guard let shape = file.shape(of: slot.name) else { throw bad("tensor \(slot.name) is missing") }
+            guard shape == slot.shape else { throw bad("tensor \(slot.name) has shape \(shape), but the config needs \(slot.shape)") }
+        }
         var parameters = [Float](repeating: 0, count: layout.totalCount)
         for slot in layout.slots {
-            guard let tensor = file.tensor(slot.name) else { throw bad("tensor \(slot.name) is missing") }
-            guard tensor.shape == slot.shape else { throw bad("tensor \(slot.name) has shape \(tensor.shape), expected \(slot.shape)") }
-            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
+            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor(slot.name)!.values)
         }
         var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens),
                                     model: LanguageModel(config: modelConfig, parameters: parameters))
-        if let progressText = file.metadata["training"] {
-            guard let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
-                throw bad("its \"training\" metadata is unreadable")
+        checkpoint.path = path
+        guard file.metadata["training"] != nil else { return checkpoint }
+
+        let progress: TrainingProgress = try decodeMetadata(file, key: "training", path: path)
+        try checked { try progress.validate() }
+        checkpoint.progress = progress
+        guard trainingState else { return checkpoint }
+        let names = optimizerNames(progress.optimizer.kind)
+        func gather(_ suffix: String?) throws -> [Float]? {
+            guard let suffix else { return nil }
+            for slot in layout.slots where file.shape(of: "optim.\(slot.name).\(suffix)") != slot.shape {
+                throw bad("tensor optim.\(slot.name).\(suffix) is missing or misshapen")
             }
-            guard progress.random.count == 4, progress.random.allSatisfy({ UInt64($0) != nil }),
-                  progress.step >= 0, progress.tokens >= 0, progress.position >= 0, progress.optimizerSteps >= 0 else {
-                throw bad("its \"training\" metadata is out of range")
+            var values = [Float](repeating: 0, count: layout.totalCount)
+            for slot in layout.slots {
+                values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor("optim.\(slot.name).\(suffix)")!.values)
             }
-            checkpoint.progress = progress
-            guard trainingState else { return checkpoint }
-            let names = optimizerNames(progress.optimizer.kind)
-            func gather(_ suffix: String?) throws -> [Float]? {
-                guard let suffix else { return nil }
-                var values = [Float](repeating: 0, count: layout.totalCount)
-                for slot in layout.slots {
-                    let name = "optim.\(slot.name).\(suffix)"
-                    guard let tensor = file.tensor(name), tensor.shape == slot.shape else { throw bad("tensor \(name) is missing or misshapen") }
-                    values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: tensor.values)
-                }
-                return values
+            return values
+        }
+        checkpoint.optimizerFirst = try gather(names.first)
+        checkpoint.optimizerSecond = try gather(names.second)
+        let stateShape = [config.layers, config.batch, config.hidden]
+        if let shape = file.shape(of: "state.h") {
+            guard shape == stateShape else { throw bad("tensor state.h has shape \(shape), but the config needs \(stateShape)") }
+            var state = file.tensor("state.h")!.values
+            if config.cell == .lstm {
+                guard file.shape(of: "state.c") == stateShape else { throw bad("tensor state.c is missing or misshapen") }
+                state += file.tensor("state.c")!.values
             }
-            checkpoint.optimizerFirst = try gather(names.first)
-            checkpoint.optimizerSecond = try gather(names.second)
-            let stateShape = [config.layers, config.batch, config.hidden]
-            if let h = file.tensor("state.h") {
-                guard h.shape == stateShape else { throw bad("tensor state.h has shape \(h.shape), expected \(stateShape)") }
-                var state = h.values
-                if config.cell == .lstm {
-                    guard let c = file.tensor("state.c"), c.shape == stateShape else { throw bad("tensor state.c is missing or misshapen") }
-                    state += c.values
-                }
-                checkpoint.carriedState = state
-            }
+            checkpoint.carriedState = state
         }
         return checkpoint
+    }
+
+    /// Decodes the JSON string stored under `key` in the metadata; a failure names the
+    /// field and what was wrong with it.
+    static func decodeMetadata<Value: Decodable>(_ file: SafeTensors, key: String, path: String) throws -> Value {
+        func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(path) is not a Recur checkpoint: \(reason)") }
+        guard let text = file.metadata[key] else { throw bad("its metadata has no \"\(key)\"") }
+        do {
+            return try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            func field(_ path: [CodingKey]) -> String {
+                ([key] + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }).joined(separator: ".")
+            }
+            switch error {
+            case .keyNotFound(let missing, let context): throw bad("\(field(context.codingPath + [missing])) is missing")
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                throw bad(context.codingPath.isEmpty ? "\"\(key)\" is not JSON, or holds a fraction or an out-of-range number where a whole number belongs"
+                                                     : "\(field(context.codingPath)) has the wrong type or an impossible value")
+            @unknown default: throw bad("\"\(key)\" is unreadable")
+            }
+        } catch {
+            throw bad("\"\(key)\" is unreadable")
+        }
     }
 
     private init(config: CheckpointConfig, vocabulary: Vocabulary, model: LanguageModel) {
@@ -285,6 +351,10 @@ public struct Checkpoint {
         guard trainer.model.config == model.config, trainer.config.batch == config.batch,
               trainer.config.sequenceLength == config.seq else {
             throw RecurError.invalidCheckpoint("the checkpoint's model does not match the one training")
+        }
+        // The position indexes the token streams: it must lie within them.
+        guard progress.position <= trainer.streams.streamLength else {
+            throw RecurError.invalidCheckpoint("\(path.isEmpty ? "the checkpoint" : path): training.position \(progress.position) lies past the end of the text's \(config.batch) streams (\(trainer.streams.streamLength) tokens each)")
         }
         trainer.model.parameters.pointer.update(from: model.parameters.pointer, count: model.parameterCount)
         trainer.model.version += 1

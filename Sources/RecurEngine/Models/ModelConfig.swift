@@ -66,21 +66,21 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         return ParameterLayout(shapes)
     }
 
-    /// Checks sizes a user could get wrong; the message names the offending value.
-    public func validate() throws {
-        func positive(_ value: Int, _ name: String) throws {
-            guard value > 0 else { throw RecurError.invalidArgument("\(name) must be positive (got \(value))") }
+    /// Checks every size against `ModelLimits` before anything depends on it; the message
+    /// names the offending value as `name` spells it (a flag by default, a checkpoint
+    /// field when reading one).
+    public func validate(name: (String) -> String = { "--\($0)" }) throws {
+        try ModelLimits.check(vocabularySize, in: 1...ModelLimits.vocabulary, name("vocab_size"))
+        try ModelLimits.check(embed, in: 1...ModelLimits.width, name("embed"))
+        try ModelLimits.check(hidden, in: 1...ModelLimits.width, name("hidden"))
+        try ModelLimits.check(layers, in: 1...ModelLimits.layers, name("layers"))
+        guard dropout.isFinite, dropout >= 0, dropout < 1 else {
+            throw RecurError.invalidArgument("\(name("dropout")) must be in [0, 1) (got \(dropout))")
         }
-        try positive(vocabularySize, "vocabulary size")
-        try positive(embed, "--embed")
-        try positive(hidden, "--hidden")
-        try positive(layers, "--layers")
-        guard dropout >= 0, dropout < 1 else {
-            throw RecurError.invalidArgument("--dropout must be in [0, 1) (got \(dropout))")
-        }
+        // Every size is bounded now, so the count cannot overflow.
         let parameterCount = layout.totalCount
-        guard parameterCount < 1 << 31 else {
-            throw RecurError.invalidArgument("the model would have \(parameterCount) parameters; the limit is 2^31")
+        guard parameterCount <= ModelLimits.parameters else {
+            throw RecurError.invalidArgument("the model would have \(parameterCount) parameters; the limit is 2^31 − 1")
         }
     }
 }

@@ -19,15 +19,16 @@ public struct BatchStreams: Sendable {
 
     /// Whether a full chunk of `steps` fits at `position` (it needs one more token for
     /// the last target).
+    /// Written so that no sum can overflow, whatever `position` a file claimed.
     public func fits(position: Int, steps: Int) -> Bool {
-        position + steps + 1 <= streamLength
+        position >= 0 && steps >= 0 && steps < streamLength && position <= streamLength - steps - 1
     }
 
     /// Writes the (steps, B) inputs and targets of the chunk at `position`, row-major
     /// (index t·B + b). `steps` may be shorter than T for the last validation chunk.
     public func fill(position: Int, steps: Int, inputs: UnsafeMutableBufferPointer<Int32>,
                      targets: UnsafeMutableBufferPointer<Int32>) {
-        precondition(position + steps + 1 <= streamLength, "chunk past the end of the streams")
+        precondition(fits(position: position, steps: steps), "chunk past the end of the streams")
         for b in 0..<batch {
             let base = start + b * streamLength + position
             for t in 0..<steps {

@@ -42,6 +42,7 @@ public final class Trainer {
     /// Throws when the training text cannot fill B streams of one chunk each.
     public init(model: LanguageModel, corpus: Corpus, config: TrainingConfig) throws {
         try config.validate()
+        try ModelLimits.checkWorkspace(model.config, steps: config.sequenceLength, batch: config.batch, names: { "--\($0)" })
         let streams = BatchStreams(ids: corpus.trainingIDs, batch: config.batch)
         guard streams.fits(position: 0, steps: config.sequenceLength) else {
             let needed = config.batch * (config.sequenceLength + 1)
@@ -156,7 +157,9 @@ public enum Evaluation {
     /// too short to give every one of the B streams a target.
     public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int) -> Double? {
         let streams = BatchStreams(ids: ids, batch: batch)
-        guard streams.streamLength >= 2 else { return nil }
+        guard streams.streamLength >= 2, sequenceLength > 0,
+              let bytes = ModelLimits.workspaceBytes(model.config, steps: sequenceLength, batch: batch),
+              bytes <= ModelLimits.workspaceBytes else { return nil }
         let graph = TrainingGraph(config: model.config, maxSteps: sequenceLength, batch: batch)
         var inputs = [Int32](repeating: 0, count: sequenceLength * batch)
         var targets = inputs

@@ -22,20 +22,30 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         self.schedule = schedule
     }
 
-    public func validate() throws {
-        guard sequenceLength > 0 else { throw RecurError.invalidArgument("--seq must be positive (got \(sequenceLength))") }
-        guard batch > 0 else { throw RecurError.invalidArgument("--batch must be positive (got \(batch))") }
+    /// Checks every setting; the message names the offending value as `name` spells it
+    /// (a flag by default, a checkpoint field when reading one).
+    public func validate(name: (String) -> String = { "--\($0)" }) throws {
+        func bad(_ key: String, _ rule: String, _ value: Float) -> RecurError {
+            .invalidArgument("\(name(key)) must be \(rule) (got \(value))")
+        }
+        try ModelLimits.check(sequenceLength, in: 1...ModelLimits.sequenceLength, name("seq"))
+        try ModelLimits.check(batch, in: 1...ModelLimits.batch, name("batch"))
         let rate = optimizer.learningRate
-        guard rate.isFinite, rate > 0 else { throw RecurError.invalidArgument("--lr must be positive (got \(rate))") }
-        guard clip.isFinite, clip >= 0 else { throw RecurError.invalidArgument("--clip must be 0 (off) or positive (got \(clip))") }
+        guard rate.isFinite, rate > 0 else { throw bad("lr", "> 0", rate) }
+        guard clip.isFinite, clip >= 0 else { throw bad("clip", "0 (off) or positive", clip) }
         try schedule.validate()
         guard optimizer.momentum.isFinite, optimizer.momentum >= 0, optimizer.momentum < 1 else {
-            throw RecurError.invalidArgument("--momentum must be in [0, 1) (got \(optimizer.momentum))")
+            throw bad("momentum", "in [0, 1)", optimizer.momentum)
         }
         guard !optimizer.nesterov || (optimizer.kind == .sgd && optimizer.momentum > 0) else {
             throw RecurError.invalidArgument("--nesterov needs --optimizer sgd and a positive --momentum")
         }
         let decay = optimizer.weightDecay
-        guard decay.isFinite, decay >= 0 else { throw RecurError.invalidArgument("--weight-decay must not be negative (got \(decay))") }
+        guard decay.isFinite, decay >= 0 else { throw bad("weight-decay", "0 or positive", decay) }
+        // Not flags, but a checkpoint carries them: PyTorch's own ranges.
+        for (key, value) in [("beta1", optimizer.beta1), ("beta2", optimizer.beta2), ("alpha", optimizer.alpha)] {
+            guard value.isFinite, value >= 0, value < 1 else { throw bad(key, "in [0, 1)", value) }
+        }
+        guard optimizer.epsilon.isFinite, optimizer.epsilon > 0 else { throw bad("epsilon", "> 0", optimizer.epsilon) }
     }
 }
