@@ -63,7 +63,10 @@ public struct Theme: Sendable, Equatable {
         self.name = name
         var styles: [StyleRole: CellStyle] = [:]
         let roles = Dictionary(uniqueKeysWithValues: StyleRole.all.map { ($0.themeKey, $0) })
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end at \n, \r\n or \r (a Swift Character holds \r\n as one), after an
+        // optional byte-order mark, as every text file Recur reads.
+        let body = text.unicodeScalars.first == "\u{FEFF}" ? text.dropFirst() : Substring(text)
+        for (number, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let words: [String] = line.split(whereSeparator: \.isWhitespace).map { String($0) }

@@ -67,6 +67,50 @@ final class WordVectorTests: XCTestCase {
         XCTAssertThrowsError(try WordVectors(data: truncated, name: "f")) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
     }
 
+    /// A header's counts are bounded by the file's size before anything is reserved, and
+    /// binary vectors must be finite as text ones must.
+    func testHostileVectorFilesAreRefused() {
+        var huge = Data("1000000000000 300\na ".utf8)
+        huge.append(Data(count: 1200))
+        XCTAssertThrowsError(try WordVectors(data: huge, name: "f")) { XCTAssertTrue("\($0)".contains("can hold at most"), "\($0)") }
+        XCTAssertThrowsError(try WordVectors(data: Data("5 1000000\na 1\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("out of range"), "\($0)") }
+        XCTAssertThrowsError(try WordVectors(data: Data("1000000000000 2\na 1 2\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("promises"), "\($0)") }
+        for bad in [Float.nan, .infinity] {
+            var binary = Data("1 2\nword ".utf8)
+            withUnsafeBytes(of: Float(1)) { binary.append(contentsOf: $0) }
+            withUnsafeBytes(of: bad) { binary.append(contentsOf: $0) }
+            binary.append(0x0A)
+            XCTAssertThrowsError(try WordVectors(data: binary, name: "f")) { XCTAssertTrue("\($0)".contains("not a finite number"), "\($0)") }
+        }
+        XCTAssertThrowsError(try WordVectors(data: Data("a 1 nan\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("not a number"), "\($0)") }
+    }
+
+    /// CRLF line ends and a byte-order mark read as gensim reads them, in every format.
+    func testCRLFAndByteOrderMarkReadAsUnixText() throws {
+        let unix = try WordVectors(data: Data("2 2\nking 1 2\nqueen 3 4\n".utf8), name: "unix")
+        for text in ["2 2\r\nking 1 2\r\nqueen 3 4\r\n", "\u{FEFF}2 2\r\nking 1 2\r\nqueen 3 4\r\n", "\u{FEFF}king 1 2\r\nqueen 3 4\r\n"] {
+            let read = try WordVectors(data: Data(text.utf8), name: "crlf")
+            XCTAssertEqual(read.words, unix.words, text.debugDescription)
+            XCTAssertEqual(read.vectors, unix.vectors, text.debugDescription)
+        }
+        var binary = Data("\u{FEFF}2 2\r\n".utf8)
+        for (word, values) in [("king", [Float(1), 2]), ("queen", [3, 4])] {
+            binary.append(Data(word.utf8 + [0x20]))
+            values.withUnsafeBytes { binary.append(contentsOf: $0) }
+            binary.append(contentsOf: [0x0D, 0x0A])
+        }
+        let read = try WordVectors(data: binary, name: "binary")
+        XCTAssertEqual(read.words, unix.words)
+        XCTAssertEqual(read.vectors, unix.vectors)
+    }
+
+    func testEvaluationFilesWithCRLF() throws {
+        let report = try Self.sample.evaluateAnalogies("\u{FEFF}: royals\r\nman king woman queen\r\nking man queen woman\r\n")
+        XCTAssertEqual(report.sections.map(\.answered), [2])
+        let pairs = try Self.sample.evaluatePairs("king queen 9\r\nking apple 1\r\nman woman 8\r\n")
+        XCTAssertEqual(pairs.pairs, 3)
+    }
+
     func testAnalogyAndNeighbours() throws {
         let answer = try Self.sample.analogy("man", "king", "woman", count: 2)
         XCTAssertEqual(answer.first?.word, "queen")

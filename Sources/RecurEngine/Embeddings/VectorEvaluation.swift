@@ -44,7 +44,7 @@ extension WordVectors {
     public func evaluateAnalogies(_ text: String) throws -> AnalogyReport {
         let lookup = lowercasedLookup()
         var sections: [AnalogyReport.Section] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in LineEnds.lines(text).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix(":") {
@@ -71,7 +71,7 @@ extension WordVectors {
         let lookup = lowercasedLookup()
         var ours: [Double] = [], theirs: [Double] = []
         var missing = 0
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in LineEnds.lines(text).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)

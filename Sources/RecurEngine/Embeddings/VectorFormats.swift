@@ -3,6 +3,11 @@
 // TensorBoard projector's vectors.tsv + metadata.tsv.
 import Foundation
 
+extension WordVectors {
+    /// The widest vectors a file may declare.
+    public static let maximumDimension = 100_000
+}
+
 /// A file format for word vectors.
 public enum VectorFormat: String, Sendable, CaseIterable {
     case text, binary, glove, projector
@@ -36,22 +41,14 @@ extension WordVectors {
             for id in 0..<count { data.append(Data((numbers(id, separator: "\t") + "\n").utf8)) }
             let metadata = words.map { $0 + "\n" }.joined()
             let metadataPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.tsv").path
-            try WordVectors.atomicWrite(Data(metadata.utf8), to: metadataPath)
+            try OutputFile.write(Data(metadata.utf8), to: metadataPath, what: "projector metadata")
         }
-        try WordVectors.atomicWrite(data, to: path)
+        try OutputFile.write(data, to: path, what: "vectors file")
     }
 
     /// Shortest text that reads back as the same Float.
     static func format(_ value: Float) -> String {
         value.description
-    }
-
-    static func atomicWrite(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw RecurError.io("cannot write \(path): \(error.localizedDescription)")
-        }
     }
 
     // MARK: - Reading
@@ -66,15 +63,28 @@ extension WordVectors {
         try self.init(data: data, name: path, limit: limit)
     }
 
+    /// The trust boundary for vector files: the header's counts are bounded by what the
+    /// file's size can hold before anything is reserved, every number must be finite (text
+    /// and binary alike), and a UTF-8 byte-order mark and CRLF line ends are read as
+    /// word2vec.c and gensim read them (the mark is skipped; `\r` is whitespace).
     public init(data: Data, name: String, limit: Int? = nil) throws {
-        let bytes = [UInt8](data)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         func bad(_ reason: String) -> RecurError { .invalidArgument("\(name): \(reason)") }
         guard let firstNewline = bytes.firstIndex(of: 0x0A) else { throw bad("no line ends in the file; not a vectors file") }
-        let firstLine = String(decoding: bytes[..<firstNewline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
+        let firstLine = bytes[..<firstNewline].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            .map { String(decoding: $0, as: UTF8.self) }
         if firstLine.count == 2, let vocabulary = Int(firstLine[0]), let dimension = Int(firstLine[1]) {
-            guard vocabulary >= 0, dimension > 0, dimension <= 100_000 else { throw bad("header \"\(firstLine.joined(separator: " "))\" is out of range") }
+            guard vocabulary >= 0, dimension > 0, dimension <= WordVectors.maximumDimension else {
+                throw bad("header \"\(firstLine.joined(separator: " "))\" is out of range (dimension 1 to \(WordVectors.maximumDimension))")
+            }
             let wanted = min(vocabulary, limit ?? vocabulary)
             if WordVectors.looksBinary(bytes, from: firstNewline + 1, dimension: dimension) {
+                // Each binary entry takes at least a one-byte word, a space and D floats.
+                let fits = (bytes.count - firstNewline) / (dimension * 4 + 2)
+                guard wanted <= fits else {
+                    throw bad("the header promises \(vocabulary) words of dimension \(dimension), but the file can hold at most \(fits) (truncated, or a false header)")
+                }
                 try self.init(binary: bytes, from: firstNewline + 1, count: wanted, dimension: dimension, bad: bad)
             } else {
                 try self.init(text: bytes, from: firstNewline + 1, count: wanted, dimension: dimension, bad: bad)
@@ -98,16 +108,22 @@ extension WordVectors {
         vectors.reserveCapacity(count * dimension)
         var position = start
         for entry in 0..<count {
-            while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x20 { position += 1 }
+            while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D || bytes[position] == 0x20 { position += 1 }
             guard let space = bytes[position...].firstIndex(of: 0x20), space > position else {
                 throw bad("entry \(entry + 1) of \(count) is missing (the file is truncated)")
             }
-            words.append(String(decoding: bytes[position..<space], as: UTF8.self))
+            let word = String(decoding: bytes[position..<space], as: UTF8.self)
+            words.append(word)
             position = space + 1
             guard position + dimension * 4 <= bytes.count else { throw bad("entry \(entry + 1) is cut short (the file is truncated)") }
-            bytes.withUnsafeBytes { raw in
-                for j in 0..<dimension { vectors.append(raw.loadUnaligned(fromByteOffset: position + 4 * j, as: Float.self)) }
+            let finite = bytes.withUnsafeBytes { raw in
+                (0..<dimension).allSatisfy { j in
+                    let value = raw.loadUnaligned(fromByteOffset: position + 4 * j, as: Float.self)
+                    vectors.append(value)
+                    return value.isFinite
+                }
             }
+            guard finite else { throw bad("entry \(entry + 1) (\(word.debugDescription)) holds a value that is not a finite number") }
             position += dimension * 4
         }
         try self.init(words: words, dimension: dimension, vectors: vectors)
@@ -117,6 +133,8 @@ extension WordVectors {
     private init(text bytes: [UInt8], from start: Int, count: Int?, dimension: Int?, bad: (String) -> RecurError) throws {
         var words: [String] = []
         var vectors = [Float]()
+        // A text entry takes at least two bytes per number, so the file bounds the count.
+        if let count, let dimension { vectors.reserveCapacity(min(count, bytes.count / (2 * dimension + 2)) * dimension) }
         var dimension = dimension
         var lineNumber = start == 0 ? 0 : 1
         var position = start

@@ -10,26 +10,28 @@ public struct Corpus: Sendable {
 
     /// Reads a text file, refusing what is not usable text: a missing or empty file, a
     /// binary file, or invalid UTF-8 (the error gives the byte offset).
-    public static func readText(at path: String) throws -> String {
+    /// `what` names the file in errors ("corpus", "prime file", …). A leading byte-order
+    /// mark is dropped.
+    public static func readText(at path: String, what: String = "corpus") throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RecurError.invalidCorpus("corpus not found: \(path)")
+            throw RecurError.invalidCorpus("\(what) not found: \(path)")
         }
-        guard !isDirectory.boolValue else { throw RecurError.invalidCorpus("corpus is a directory: \(path)") }
+        guard !isDirectory.boolValue else { throw RecurError.invalidCorpus("\(what) is a directory: \(path)") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RecurError.invalidCorpus("cannot read corpus: \(path)")
+            throw RecurError.invalidCorpus("cannot read \(what): \(path)")
         }
-        return try decodeText(data, name: path)
+        return try decodeText(data, name: path, what: what)
     }
 
-    /// Validates and decodes UTF-8 bytes; `name` is used in error messages.
-    public static func decodeText(_ data: Data, name: String) throws -> String {
-        guard !data.isEmpty else { throw RecurError.invalidCorpus("corpus is empty: \(name)") }
+    /// Validates and decodes UTF-8 bytes; `name` and `what` are used in error messages.
+    public static func decodeText(_ data: Data, name: String, what: String = "corpus") throws -> String {
+        guard !data.isEmpty else { throw RecurError.invalidCorpus("\(what) is empty: \(name)") }
         return try data.withUnsafeBytes { raw -> String in
             let bytes = raw.bindMemory(to: UInt8.self)
             // The streaming decoder's checks (NUL bytes, invalid UTF-8 with its offset).
             _ = try decodeUTF8(bytes, final: true, offset: 0, name: name) { _ in }
-            return String(decoding: bytes, as: UTF8.self)
+            return String(LineEnds.droppingByteOrderMark(String(decoding: bytes, as: UTF8.self)))
         }
     }
 
@@ -39,15 +41,16 @@ public struct Corpus: Sendable {
     public init(text: String, level: TokenLevel, minCount: Int = 1, lowercase: Bool = false) {
         switch level {
         case .char:
+            let scalars = LineEnds.characterScalars(text)
             var present = Set<UInt32>()
-            for scalar in text.unicodeScalars { present.insert(scalar.value) }
+            for scalar in scalars { present.insert(scalar.value) }
             let sorted = present.sorted()
             var lookup: [UInt32: Int32] = [:]
             for (position, value) in sorted.enumerated() { lookup[value] = Int32(position) }
             vocabulary = Vocabulary(level: .char, tokens: sorted.map { String(Unicode.Scalar($0)!) })
             var ids: [Int32] = []
             ids.reserveCapacity(text.utf8.count)
-            for scalar in text.unicodeScalars { ids.append(lookup[scalar.value]!) }
+            for scalar in scalars { ids.append(lookup[scalar.value]!) }
             self.ids = TokenIDs(ids)
         case .word:
             let words = WordTokenizer.tokenize(text, lowercase: lowercase)
@@ -72,7 +75,7 @@ public struct Corpus: Sendable {
             var ids: [Int32] = []
             ids.reserveCapacity(text.utf8.count)
             var missing: [String] = []
-            for scalar in text.unicodeScalars {
+            for scalar in LineEnds.characterScalars(text) {
                 if let id = vocabulary.id(of: String(scalar)) {
                     ids.append(id)
                 } else if missing.count < 5, !missing.contains(String(scalar)) {

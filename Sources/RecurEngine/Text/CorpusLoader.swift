@@ -100,6 +100,7 @@ extension Corpus {
         defer { try? handle.close() }
         var carried: [UInt8] = []
         var offset = 0
+        var filter = LineEnds.CharacterFilter()
         while true {
             let chunk = (try? handle.read(upToCount: chunkSize)) ?? nil
             let final = chunk == nil || chunk!.isEmpty
@@ -107,13 +108,14 @@ extension Corpus {
             if let chunk { bytes.append(contentsOf: chunk) }
             if final && bytes.isEmpty { break }
             let consumed = try bytes.withUnsafeBufferPointer { buffer in
-                try decodeUTF8(buffer, final: final, offset: offset, name: path, emit: emit)
+                try decodeUTF8(buffer, final: final, offset: offset, name: path) { try filter.feed($0, emit: emit) }
             }
             carried = Array(bytes[consumed...])
             offset += consumed
             progress(min(Double(offset) / Double(size), 1))
             if final { break }
         }
+        try filter.finish(emit: emit)
     }
 
     /// Decodes `bytes` (which start at file offset `offset`), returning how many bytes
