@@ -432,6 +432,10 @@ W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_t
 // 4. The sentence loop
 // =====================================================================================
 
+void recur_w2v_request_stop(recur_w2v_progress *progress) {
+    __atomic_store_n(&progress->stop, 1, __ATOMIC_RELAXED);
+}
+
 long long recur_w2v_words_done(const recur_w2v_progress *progress) {
     return __atomic_load_n(&progress->words_done, __ATOMIC_RELAXED);
 }
@@ -637,6 +641,7 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 __atomic_add_fetch(&progress->words_done, pending, __ATOMIC_RELAXED);
             pending = 0;
             alpha = w2v_alpha(progress, done);
+            if (__atomic_load_n(&progress->stop, __ATOMIC_RELAXED)) break;
         }
     }
     if (pending) __atomic_add_fetch(&progress->words_done, pending, __ATOMIC_RELAXED);

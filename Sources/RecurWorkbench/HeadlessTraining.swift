@@ -31,18 +31,14 @@ public struct HeadlessTraining {
 
     /// Set from a signal handler: stop after the current step.
     nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
+    static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
 
     public func run() throws {
-        var log: FileHandle?
-        if let logPath {
-            guard FileManager.default.createFile(atPath: logPath, contents: nil), let handle = FileHandle(forWritingAtPath: logPath) else {
-                throw RecurError.io("cannot write the log file \(logPath)")
-            }
-            log = handle
-        }
-        defer { try? log?.close() }
-        for number in [SIGINT, SIGTERM] { signal(number) { _ in HeadlessTraining.interrupted = 1 } }
-        defer { for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) } }
+        let log = try logPath.map { try OutputFileStream(path: $0, what: "log file") }
+        defer { log?.close() }
+        // A dropped ssh session (SIGHUP) stops like Ctrl-C: the checkpoint is still written.
+        for number in HeadlessTraining.stopSignals { signal(number) { _ in HeadlessTraining.interrupted = 1 } }
+        defer { for number in HeadlessTraining.stopSignals { signal(number, SIG_DFL) } }
 
         let interactive = isatty(STDERR_FILENO) == 1
         let started = Date()
@@ -51,7 +47,7 @@ public struct HeadlessTraining {
         var smoothed: Double?
         var rollbacks = 0
         func say(_ line: String) {
-            FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+            Console.error((interactive ? "\r\u{1B}[K" : "") + line + "\n")
         }
         while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
             let result = trainer.trainStep()
@@ -81,7 +77,7 @@ public struct HeadlessTraining {
                 say(String(format: "step %d  val_loss %.4f", trainer.step, loss))
             }
             if let log {
-                log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
+                try log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
             }
             if let save, checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try save() }
             let now = Date()
@@ -95,13 +91,13 @@ public struct HeadlessTraining {
                     let total = max(targetStep - firstStep, 1)
                     let filled = min(done * 30 / total, 30)
                     let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(line)".utf8))
+                    Console.error("\r\u{1B}[K\(bar) \(line)")
                 } else {
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                    Console.error(line + "\n")
                 }
             }
         }
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if interactive { Console.error("\n") }
         if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
         try save?()
     }

@@ -29,7 +29,7 @@ public struct SampleRun {
             return [vocabulary.id(of: "\n") ?? 0]
         }
         let tokens: [String] = vocabulary.level == .char
-            ? prime.unicodeScalars.map { String($0) }
+            ? LineEnds.characterScalars(prime).map { String($0) }
             : WordTokenizer.tokenize(prime, lowercase: checkpoint.config.lowercase)
         var ids: [Int32] = []
         var unknown: [String] = []
@@ -45,17 +45,17 @@ public struct SampleRun {
     }
 
     /// Writes the prime, then `length` sampled tokens, flushing every few tokens.
-    public func run(write: (String) -> Void) throws {
+    public func run(write: (String) throws -> Void) throws {
         try settings.validate()
         guard length >= 0 else { throw RecurError.invalidArgument("--length must not be negative (got \(length))") }
         let prime = try primeIDs()
         let vocabulary = checkpoint.vocabulary
-        if let text = self.prime, !text.isEmpty { write(vocabulary.render(prime)) }
+        if let text = self.prime, !text.isEmpty { try write(vocabulary.render(prime)) }
         var random = RandomGenerator(seed: seed)
         var pending = ""
         var previous = vocabulary.tokens[Int(prime.last!)]
         var lastFlush = DispatchTime.now()
-        _ = Sampler(model: checkpoint.model).generate(prime: prime, length: length, settings: settings, random: &random) { id in
+        try Sampler(model: checkpoint.model).stream(prime: prime, length: length, settings: settings, random: &random) { id in
             let token = vocabulary.tokens[Int(id)]
             if vocabulary.level == .word {
                 pending += WordTokenizer.separator(after: previous, before: token)
@@ -64,11 +64,11 @@ public struct SampleRun {
             previous = token
             let now = DispatchTime.now()
             if now.uptimeNanoseconds - lastFlush.uptimeNanoseconds > 50_000_000 {
-                write(pending)
+                try write(pending)
                 pending = ""
                 lastFlush = now
             }
         }
-        write(pending + "\n")
+        try write(pending + "\n")
     }
 }

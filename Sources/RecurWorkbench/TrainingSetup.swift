@@ -83,7 +83,7 @@ public struct TrainingSetup {
             guard percent / (interactive ? 1 : 25) != shown / (interactive ? 1 : 25) else { return }
             shown = percent
             let line = "reading \(URL(fileURLWithPath: path).lastPathComponent) (\(size >> 20) MB): \(percent)%"
-            FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line + (percent >= 100 ? "\n" : "") : line + "\n").utf8))
+            Console.error(interactive ? "\r\u{1B}[K" + line + (percent >= 100 ? "\n" : "") : line + "\n")
         }
     }
 

@@ -371,10 +371,10 @@ public final class WorkbenchApp {
                     self.terminal.restore()
                     switch result {
                     case .success(let saved):
-                        if saved, let path = self.state.checkpointPath { FileHandle.standardError.write(Data("saved \(path)\n".utf8)) }
+                        if saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
                         self.exit(0)
                     case .failure(let error):
-                        FileHandle.standardError.write(Data("recur: checkpoint not saved: \(error)\n".utf8))
+                        Console.error("recur: checkpoint not saved: \(error)\n")
                         self.exit(1)
                     }
                 }

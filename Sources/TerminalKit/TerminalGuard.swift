@@ -7,12 +7,24 @@ public enum TerminalGuard {
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var hasSaved = false
 
+    /// Every catchable signal whose default action ends the process, except those the
+    /// workbench handles itself (SIGINT, SIGTERM and SIGHUP quit through the event loop;
+    /// SIGPIPE is ignored by the command line). `kill -USR1` must not leave a raw terminal.
+    static var fatalSignals: [Int32] {
+        var numbers = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT, SIGSYS,
+                       SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ]
+        #if os(Linux)
+        numbers += [SIGSTKFLT, SIGPWR, SIGIO]
+        #endif
+        return numbers
+    }
+
     /// Saves the current tty settings and installs handlers for fatal signals that put
     /// them back, leave the alternate screen, show the cursor, then re-raise.
     static func install() {
         guard !hasSaved, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
         hasSaved = true
-        for fatal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+        for fatal in fatalSignals {
             signal(fatal) { number in
                 TerminalGuard.restoreCookedMode()
                 signal(number, SIG_DFL)

@@ -9,15 +9,15 @@ extension Word2VecArchitecture: ExpressibleByArgument {}
 /// word2vec's own flags, shared by `recur embed` and `recur --word2vec`.
 struct Word2VecOptions: ParsableArguments {
     @Option(help: "cbow (predict a word from its context) or skipgram (the context from the word).") var arch: Word2VecArchitecture = .cbow
-    @Option(help: "Vector dimension.") var dim = 100
-    @Option(help: "Maximum context window; each word uses a random window from 1 to this.") var window = 5
-    @Option(help: "Negative samples per prediction (0: off, then --hs is needed).") var negative = 5
+    @Option(parsing: .unconditional, help: "Vector dimension.") var dim = 100
+    @Option(parsing: .unconditional, help: "Maximum context window; each word uses a random window from 1 to this.") var window = 5
+    @Option(parsing: .unconditional, help: "Negative samples per prediction (0: off, then --hs is needed).") var negative = 5
     @Flag(help: "Also train with hierarchical softmax.") var hs = false
-    @Option(help: "Subsampling threshold for frequent words (0: off).") var sample = 1e-3
-    @Option(help: "Passes over the text.") var epochs = 5
-    @Option(help: "Starting learning rate, decayed linearly. (default: 0.05 CBOW, 0.025 skip-gram)") var alpha: Double?
-    @Option(name: .customLong("min-alpha"), help: "Final learning rate.") var minAlpha = 1e-4
-    @Option(help: "Worker threads (Hogwild).") var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    @Option(parsing: .unconditional, help: "Subsampling threshold for frequent words (0: off).") var sample = 1e-3
+    @Option(parsing: .unconditional, help: "Passes over the text.") var epochs = 5
+    @Option(parsing: .unconditional, help: "Starting learning rate, decayed linearly. (default: 0.05 CBOW, 0.025 skip-gram)") var alpha: Double?
+    @Option(name: .customLong("min-alpha"), parsing: .unconditional, help: "Final learning rate.") var minAlpha = 1e-4
+    @Option(parsing: .unconditional, help: "Worker threads (Hogwild).") var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     func settings(minCount: Int, seed: UInt64) throws -> Word2VecSettings {
         var settings = Word2VecSettings()
@@ -46,15 +46,19 @@ struct EmbedCommand: ParsableCommand {
 
     @Option(help: "Text file to train on. (default: the bundled samples/default.txt)") var corpus: String?
     @OptionGroup var word2vec: Word2VecOptions
-    @Option(name: .customLong("min-count"), help: "Ignore words seen fewer times.") var minCount = 5
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("min-count"), parsing: .unconditional, help: "Ignore words seen fewer times.") var minCount = 5
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "Lowercase the text first.") var lowercase = false
     @Option(help: "Write the vectors here.") var out: String?
     @Option(help: "Output format: text or binary (word2vec), glove, or projector (vectors.tsv + metadata.tsv).") var format: VectorFormat = .text
     @Flag(help: "Print one JSON object with the figures on stdout.") var json = false
 
+    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
+    private static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
+
     func run() throws {
         let settings = try word2vec.settings(minCount: minCount, seed: seed)
+        if let out { try OutputFile.checkWritable(out, what: "vectors file") }
         guard let path = corpus ?? Resources.defaultCorpus else {
             throw RecurError.invalidArgument("the bundled samples/default.txt was not found; pass --corpus PATH")
         }
@@ -63,16 +67,20 @@ struct EmbedCommand: ParsableCommand {
         let vocabularySeconds = Date().timeIntervalSince(loadStarted)
         let trainer = try Word2VecTrainer(corpus: text, settings: settings)
         let interactive = isatty(STDERR_FILENO) == 1
-        FileHandle.standardError.write(Data("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n".utf8))
+        Console.error("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n")
         var lastLine = Date.distantPast
-        let result = trainer.train { progress in
+        // Ctrl-C, SIGTERM or a hang-up stops training early; the vectors so far are still written.
+        for number in EmbedCommand.stopSignals { signal(number) { _ in EmbedCommand.interrupted = 1 } }
+        defer { for number in EmbedCommand.stopSignals { signal(number, SIG_DFL) } }
+        let result = trainer.train(report: { progress in
             guard interactive || Date().timeIntervalSince(lastLine) >= 5 else { return }
             lastLine = Date()
             let loss = progress.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let line = String(format: "epoch %d/%d  %5.1f%%  %.0f words/s", progress.epoch, settings.epochs, 100 * progress.fraction, progress.wordsPerSecond) + loss
-            FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
-        }
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+            Console.error(interactive ? "\r\u{1B}[K" + line : line + "\n")
+        }, shouldStop: { EmbedCommand.interrupted != 0 })
+        if interactive { Console.error("\n") }
+        if let stoppedAt = result.stoppedAt { Console.error(String(format: "interrupted at %.1f%% of training\n", 100 * stoppedAt)) }
         let vectors = try trainer.vectors
         if let out { try vectors.write(to: out, format: format) }
         if json {
@@ -82,8 +90,8 @@ struct EmbedCommand: ParsableCommand {
                            "negative": settings.negative, "hs": settings.hierarchicalSoftmax, "threads": settings.threads,
                            "min_count": minCount, "sample": settings.sample])
         } else {
-            FileHandle.standardError.write(Data(String(format: "trained in %.2f s: %.0f words/s, final loss %.4f%@\n", result.seconds,
-                                                       result.wordsPerSecond, result.finalLoss, (out.map { ", vectors in \($0)" } ?? "") as NSString).utf8))
+            Console.error(String(format: "trained in %.2f s: %.0f words/s, final loss %.4f%@\n", result.seconds,
+                                 result.wordsPerSecond, result.finalLoss, (out.map { ", vectors in \($0)" } ?? "") as NSString))
         }
     }
 }

@@ -16,6 +16,23 @@ struct Recur: ParsableCommand {
                       GradientFlowCommand.self, RaceCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
+
+    /// ArgumentParser's entry, with two guards around it: a closed pipe becomes a write
+    /// error (EPIPE) instead of a silent SIGPIPE death, and output that could not be
+    /// written ends the command with status 1 and a reason instead of a false success.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+        if fflush(nil) != 0 {
+            Console.error("recur: cannot write to standard output: \(String(cString: strerror(errno)))\n")
+            Foundation.exit(1)
+        }
+    }
 }
 
 extension CellKind: ExpressibleByArgument {}
@@ -34,41 +51,41 @@ struct ModelOptions: ParsableArguments {
     var cell: CellKind?
     @Option(help: "Vanilla RNN nonlinearity: tanh, sigmoid or relu. (default: tanh)")
     var activation: Activation?
-    @Option(help: "Embedding width. (default: 32)")
+    @Option(parsing: .unconditional, help: "Embedding width. (default: 32)")
     var embed: Int?
-    @Option(help: "Hidden units per layer. (default: 128)")
+    @Option(parsing: .unconditional, help: "Hidden units per layer. (default: 128)")
     var hidden: Int?
-    @Option(help: "Stacked recurrent layers. (default: 1)")
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers. (default: 1)")
     var layers: Int?
-    @Option(help: "Time steps per chunk, the truncated-BPTT window. (default: 64)")
+    @Option(parsing: .unconditional, help: "Time steps per chunk, the truncated-BPTT window. (default: 64)")
     var seq: Int?
-    @Option(help: "Parallel streams per step. (default: 32)")
+    @Option(parsing: .unconditional, help: "Parallel streams per step. (default: 32)")
     var batch: Int?
-    @Option(help: "Learning rate. (default: 0.002)")
+    @Option(parsing: .unconditional, help: "Learning rate. (default: 0.002)")
     var lr: Float?
     @Option(help: "Optimizer: adam, sgd, rmsprop or adagrad. (default: adam)")
     var optimizer: OptimizerKind?
-    @Option(help: "SGD momentum. (default: 0)")
+    @Option(parsing: .unconditional, help: "SGD momentum. (default: 0)")
     var momentum: Float?
     @Flag(help: "SGD: Nesterov momentum (needs --momentum).")
     var nesterov = false
-    @Option(help: "Clip the global gradient norm to this value; 0 disables clipping. (default: 5)")
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables clipping. (default: 5)")
     var clip: Float?
-    @Option(help: "Dropout on the embedding, between layers and before the decoder. (default: 0)")
+    @Option(parsing: .unconditional, help: "Dropout on the embedding, between layers and before the decoder. (default: 0)")
     var dropout: Float?
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay. (default: 0)")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay. (default: 0)")
     var weightDecay: Float?
-    @Option(help: "Random seed for initialisation and dropout. (default: 1)")
+    @Option(parsing: .unconditional, help: "Random seed for initialisation and dropout. (default: 1)")
     var seed: UInt64?
-    @Option(name: .customLong("min-count"), help: "Word level: words seen fewer times become <unk>. (default: 1)")
+    @Option(name: .customLong("min-count"), parsing: .unconditional, help: "Word level: words seen fewer times become <unk>. (default: 1)")
     var minCount: Int?
     @Flag(help: "Word level: lowercase the text first.")
     var lowercase = false
-    @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this factor on decay (0–1). (default: 0.5 when a schedule is chosen)")
+    @Option(name: .customLong("lr-decay"), parsing: .unconditional, help: "Multiply the learning rate by this factor on decay (0–1). (default: 0.5 when a schedule is chosen)")
     var lrDecay: Float?
-    @Option(name: .customLong("lr-decay-every"), help: "Step decay: apply --lr-decay every N steps.")
+    @Option(name: .customLong("lr-decay-every"), parsing: .unconditional, help: "Step decay: apply --lr-decay every N steps.")
     var lrDecayEvery: Int?
-    @Option(name: .customLong("lr-patience"), help: "Plateau decay: apply --lr-decay after N validations without improvement.")
+    @Option(name: .customLong("lr-patience"), parsing: .unconditional, help: "Plateau decay: apply --lr-decay after N validations without improvement.")
     var lrPatience: Int?
 
     var setup: TrainingSetup {
@@ -144,6 +161,7 @@ struct WorkbenchCommand: ParsableCommand {
             let corpusPath = try setup.resolvedCorpusPath()
             let name = URL(fileURLWithPath: corpusPath).lastPathComponent
             let savePath = checkpoint ?? (noAutosave ? nil : resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors")
+            if let savePath { try OutputFile.checkWritable(savePath, what: "checkpoint") }
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
                                                    checkpointPath: savePath, checkpointWriter: savePath.map(prepared.writer),

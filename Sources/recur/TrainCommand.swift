@@ -12,15 +12,15 @@ struct TrainCommand: ParsableCommand {
         discussion: "A progress bar on a terminal, one line every few seconds otherwise. Ctrl-C stops after the current step and still writes --checkpoint.")
 
     @OptionGroup var model: ModelOptions
-    @Option(help: "Train until this global step.")
+    @Option(parsing: .unconditional, help: "Train until this global step.")
     var steps = 1000
-    @Option(name: .customLong("eval-every"), help: "Compute the validation loss every N steps (0: only at the end).")
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Compute the validation loss every N steps (0: only at the end).")
     var evalEvery = 200
     @Option(help: "Write one JSON object per step to this file: step, loss, tokens, grad_norm, and val_loss when evaluated.")
     var log: String?
     @Option(help: "Save a checkpoint here at the end (and on Ctrl-C).")
     var checkpoint: String?
-    @Option(name: .customLong("checkpoint-every"), help: "Also save --checkpoint every N steps (0: only at the end).")
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Also save --checkpoint every N steps (0: only at the end).")
     var checkpointEvery = 0
     @Option(help: "Start from this checkpoint's weights with a fresh optimizer and data position.")
     var `init`: String?
@@ -37,6 +37,9 @@ struct TrainCommand: ParsableCommand {
         guard checkpointEvery >= 0 else { throw RecurError.invalidArgument("--checkpoint-every must not be negative (got \(checkpointEvery))") }
         guard checkpointEvery == 0 || checkpoint != nil else { throw RecurError.invalidArgument("--checkpoint-every needs --checkpoint PATH") }
         guard onDiverge == .stop || checkpoint != nil else { throw RecurError.invalidArgument("--on-diverge rollback needs --checkpoint PATH (and --checkpoint-every N) to roll back to") }
+        // Output paths are checked before the corpus is read, so a typo never costs a run.
+        if let checkpoint { try OutputFile.checkWritable(checkpoint, what: "checkpoint") }
+        if let log { try OutputFile.checkWritable(log, what: "log file") }
         let prepared = try model.setup.prepare(resume: resume, initialise: `init`)
         let save: (() throws -> Void)? = checkpoint.map { path in { try prepared.writeCheckpoint(to: path) } }
         try HeadlessTraining(trainer: prepared.trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log,
@@ -83,14 +86,14 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Recurrent cell: rnn, lstm or gru.") var cell: CellKind?
     @Option(help: "Vanilla RNN nonlinearity.") var activation: Activation?
-    @Option(help: "Vocabulary size.") var vocab: Int?
-    @Option(help: "Embedding width.") var embed: Int?
-    @Option(help: "Hidden units per layer.") var hidden: Int?
-    @Option(help: "Stacked layers.") var layers: Int?
-    @Option(help: "Time steps per chunk.") var seq: Int?
-    @Option(help: "Streams per step.") var batch: Int?
-    @Option(help: "Timed steps.") var steps: Int?
-    @Option(help: "Untimed warm-up steps.") var warmup: Int?
+    @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab: Int?
+    @Option(parsing: .unconditional, help: "Embedding width.") var embed: Int?
+    @Option(parsing: .unconditional, help: "Hidden units per layer.") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Time steps per chunk.") var seq: Int?
+    @Option(parsing: .unconditional, help: "Streams per step.") var batch: Int?
+    @Option(parsing: .unconditional, help: "Timed steps.") var steps: Int?
+    @Option(parsing: .unconditional, help: "Untimed warm-up steps.") var warmup: Int?
     @Flag(help: "One JSON object per configuration.") var json = false
     @Flag(help: "Time the workbench's frame rendering (200×60, busy state) instead of training.") var ui = false
 

@@ -45,7 +45,7 @@ struct NeighboursCommand: ParsableCommand {
 
     @OptionGroup var source: VectorSource
     @Argument(help: "The word to look up.") var word: String
-    @Option(name: .short, help: "How many neighbours.") var k = 10
+    @Option(name: .short, parsing: .unconditional, help: "How many neighbours.") var k = 10
     @Flag(help: "Print {\"neighbours\": [{\"word\": w, \"similarity\": s}, …]}.") var json = false
 
     func run() throws {
@@ -61,7 +61,7 @@ struct AnalogyCommand: ParsableCommand {
 
     @OptionGroup var source: VectorSource
     @Argument(help: "A, B and C.") var words: [String]
-    @Option(name: .short, help: "How many answers.") var k = 10
+    @Option(name: .short, parsing: .unconditional, help: "How many answers.") var k = 10
     @Flag(help: "Print {\"neighbours\": [{\"word\": w, \"similarity\": s}, …]}.") var json = false
 
     func validate() throws {
@@ -90,7 +90,7 @@ struct EvaluateCommand: ParsableCommand {
         let vectors = try source.load()
         var record: [String: Any] = [:]
         if let analogies {
-            let report = try vectors.evaluateAnalogies(try Corpus.readText(at: analogies))
+            let report = try vectors.evaluateAnalogies(try Corpus.readText(at: analogies, what: "analogy file"))
             record["analogies"] = [
                 "accuracy": report.accuracy, "correct": report.correct, "answered": report.answered, "skipped": report.skipped,
                 "sections": report.sections.map { ["name": $0.name, "accuracy": $0.accuracy, "correct": $0.correct, "answered": $0.answered, "skipped": $0.skipped] },
@@ -105,7 +105,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
         if let pairs {
-            let report = try vectors.evaluatePairs(try Corpus.readText(at: pairs))
+            let report = try vectors.evaluatePairs(try Corpus.readText(at: pairs, what: "pairs file"))
             record["pairs"] = ["spearman": report.spearman, "pearson": report.pearson, "pairs": report.pairs,
                                "out_of_vocabulary": report.outOfVocabulary, "oov_share": report.outOfVocabularyShare]
             if !json {

@@ -108,6 +108,10 @@ typedef struct recur_w2v_progress {
     /// word2vec.c: 0.05 (CBOW) / 0.025 (skip-gram) → alpha_start · 1e-4.
     float alpha_start;
     float alpha_min;
+    /// Set to 1 (with `recur_w2v_request_stop`) to make every thread return at its next
+    /// progress report, about every 1,000 tokens: how Ctrl-C or a hang-up ends training
+    /// early with the vectors learned so far.
+    int stop;
 } recur_w2v_progress;
 
 /// Trains on `tokens[0 ..< count]` (one thread's slice of the corpus).
@@ -134,6 +138,9 @@ typedef struct recur_w2v_progress {
 long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long long count,
                           recur_w2v_progress *progress, unsigned long long *seed,
                           double *loss, long long *pairs);
+
+/// Asks every thread training with `progress` to return soon (async-signal-safe).
+void recur_w2v_request_stop(recur_w2v_progress *progress);
 
 /// Atomic read of progress->words_done, for a progress display while threads train.
 long long recur_w2v_words_done(const recur_w2v_progress *progress);

@@ -72,9 +72,11 @@ public struct Word2VecCorpus: Sendable {
         var ids: [Int32] = []
         ids.reserveCapacity(text.utf8.count / 5)
         let source = lowercase ? text.lowercased() : text
-        for line in source.split(separator: "\n", omittingEmptySubsequences: true) {
+        // Lines end at \n, \r\n or \r (a Swift Character holds \r\n as one, so splitting at
+        // "\n" alone would glue a CRLF file into one line).
+        for line in LineEnds.lines(source) where !line.isEmpty {
             var any = false
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                 let id: Int32
                 if let known = index[word] {
                     id = known
@@ -130,6 +132,8 @@ public struct Word2VecResult: Sendable {
     public var wordsPerSecond: Double
     /// Mean loss per prediction in the last epoch.
     public var finalLoss: Double
+    /// The fraction of training done when a stop was asked for; nil when it ran to the end.
+    public var stoppedAt: Double?
 }
 
 /// Trains word2vec on a prepared corpus.
@@ -189,8 +193,10 @@ public final class Word2VecTrainer: @unchecked Sendable {
     }
 
     /// Trains all epochs on `settings.threads` threads, calling `report` (on the calling
-    /// thread) about five times a second.
-    public func train(report: (Word2VecProgress) -> Void = { _ in }) -> Word2VecResult {
+    /// thread) about five times a second. When `shouldStop` answers true (it is asked as
+    /// often), the threads stop within about 1,000 tokens and training ends early with the
+    /// vectors learned so far; the result says so.
+    public func train(report: (Word2VecProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) -> Word2VecResult {
         let threads = settings.threads, epochs = settings.epochs
         let slices = Word2VecTrainer.slices(corpus.tokens, parts: threads)
         let totalTokens = corpus.tokens.count - corpus.tokens.lazy.filter { $0 < 0 }.count
@@ -202,14 +208,16 @@ public final class Word2VecTrainer: @unchecked Sendable {
         defer { shared.deallocate() }
         shared.model.initialize(to: makeModel())
         shared.progress.initialize(to: recur_w2v_progress(words_done: 0, total_words: totalWords,
-                                                          alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha)))
+                                                          alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha),
+                                                          stop: 0))
         let group = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
         var lastEpochLoss = 0.0
         var lastDone: Int64 = 0, lastTime = started
+        var stopped = false
         // The token pointer stays valid throughout: every epoch waits for its workers.
         corpus.tokens.withUnsafeBufferPointer { tokens in
-            for epoch in 0..<epochs {
+            for epoch in 0..<epochs where !stopped {
                 shared.losses.initialize(repeating: 0, count: threads)
                 shared.pairs.initialize(repeating: 0, count: threads)
                 for (index, slice) in slices.enumerated() {
@@ -223,6 +231,10 @@ public final class Word2VecTrainer: @unchecked Sendable {
                 }
                 var lastLossPairs: Int64 = 0, lastLoss = 0.0
                 while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                    if !stopped && shouldStop() {
+                        stopped = true
+                        recur_w2v_request_stop(shared.progress)
+                    }
                     let done = recur_w2v_words_done(shared.progress)
                     let now = DispatchTime.now().uptimeNanoseconds
                     // The loss sums are read racily; they are only for display.
@@ -239,7 +251,9 @@ public final class Word2VecTrainer: @unchecked Sendable {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return Word2VecResult(seconds: seconds, wordsPerSecond: Double(corpus.rawWordCount * epochs) / seconds, finalLoss: lastEpochLoss)
+        let done = Double(recur_w2v_words_done(shared.progress)) / Double(max(totalWords, 1))
+        return Word2VecResult(seconds: seconds, wordsPerSecond: Double(corpus.rawWordCount * epochs) * (stopped ? min(done, 1) : 1) / seconds,
+                              finalLoss: lastEpochLoss, stoppedAt: stopped ? min(done, 1) : nil)
     }
 
     /// Splits the tokens into `parts` ranges of about equal size, cut at sentence breaks.

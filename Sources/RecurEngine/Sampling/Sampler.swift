@@ -38,19 +38,28 @@ public final class Sampler {
     /// each token as it is drawn, so callers can stream.
     public func generate(prime: [Int32], length: Int, settings: SamplingSettings,
                          random: inout RandomGenerator, emit: (Int32) -> Void = { _ in }) -> [Int32] {
+        var drawn: [Int32] = []
+        drawn.reserveCapacity(min(length, 1 << 16))
+        stream(prime: prime, length: length, settings: settings, random: &random) { next in
+            drawn.append(next)
+            emit(next)
+        }
+        return drawn
+    }
+
+    /// Draws `length` tokens after feeding `prime`, handing each to `emit` without keeping
+    /// them: any length streams in constant memory. An error thrown by `emit` stops it.
+    public func stream(prime: [Int32], length: Int, settings: SamplingSettings,
+                       random: inout RandomGenerator, emit: (Int32) throws -> Void) rethrows {
         precondition(!prime.isEmpty, "sampling needs a token to start from")
         reset()
         var distribution = UnsafeBufferPointer<Float>(start: nil, count: 0)
         for token in prime { distribution = feed(token) }
-        var drawn: [Int32] = []
-        drawn.reserveCapacity(length)
-        for _ in 0..<length {
+        for _ in 0..<max(length, 0) {
             let next = choose(from: distribution, settings: settings, random: &random)
-            drawn.append(next)
-            emit(next)
+            try emit(next)
             distribution = feed(next)
         }
-        return drawn
     }
 
     /// Draws a token from `probabilities` (softmax of z) re-shaped to softmax(z/T), then
