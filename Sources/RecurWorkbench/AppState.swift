@@ -124,6 +124,8 @@ public struct SampleView {
     }
     /// The settings and weights the shown sample was drawn with.
     public var source: SampleRequest?
+    /// The training step of the weights the shown text came from.
+    public var step: Int?
     public var lastDrawn = Date.distantPast
 
     public var request: SampleRequest {
@@ -173,6 +175,10 @@ public struct AppState {
     public var model: LanguageModel?
     /// Bumped whenever new weights arrive, so stale results can be told apart.
     public var weightsVersion = 0
+    /// The training step of `model`.
+    public var modelStep = 0
+    /// Validation runs every this many steps (0: unknown).
+    public var evaluationInterval = 0
     public var probe: HiddenStateProbe?
     public var gradientFlow: GradientFlow?
     /// The models of a race (empty otherwise).

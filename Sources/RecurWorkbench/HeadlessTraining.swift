@@ -12,14 +12,17 @@ public struct HeadlessTraining {
     public let evaluationInterval: Int
     public let logPath: String?
     public let checkpointInterval: Int
-    /// Writes a checkpoint.
-    public let save: (() throws -> Void)?
+    /// Where checkpoints go, and how to write one there.
+    public let checkpointPath: String?
+    public let save: ((String) throws -> Void)?
     /// On a non-finite loss or gradient: nil stops with an error; otherwise the path of
     /// the checkpoint to roll back to, after which the learning rate is halved.
     public let rollbackPath: String?
 
     public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
-                checkpointInterval: Int = 0, save: (() throws -> Void)? = nil, rollbackPath: String? = nil) {
+                checkpointInterval: Int = 0, checkpointPath: String? = nil, save: ((String) throws -> Void)? = nil,
+                rollbackPath: String? = nil) {
+        self.checkpointPath = checkpointPath
         self.rollbackPath = rollbackPath
         self.trainer = trainer
         self.targetStep = targetStep
@@ -44,12 +47,18 @@ public struct HeadlessTraining {
         let started = Date()
         let firstStep = trainer.step
         var lastReport = Date.distantPast
-        var smoothed: Double?
         var rollbacks = 0
         func say(_ line: String) {
             Console.error((interactive ? "\r\u{1B}[K" : "") + line + "\n")
         }
+        let elapsedBefore = trainer.history.elapsed
+        func write() throws {
+            guard let save, let checkpointPath else { return }
+            trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
+            try save(checkpointPath)
+        }
         while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
+            trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
             let result = trainer.trainStep()
             guard result.applied else {
                 let what = "training diverged at step \(trainer.step + 1) (loss \(result.loss), gradient norm \(result.gradientNorm))"
@@ -67,7 +76,6 @@ public struct HeadlessTraining {
                 say("\(what); rolled back to step \(trainer.step) from \(rollbackPath) with the learning rate halved to \(trainer.optimizer.settings.learningRate)")
                 continue
             }
-            smoothed = smoothed.map { 0.98 * $0 + 0.02 * result.loss } ?? result.loss
             var record: [String: Any] = ["step": trainer.step, "loss": result.loss, "tokens": trainer.tokensSeen,
                                          "grad_norm": result.gradientNorm]
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
@@ -79,14 +87,15 @@ public struct HeadlessTraining {
             if let log {
                 try log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
             }
-            if let save, checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try save() }
+            if checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try write() }
             let now = Date()
             if now.timeIntervalSince(lastReport) >= (interactive ? 0.2 : 5) || trainer.step == targetStep {
                 lastReport = now
                 let elapsed = now.timeIntervalSince(started)
                 let done = trainer.step - firstStep
                 let rate = Double(done * trainer.config.batch * trainer.config.sequenceLength) / max(elapsed, 1e-9)
-                let line = String(format: "step %d/%d  loss %.4f  %.0f tok/s", trainer.step, targetStep, smoothed ?? 0, rate)
+                let line = String(format: "step %d/%d  loss %.4f  smoothed %.4f  %.0f tok/s", trainer.step, targetStep, result.loss,
+                                  trainer.history.lastSmoothed ?? result.loss, rate)
                 if interactive {
                     let total = max(targetStep - firstStep, 1)
                     let filled = min(done * 30 / total, 30)
@@ -99,6 +108,9 @@ public struct HeadlessTraining {
         }
         if interactive { Console.error("\n") }
         if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
-        try save?()
+        if let checkpointPath, save != nil {
+            try write()
+            say("wrote \(checkpointPath) at step \(trainer.step)")
+        }
     }
 }

@@ -17,6 +17,8 @@ public enum Msg {
     case raceSampleReady(index: Int, result: SampleResult)
     /// Ctrl-C, SIGTERM or the terminal going away.
     case quitRequested
+    /// What a background job has to say (a file written, or why not).
+    case notice(String)
 }
 
 /// What a word2vec run reports to the workbench.
@@ -51,8 +53,11 @@ public struct SampleResult: Sendable {
     public var prime: [Int32]
     public var steps: [SampleStep]
     public var text: String
+    /// The training step of the weights it was drawn from.
+    public var step: Int
 
-    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String) {
+    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0) {
+        self.step = step
         self.request = request
         self.weightsVersion = weightsVersion
         self.prime = prime
@@ -69,5 +74,7 @@ public enum Effect: Equatable {
     case drawRaceSample(index: Int, request: SampleRequest)
     case findNeighbours(positive: [Int32], negative: [Int32])
     case computeMap
+    /// word2vec: write the vectors trained so far to the mode's output path.
+    case writeVectors
     case quit
 }

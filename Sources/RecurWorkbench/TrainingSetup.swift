@@ -154,6 +154,48 @@ public struct TrainingSetup {
         return PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount)
     }
 
+    /// Prepares a run that saves to `path`, never overwriting a run already there without
+    /// a word: a checkpoint of the same text and settings is continued exactly; one of
+    /// another text or other settings, or any file with `fresh`, is moved aside as a
+    /// backup (NAME.1.safetensors) and a new run starts. Flags the user typed must match
+    /// the saved run's to continue it. `beforeReplacing` runs after the new run is ready
+    /// and before the old file moves; if it throws, nothing moves.
+    public func prepare(reopening path: String?, fresh: Bool,
+                        beforeReplacing: () throws -> Void = {}) throws -> (PreparedTraining, Reopening) {
+        guard let path, OutputFile.isRegularFile(path) else { return (try prepare(), .none) }
+        func startAnew(_ reason: String) throws -> (PreparedTraining, Reopening) {
+            let prepared = try prepare()
+            try beforeReplacing()
+            return (prepared, .replaced(backup: try Checkpoint.keepAsBackup(path), reason: reason))
+        }
+        if fresh { return try startAnew("--fresh") }
+        let stored: Checkpoint
+        do {
+            stored = try Checkpoint.read(from: path)
+        } catch let error as RecurError {
+            return try startAnew("it could not be continued: \(error)")
+        }
+        guard stored.progress != nil, stored.carriedState != nil else { return try startAnew("it holds weights only") }
+        do {
+            try checkShape(against: stored, allowTrainingChanges: false)
+        } catch let error as RecurError {
+            return try startAnew(error.description)
+        }
+        let corpus: Corpus
+        do {
+            corpus = try loadCorpus(for: stored)
+        } catch RecurError.invalidCorpus(let reason) where !reason.contains("not found") {
+            return try startAnew("it was trained on another text (\(reason))")
+        }
+        guard let progress = stored.progress, corpus.ids.count == progress.corpusTokens,
+              Checkpoint.hash(corpus.ids) == progress.corpusHash else {
+            return try startAnew("it was trained on another text")
+        }
+        let trainer = try stored.resumedTrainer(corpus: corpus)
+        return (PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount),
+                .resumed(step: trainer.step))
+    }
+
     /// Every flag given must equal the checkpoint's value, or it is an error naming it.
     public func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
         let config = checkpoint.config
@@ -187,6 +229,35 @@ public struct TrainingSetup {
         }
         guard conflicts.isEmpty else {
             throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
+        }
+    }
+}
+
+/// What became of a checkpoint found where a run saves.
+public enum Reopening: Equatable, Sendable {
+    /// Nothing was there.
+    case none
+    /// The saved run continues from this step.
+    case resumed(step: Int)
+    /// The file was moved to `backup` and a new run started, for `reason`.
+    case replaced(backup: String, reason: String)
+
+    /// For a run that continues `source` (--resume or --init) but saves to `path`: a run
+    /// already at `path` — another file than `source` — is moved aside first.
+    public static func protect(_ path: String?, continuing source: String) throws -> Reopening {
+        guard let path, OutputFile.isRegularFile(path) else { return .none }
+        let target = try? OutputFile.resolve(path).path, origin = try? OutputFile.resolve(source).path
+        guard let target, let origin, (target as NSString).standardizingPath != (origin as NSString).standardizingPath else { return .none }
+        return .replaced(backup: try Checkpoint.keepAsBackup(path), reason: "it held another run")
+    }
+
+    /// One line for the status bar or stderr.
+    public func describe(_ path: String) -> String? {
+        switch self {
+        case .none: nil
+        case .resumed(let step): "resumed \((path as NSString).lastPathComponent) at step \(step.formatted(.number))"
+        case .replaced(let backup, let reason):
+            "kept the previous run as \((backup as NSString).lastPathComponent) (\(reason))"
         }
     }
 }

@@ -17,6 +17,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .snapshot(let snapshot):
         return apply(snapshot, to: &state)
+    case .notice(let text):
+        state.notice = text
+        return []
     case .sampleReady(let result):
         // A result for settings that have changed since is dropped; a newer one is coming.
         guard result.request == state.sample.request else { return [] }
@@ -26,7 +29,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.sample.cursor = min(state.sample.cursor, max(result.steps.count - 1, 0))
         state.sample.alternative = 0
         state.sample.source = result.request
-        return []
+        state.sample.step = result.step
+        // The checkpoint keeps the sample shown, so a reopened run shows it again.
+        return state.mode == .languageModel ? [.session(.noteSample(text: result.text, step: result.step))] : []
     case .neighboursReady(let positive, let negative, let neighbours):
         if negative.isEmpty, positive.count == 1, state.neighbours.pinnedBaseline[positive[0]] != nil {
             state.neighbours.pinnedCurrent[positive[0]] = neighbours.map(\.id)
@@ -79,7 +84,7 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .character("s"):
         return state.mode != .languageModel || state.trainingState == .running ? [] : [.session(.stepOnce)]
     case .character("w"):
-        return state.checkpointPath == nil ? [] : [.session(.save)]
+        return save(&state)
     case .character("?"), .character("h"):
         state.showingHelp = true
         return []
@@ -390,6 +395,32 @@ private func setQuery(_ state: inout AppState, positive: [Int32], negative: [Int
     return state.vectors == nil ? [] : [.findNeighbours(positive: positive, negative: negative)]
 }
 
+/// `w`: saves what this mode can save and says where, or says why nothing is saved.
+private func save(_ state: inout AppState) -> [Effect] {
+    switch state.mode {
+    case .languageModel:
+        guard let path = state.checkpointPath else {
+            state.notice = "nowhere to save: start with --checkpoint PATH"
+            return []
+        }
+        state.notice = "saving step \(state.step) to \(path)"
+        return [.session(.save)]
+    case .word2vec:
+        guard let path = state.checkpointPath else {
+            state.notice = "nowhere to write the vectors: start with --out PATH"
+            return []
+        }
+        state.notice = "writing the vectors to \(path)"
+        return [.writeVectors]
+    case .vectors:
+        state.notice = "nothing to save: these vectors came from a file"
+        return []
+    case .race:
+        state.notice = "a race is not saved; train the cell you like with recur train --checkpoint"
+        return []
+    }
+}
+
 // MARK: - Snapshots
 
 private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [Effect] {
@@ -403,6 +434,16 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.trainingState = snapshot.state
     state.trainingNotice = snapshot.notice
     state.lastSaved = snapshot.lastSaved
+    state.evaluationInterval = snapshot.evaluationInterval
+    if let history = snapshot.history {
+        // A reopened run: its whole curve, and the sample it showed, until a new one comes.
+        state.losses = history.train.map { LossPoint(step: $0.step, tokens: $0.tokens, loss: $0.loss, elapsed: $0.elapsed) }
+        state.validationLosses = history.validation.map { LossPoint(step: $0.step, tokens: $0.tokens, loss: $0.loss, elapsed: $0.elapsed) }
+        if let sample = history.sample, state.sample.text.isEmpty {
+            state.sample.text = sample
+            state.sample.step = history.sampleStep
+        }
+    }
     state.losses += snapshot.newLosses
     state.validationLosses += snapshot.newValidationLosses
     if state.losses.count > AppState.lossHistoryLimit {
@@ -423,6 +464,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     guard let model = snapshot.model else { return [] }
     let first = state.model == nil
     state.model = model
+    state.modelStep = snapshot.step
     state.vectors = try? WordVectors(model: model, vocabulary: snapshot.vocabulary)
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]

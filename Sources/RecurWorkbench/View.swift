@@ -27,7 +27,8 @@ public func render(_ state: AppState) -> Canvas {
         }
         switch pane {
         case .loss:
-            LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss)
+            LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss,
+                     evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow)

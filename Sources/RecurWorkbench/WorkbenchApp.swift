@@ -31,9 +31,13 @@ public struct WorkbenchConfiguration {
     public var checkpointWriter: CheckpointWriter?
     /// Save every few minutes and on quit (otherwise only on `w`).
     public var autosave: Bool
+    /// Shown in the status bar at start (a reopened run, a backup kept).
+    public var startNotice: String?
 
     public init(source: WorkbenchSource, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
-                checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true) {
+                checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true,
+                startNotice: String? = nil) {
+        self.startNotice = startNotice
         self.autosave = autosave
         self.source = source
         self.title = title
@@ -83,6 +87,7 @@ public final class WorkbenchApp {
         self.exit = exit
         state = AppState(size: terminal.size, title: configuration.title)
         state.checkpointPath = configuration.checkpointPath
+        state.notice = configuration.startNotice
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
@@ -245,6 +250,8 @@ public final class WorkbenchApp {
             findNeighbours(positive: positive, negative: negative)
         case .computeMap:
             computeMap()
+        case .writeVectors:
+            writeVectors()
         case .quit:
             quit()
         }
@@ -256,10 +263,11 @@ public final class WorkbenchApp {
         guard let model = state.model, let vocabulary = state.vocabulary else { return }
         sampleGeneration += 1
         let generation = sampleGeneration
-        let version = state.weightsVersion
+        let version = state.weightsVersion, step = state.modelStep
         let fallbackPrime = state.probe?.tokens.first.flatMap { vocabulary.id(of: $0) } ?? 0
         worker.async { [weak self] in
-            let result = WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, fallbackPrime: fallbackPrime, version: version)
+            var result = WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, fallbackPrime: fallbackPrime, version: version)
+            result.step = step
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
                     guard let self, generation == self.sampleGeneration else { return }
@@ -352,6 +360,22 @@ public final class WorkbenchApp {
             for _ in 0..<100 where !job.isCancelled {
                 post(tsne.run(iterations: 10))
             }
+        }
+    }
+
+    /// word2vec: writes the vectors trained so far (word2vec text format) to the mode's
+    /// output path, off the main queue; the result comes back as a notice.
+    private func writeVectors() {
+        guard let path = state.checkpointPath, let vectors = state.vectors else { return }
+        worker.async { [weak self] in
+            let notice: String
+            do {
+                try vectors.write(to: path, format: .text)
+                notice = "wrote \(vectors.count) vectors to \(path)"
+            } catch {
+                notice = "vectors not written: \(error)"
+            }
+            DispatchQueue.main.async { MainActor.assumeIsolated { self?.dispatch(.notice(notice)) } }
         }
     }
 

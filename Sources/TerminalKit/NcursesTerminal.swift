@@ -20,10 +20,16 @@ public final class NcursesTerminal: Terminal {
 
     /// Opens the terminal in full-screen, unbuffered, no-echo mode. Throws when stdin or
     /// stdout is not a terminal or the terminal type is unknown (ncurses would exit).
-    public init(theme: Theme, colour: Bool) throws {
+    /// Throws unless stdin and stdout are a terminal: callers check before doing work
+    /// that only makes sense with a screen.
+    public nonisolated static func checkAvailable() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(description: "the workbench needs a terminal (stdin and stdout must be a TTY); use `recur train` for headless training")
         }
+    }
+
+    public init(theme: Theme, colour: Bool) throws {
+        try NcursesTerminal.checkAvailable()
         setlocale(LC_ALL, "")
         // Saved before ncurses touches the tty, so that a crash can put it back.
         TerminalGuard.install()

@@ -58,6 +58,11 @@ struct InspectCommand: ParsableCommand {
                 record["learning_rate"] = progress.optimizer.learningRate
                 if let loss = progress.validationLoss { record["val_loss"] = loss }
             }
+            let history = stored.history
+            if let last = history.lastValidation { record["last_val_loss"] = last.loss; record["last_val_step"] = last.step }
+            if let best = history.bestValidation { record["best_val_loss"] = best }
+            record["elapsed_seconds"] = history.elapsed
+            record["history_points"] = history.train.count
             print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             return
         }
@@ -68,7 +73,15 @@ struct InspectCommand: ParsableCommand {
         print("chunks      \(config.seq) steps × \(config.batch) streams")
         if let progress {
             print("progress    step \(progress.step), \(progress.tokens) tokens, \(progress.optimizer.kind.rawValue) lr \(progress.optimizer.learningRate)")
-            print("val loss    \(progress.validationLoss.map { String(format: "%.4f", $0) } ?? "not evaluated")")
+            let history = stored.history
+            if let last = history.lastValidation, let best = history.bestValidation {
+                print(String(format: "val loss    last %.4f at step %d, best %.4f (perplexity %.2f)", last.loss, last.step, best, exp(best)))
+            } else {
+                print("val loss    \(progress.validationLoss.map { String(format: "%.4f", $0) } ?? "not evaluated")")
+            }
+            if history.elapsed > 0 || !history.train.isEmpty {
+                print(String(format: "history     %d loss points, %.0f s of training", history.train.count, history.elapsed))
+            }
         } else {
             print("progress    weights only")
         }

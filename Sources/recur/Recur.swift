@@ -120,17 +120,19 @@ struct WorkbenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "Train in a full-screen dashboard: loss, hidden state, neighbours, samples.",
-        discussion: "Keys: p or space pause/resume, s step once while paused, w save, ←/→ temperature, / neighbour query, Tab or click focus (↑/↓ and letters act on the focused pane), f expand, ? every key, q quit (saving a checkpoint).")
+        discussion: "Keys: p or space pause/resume, s step once while paused, w save, ←/→ temperature, / neighbour query, Tab or click focus (↑/↓ and letters act on the focused pane), f expand, ? every key, q quit (saving a checkpoint). The same command run again continues the saved run (its curve, best validation loss and training time included) when the text and settings match; otherwise, or with --fresh, the old checkpoint is kept as NAME.1.safetensors and a new run starts.")
 
     @OptionGroup var model: ModelOptions
     @Option(help: "Theme: a name from themes/ (default, …) or a path to a .theme file.")
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
     var paused = false
-    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit. (default: CORPUS-NAME.recur.safetensors in the current folder)")
+    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time. (default: CORPUS-NAME.recur.safetensors in the current folder)")
     var checkpoint: String?
-    @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to --checkpoint.")
+    @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to the checkpoint path.")
     var noAutosave = false
+    @Flag(help: "Start a new run even if the checkpoint holds one of the same text and settings (it is kept as NAME.1.safetensors).")
+    var fresh = false
     @Option(help: "Continue training from this checkpoint exactly.")
     var resume: String?
     @Flag(help: "Train word2vec live instead of a language model (with the word2vec flags below; --corpus, --min-count, --seed and --lowercase apply).")
@@ -145,6 +147,7 @@ struct WorkbenchCommand: ParsableCommand {
         let theme = colour ? loadedTheme : loadedTheme.withoutColour()
         let setup = model.setup
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
+        guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         let configuration: WorkbenchConfiguration
         if let vectors {
             let loaded = try WordVectors(contentsOf: vectors)
@@ -157,15 +160,25 @@ struct WorkbenchCommand: ParsableCommand {
             configuration = WorkbenchConfiguration(source: .word2vec(try Word2VecTrainer(corpus: text, settings: settings)),
                                                    title: URL(fileURLWithPath: corpusPath).lastPathComponent, theme: theme, colour: colour)
         } else {
-            let prepared = try setup.prepare(resume: resume)
             let corpusPath = try setup.resolvedCorpusPath()
             let name = URL(fileURLWithPath: corpusPath).lastPathComponent
-            let savePath = checkpoint ?? (noAutosave ? nil : resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors")
-            if let savePath { try OutputFile.checkWritable(savePath, what: "checkpoint") }
+            // Always somewhere to save, so that w works with --no-autosave too.
+            let savePath = checkpoint ?? resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors"
+            try OutputFile.checkWritable(savePath, what: "checkpoint")
+            let prepared: PreparedTraining
+            let outcome: Reopening
+            if let resume {
+                prepared = try setup.prepare(resume: resume)
+                try NcursesTerminal.checkAvailable()
+                outcome = try Reopening.protect(savePath, continuing: resume)
+            } else {
+                // No checkpoint is moved aside for a workbench that cannot open.
+                (prepared, outcome) = try setup.prepare(reopening: savePath, fresh: fresh, beforeReplacing: NcursesTerminal.checkAvailable)
+            }
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
-                                                   checkpointPath: savePath, checkpointWriter: savePath.map(prepared.writer),
-                                                   autosave: !noAutosave)
+                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: savePath),
+                                                   autosave: !noAutosave, startNotice: outcome.describe(savePath))
         }
         // ArgumentParser calls run() on the main thread; the workbench lives there.
         try MainActor.assumeIsolated {

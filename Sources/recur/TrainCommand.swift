@@ -9,11 +9,15 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train without the dashboard, printing progress.",
-        discussion: "A progress bar on a terminal, one line every few seconds otherwise. Ctrl-C stops after the current step and still writes --checkpoint.")
+        discussion: "A progress bar on a terminal, one line every few seconds otherwise: the step's loss and the smoothed loss (moving average, weight 0.98 on the past). Ctrl-C, SIGTERM or a hang-up stops after the current step and still writes --checkpoint. A --checkpoint that already holds a run of the same text and settings is continued (--steps is the step to train until); one of another text or settings, or any with --fresh, is kept as NAME.1.safetensors and a new run starts.")
 
     @OptionGroup var model: ModelOptions
-    @Option(parsing: .unconditional, help: "Train until this global step.")
+    @Option(parsing: .unconditional, help: "Train until this global step (a resumed run counts from its saved step).")
     var steps = 1000
+    @Option(parsing: .unconditional, help: "Train this many steps more than the run starts at (instead of --steps).")
+    var more: Int?
+    @Flag(help: "Start a new run even if --checkpoint holds one of the same text and settings (it is kept as NAME.1.safetensors).")
+    var fresh = false
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Compute the validation loss every N steps (0: only at the end).")
     var evalEvery = 200
     @Option(help: "Write one JSON object per step to this file: step, loss, tokens, grad_norm, and val_loss when evaluated.")
@@ -40,10 +44,27 @@ struct TrainCommand: ParsableCommand {
         // Output paths are checked before the corpus is read, so a typo never costs a run.
         if let checkpoint { try OutputFile.checkWritable(checkpoint, what: "checkpoint") }
         if let log { try OutputFile.checkWritable(log, what: "log file") }
-        let prepared = try model.setup.prepare(resume: resume, initialise: `init`)
-        let save: (() throws -> Void)? = checkpoint.map { path in { try prepared.writeCheckpoint(to: path) } }
-        try HeadlessTraining(trainer: prepared.trainer, targetStep: steps, evaluationInterval: evalEvery, logPath: log,
-                             checkpointInterval: checkpointEvery, save: save,
+        guard more.map({ $0 > 0 }) ?? true else { throw RecurError.invalidArgument("--more must be positive (got \(more!))") }
+        guard !fresh || (resume == nil && `init` == nil) else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume and --init") }
+        let prepared: PreparedTraining
+        if resume == nil && `init` == nil {
+            let (reopened, outcome) = try model.setup.prepare(reopening: checkpoint, fresh: fresh)
+            prepared = reopened
+            if let checkpoint, let line = outcome.describe(checkpoint) { Console.error(line + "\n") }
+        } else {
+            prepared = try model.setup.prepare(resume: resume, initialise: `init`)
+            if let checkpoint, let line = try Reopening.protect(checkpoint, continuing: (resume ?? `init`)!).describe(checkpoint) {
+                Console.error(line + "\n")
+            }
+        }
+        let start = prepared.trainer.step
+        let target = more.map { start + $0 } ?? steps
+        guard target > start else {
+            throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
+        }
+        let save: ((String) throws -> Void)? = checkpoint == nil ? nil : { path in try prepared.writeCheckpoint(to: path) }
+        try HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
+                             checkpointInterval: checkpointEvery, checkpointPath: checkpoint, save: save,
                              rollbackPath: onDiverge == .rollback ? checkpoint : nil).run()
     }
 }

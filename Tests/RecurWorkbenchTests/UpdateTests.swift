@@ -42,8 +42,44 @@ final class UpdateTests: XCTestCase {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, state: .running)))
         XCTAssertEqual(update(&state, .key(.character("s"))), [])
         XCTAssertEqual(update(&state, .key(.character("w"))), [])
+        XCTAssertEqual(state.notice, "nowhere to save: start with --checkpoint PATH")
         state.checkpointPath = "x.safetensors"
         XCTAssertEqual(update(&state, .key(.character("w"))), [.session(.save)])
+        XCTAssertEqual(state.notice, "saving step 1 to x.safetensors", "w names the file")
+        state.mode = .vectors
+        XCTAssertEqual(update(&state, .key(.character("w"))), [])
+        XCTAssertEqual(state.notice, "nothing to save: these vectors came from a file")
+        state.mode = .word2vec
+        XCTAssertEqual(update(&state, .key(.character("w"))), [.writeVectors])
+    }
+
+    /// A reopened run's first snapshot carries its history: the whole curve, the
+    /// validation losses and the sample it showed come back; later snapshots add to them.
+    func testAReopenedRunShowsItsHistory() {
+        var history = RunHistory()
+        for step in 1...30 { history.recordTraining(step: step, tokens: step * 10, loss: 4 - Double(step) / 10) }
+        history.recordValidation(step: 20, tokens: 200, loss: 2.5)
+        history.sample = "a bee"
+        history.sampleStep = 25
+        var snapshot = makeSnapshot(step: 30)
+        snapshot.history = history
+        snapshot.evaluationInterval = 20
+        _ = update(&state, .snapshot(snapshot))
+        XCTAssertEqual(state.losses.map(\.step), Array(1...30))
+        XCTAssertEqual(state.validationLosses.map(\.loss), [2.5])
+        XCTAssertEqual(state.sample.text, "a bee")
+        XCTAssertEqual(state.sample.step, 25)
+        XCTAssertEqual(state.evaluationInterval, 20)
+        _ = update(&state, .snapshot(makeSnapshot(step: 31, losses: [1])))
+        XCTAssertEqual(state.losses.map(\.step).last, 31, "training goes on from the restored curve")
+    }
+
+    /// A drawn sample names its step and is handed to the session, so the checkpoint keeps it.
+    func testSamplesCarryTheirStepIntoTheRun() {
+        state.mode = .languageModel
+        let result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [0], steps: [], text: "ab", step: 1200)
+        XCTAssertEqual(update(&state, .sampleReady(result)), [.session(.noteSample(text: "ab", step: 1200))])
+        XCTAssertEqual(state.sample.step, 1200)
     }
 
     func testSnapshotsAccumulateLossesAndRequestSamplesWithNewWeights() {

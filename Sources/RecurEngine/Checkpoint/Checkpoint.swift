@@ -127,6 +127,8 @@ public struct Checkpoint {
     public var optimizerFirst: [Float]?
     public var optimizerSecond: [Float]?
     public var carriedState: [Float]?
+    /// The run's curves, best validation loss, training time and last sample.
+    public var history = RunHistory()
     /// The file it was read from ("" for one made in memory), for error messages.
     public var path = ""
 
@@ -149,6 +151,7 @@ public struct Checkpoint {
         optimizerFirst = trainer.optimizer.first.array
         optimizerSecond = trainer.optimizer.second.array
         carriedState = trainer.carriedState
+        history = trainer.history
     }
 
     /// FNV-1a over the token ids, as 16 hex digits: tells whether a resume sees the same text.
@@ -209,6 +212,7 @@ public struct Checkpoint {
         file.metadata["config"] = String(decoding: try encoder.encode(config), as: UTF8.self)
         file.metadata["vocab"] = String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self)
         if let progress { file.metadata["training"] = String(decoding: try encoder.encode(progress), as: UTF8.self) }
+        file.metadata["history"] = String(decoding: try encoder.encode(history), as: UTF8.self)
         try file.write(to: path, order: order)
     }
 
@@ -261,6 +265,11 @@ public struct Checkpoint {
         var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens),
                                     model: LanguageModel(config: modelConfig, parameters: parameters))
         checkpoint.path = path
+        // Checkpoints written before histories existed have none.
+        if file.metadata["history"] != nil {
+            checkpoint.history = try decodeMetadata(file, key: "history", path: path)
+            try checked { try checkpoint.history.validate() }
+        }
         guard file.metadata["training"] != nil else { return checkpoint }
 
         let progress: TrainingProgress = try decodeMetadata(file, key: "training", path: path)
@@ -369,5 +378,32 @@ public struct Checkpoint {
         trainer.carriedState = carriedState
         trainer.plateau = progress.plateau
         trainer.lastValidationLoss = progress.validationLoss
+        trainer.history = history
+    }
+}
+
+extension Checkpoint {
+    /// How many older runs `keepAsBackup` keeps beside a checkpoint.
+    public static let backupGenerations = 3
+
+    /// Moves the checkpoint at `path` aside before a new run takes its place: NAME.1.EXT
+    /// (the previous .1 becomes .2, and so on; the oldest of `backupGenerations` goes).
+    /// A symlink's target is what moves. Returns the backup's path.
+    public static func keepAsBackup(_ path: String) throws -> String {
+        let (resolved, _) = try OutputFile.resolve(path)
+        func generation(_ number: Int) -> String {
+            let name = resolved as NSString
+            let ext = name.pathExtension
+            return ext.isEmpty ? "\(resolved).\(number)" : "\(name.deletingPathExtension).\(number).\(ext)"
+        }
+        for number in stride(from: backupGenerations - 1, through: 1, by: -1) where FileManager.default.fileExists(atPath: generation(number)) {
+            guard rename(generation(number), generation(number + 1)) == 0 else {
+                throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(resolved, generation(1)) == 0 else {
+            throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
+        }
+        return generation(1)
     }
 }

@@ -7,13 +7,13 @@ import Foundation
 /// Writing to user-named paths without destroying what is there.
 public enum OutputFile {
     /// What a path names once symlinks are followed.
-    enum Target {
+    public enum Target: Sendable {
         case missing, regular, directory, special
     }
 
     /// The path writes land on: symlinks followed to their final target, which need not
     /// exist yet (a dangling link is written through, as `>` in a shell does).
-    static func resolve(_ path: String) throws -> (path: String, target: Target) {
+    public static func resolve(_ path: String) throws -> (path: String, target: Target) {
         var current = path
         for _ in 0..<40 {
             var info = stat()
@@ -34,6 +34,12 @@ public enum OutputFile {
             }
         }
         throw RecurError.io("cannot write \(path): too many levels of symbolic links")
+    }
+
+    /// Whether `path` (symlinks followed) is a regular file: something a run may reopen.
+    public static func isRegularFile(_ path: String) -> Bool {
+        if case .regular = (try? resolve(path))?.target { return true }
+        return false
     }
 
     static func folder(of path: String) -> String {

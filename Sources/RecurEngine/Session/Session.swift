@@ -8,6 +8,8 @@ public enum SessionCommand: Sendable, Equatable {
     case pause, resume, stepOnce, stop
     /// Writes a checkpoint now (when the session has somewhere to save).
     case save
+    /// Remembers the sample the workbench shows, so that the checkpoint keeps it.
+    case noteSample(text: String, step: Int)
     /// Compute the gradient flow through time with every weights copy (it costs about
     /// half a training step, so only while someone looks at it).
     case measureGradientFlow(Bool)
@@ -62,13 +64,15 @@ public final class Session: @unchecked Sendable {
         self.probeIDs = probeIDs
         self.deliver = deliver
         self.trainingTokenCount = max(trainer.streams.streamLength * trainer.streams.batch, 1)
+        // A reopened run's clock goes on from where it stopped.
+        self.trainingSeconds = trainer.history.elapsed
     }
 
     /// Starts training (or only posts a first snapshot when `paused`).
     public func start(paused: Bool = false) {
         queue.async {
             self.state = paused ? .paused : .running
-            self.publish(withWeights: true)
+            self.publish(withWeights: true, history: true)
             if !paused { self.scheduleTraining() }
         }
     }
@@ -104,6 +108,9 @@ public final class Session: @unchecked Sendable {
         case .measureGradientFlow(let enabled):
             measuresGradientFlow = enabled
             if enabled { publish(withWeights: true) }
+        case .noteSample(let text, let step):
+            trainer.history.sample = String(String.UnicodeScalarView(text.unicodeScalars.prefix(RunHistory.sampleLimit)))
+            trainer.history.sampleStep = step
         case .setLearningRate(let rate):
             trainer.optimizer.settings.learningRate = rate
             publish(withWeights: false)
@@ -128,6 +135,7 @@ public final class Session: @unchecked Sendable {
         } while Date().timeIntervalSince(started) < snapshotInterval
         let elapsed = Date().timeIntervalSince(started)
         trainingSeconds += elapsed
+        trainer.history.elapsed = trainingSeconds
         if elapsed > 0 {
             let rate = Double(tokens) / elapsed
             tokensPerSecond = tokensPerSecond == 0 ? rate : 0.7 * tokensPerSecond + 0.3 * rate
@@ -202,7 +210,7 @@ public final class Session: @unchecked Sendable {
         return nil
     }
 
-    private func publish(withWeights: Bool) {
+    private func publish(withWeights: Bool, history: Bool = false) {
         var snapshot = TrainingSnapshot(
             step: trainer.step, tokens: trainer.tokensSeen,
             epoch: Double(trainer.tokensSeen) / Double(trainingTokenCount),
@@ -212,6 +220,8 @@ public final class Session: @unchecked Sendable {
             model: nil, probe: nil, vocabulary: vocabulary)
         snapshot.lastSaved = lastSaved
         snapshot.elapsed = trainingSeconds
+        snapshot.evaluationInterval = evaluationInterval
+        if history { snapshot.history = trainer.history }
         if withWeights {
             let copy = trainer.model.copy()
             snapshot.model = copy

@@ -50,6 +50,10 @@ public struct TrainingSnapshot: Sendable {
     public var vocabulary: Vocabulary
     /// When the last checkpoint was written, if ever.
     public var lastSaved: Date?
+    /// The run's history so far, in the first snapshot only (a reopened run's curves).
+    public var history: RunHistory?
+    /// Validation runs every this many steps.
+    public var evaluationInterval = 0
 
     public init(step: Int, tokens: Int, epoch: Double, newLosses: [LossPoint], newValidationLosses: [LossPoint],
                 gradientNorm: Double, tokensPerSecond: Double, learningRate: Float, state: TrainingState,

@@ -32,6 +32,8 @@ public final class Trainer {
     public var plateau = PlateauState()
     /// The last validation loss reported through `noteValidationLoss`.
     public var lastValidationLoss: Double?
+    /// The run's curves and figures, saved with it (drivers keep `history.elapsed` current).
+    public var history = RunHistory()
 
     let graph: TrainingGraph
     let gradients: FloatBuffer
@@ -102,6 +104,7 @@ public final class Trainer {
                          gradientScale: scale)
         model.version += 1
         step += 1
+        history.recordTraining(step: step, tokens: tokensSeen, loss: loss)
         if case .step(let every, let factor) = config.schedule, step % every == 0 {
             optimizer.settings.learningRate *= factor
         }
@@ -131,6 +134,7 @@ public final class Trainer {
     /// `patience` evaluations without a relative improvement of 1e-4.
     public func noteValidationLoss(_ loss: Double) {
         lastValidationLoss = loss
+        history.recordValidation(step: step, tokens: tokensSeen, loss: loss)
         guard case .plateau(let patience, let factor) = config.schedule else { return }
         if let best = plateau.best, loss >= best * (1 - 1e-4) {
             plateau.evaluationsWithoutImprovement += 1

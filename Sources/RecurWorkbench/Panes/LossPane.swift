@@ -8,6 +8,8 @@ struct LossPane {
     let losses: [LossPoint]
     let validationLosses: [LossPoint]
     let view: LossView
+    /// Validation runs every this many steps (0: unknown), for the hint before the first.
+    var evaluationInterval = 0
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -23,6 +25,10 @@ struct LossPane {
             let best = validationLosses.map(\.loss).min() ?? validation.loss
             canvas.write(String(format: "val %.3f  best %.3f  ppl %.2f", validation.loss, best, exp(best)),
                          x: x, y: header.y, role: .validationLoss, clip: header)
+        } else if evaluationInterval > 0 {
+            // Say when the first validation loss will come, instead of leaving a blank.
+            let next = ((losses.last?.step ?? 0) / evaluationInterval + 1) * evaluationInterval
+            canvas.write("first validation at step \(next)", x: x, y: header.y, role: .muted, clip: header)
         }
         var shown = losses, shownValidation = validationLosses
         if view.recentOnly, let last = losses.last {

@@ -19,7 +19,8 @@ struct SamplePane {
     }
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
-        canvas.box(area, title: "Sample", role: focused ? .focusedBorder : .border)
+        // The title says which weights the text comes from: a sample from step 0 is noise.
+        canvas.box(area, title: view.step.map { "Sample from step \($0)" } ?? "Sample", role: focused ? .focusedBorder : .border)
         let inner = area.inset(by: 1)
         guard inner.height >= 3 else { return }
         var rest = inner
