@@ -33,6 +33,8 @@ public struct EmbeddingProgress: Sendable {
     /// A copy of the vectors, at a lower rate.
     public var vectors: WordVectors?
     public var finished: Bool
+    /// Held between slices by `p`.
+    public var paused = false
 }
 
 /// One drawn token with the distribution it was drawn from.
@@ -66,6 +68,11 @@ public struct SampleResult: Sendable {
     }
 }
 
+/// Steering a live word2vec run.
+public enum Word2VecCommand: Equatable, Sendable {
+    case pause, resume, step
+}
+
 /// Work `update` asks for; the app performs it and may answer with further messages.
 public enum Effect: Equatable {
     case session(SessionCommand)
@@ -76,5 +83,7 @@ public enum Effect: Equatable {
     case computeMap
     /// word2vec: write the vectors trained so far to the mode's output path.
     case writeVectors
+    /// word2vec: pause or resume between slices, or train one slice while paused.
+    case word2vec(Word2VecCommand)
     case quit
 }

@@ -72,8 +72,17 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.quitting = true
         return [.quit]
     case .character("p"), .character(" "):
+        if state.mode == .word2vec {
+            switch state.trainingState {
+            case .running: return [.word2vec(.pause)]
+            case .paused: return [.word2vec(.resume)]
+            case .stopped, .diverged:
+                state.notice = "word2vec has finished; w writes the vectors, q quits (writing them)"
+                return []
+            }
+        }
         guard state.mode == .languageModel || state.mode == .race else {
-            state.notice = state.mode == .word2vec ? "word2vec cannot pause: it runs to the end (q stops it)" : "nothing is training"
+            state.notice = "nothing is training"
             return []
         }
         switch state.trainingState {
@@ -82,7 +91,12 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         case .stopped: return []
         }
     case .character("s"):
-        return state.mode != .languageModel || state.trainingState == .running ? [] : [.session(.stepOnce)]
+        if state.mode == .word2vec, state.trainingState == .paused { return [.word2vec(.step)] }
+        guard state.trainingState != .running else {
+            state.notice = "s trains one step while paused: press p first"
+            return []
+        }
+        return state.mode == .languageModel ? [.session(.stepOnce)] : []
     case .character("w"):
         return save(&state)
     case .character("?"), .character("h"):
@@ -403,7 +417,7 @@ private func save(_ state: inout AppState) -> [Effect] {
             state.notice = "nowhere to save: start with --checkpoint PATH"
             return []
         }
-        state.notice = "saving step \(state.step) to \(path)"
+        state.notice = "saving to \(path)"
         return [.session(.save)]
     case .word2vec:
         guard let path = state.checkpointPath else {
@@ -484,7 +498,7 @@ private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [
     state.epoch = progress.fraction
     state.tokensPerSecond = progress.wordsPerSecond
     state.elapsed = progress.elapsed
-    state.trainingState = progress.finished ? .stopped : .running
+    state.trainingState = progress.finished ? .stopped : progress.paused ? .paused : .running
     state.step = progress.epoch
     guard let vectors = progress.vectors else { return [] }
     if state.vocabulary == nil {

@@ -28,7 +28,8 @@ public func render(_ state: AppState) -> Canvas {
         switch pane {
         case .loss:
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss,
-                     evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0)
+                     evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
+                     tokenUnit: state.mode == .word2vec ? "words trained" : "tokens")
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow)
@@ -45,6 +46,6 @@ public func render(_ state: AppState) -> Canvas {
         }
     }
     StatusBar(state: state).render(in: layout.status, on: &canvas)
-    if state.showingHelp { HelpOverlay().render(in: Rect(size: state.size), on: &canvas) }
+    if state.showingHelp { HelpOverlay(mode: state.mode).render(in: Rect(size: state.size), on: &canvas) }
     return canvas
 }

@@ -72,6 +72,10 @@ public final class WorkbenchApp {
     /// The map computation in progress, cancelled when a newer one starts.
     private var mapJob: CancellationFlag?
     private var autosave = true
+    /// The live word2vec run's steering, and a signal when its training has returned.
+    private var word2vecControl: Word2VecControl?
+    private let word2vecFinished = DispatchSemaphore(value: 0)
+    private var word2vecTrainer: Word2VecTrainer?
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -101,7 +105,8 @@ public final class WorkbenchApp {
             state.focus = .neighbours
             state.loss.axis = .tokens
             state.frequentTokens = (0..<Int32(min(trainer.corpus.words.count, WorkbenchApp.mapSize))).map { $0 }
-            startWord2Vec(trainer)
+            state.checkpointPath = configuration.checkpointPath
+            startWord2Vec(trainer, paused: configuration.startPaused)
         case .race(let trainers, let names, let vocabulary):
             state.mode = .race
             state.vocabulary = vocabulary
@@ -145,28 +150,38 @@ public final class WorkbenchApp {
         session.start(paused: configuration.startPaused)
     }
 
-    /// Runs word2vec on a background queue; progress and, once a second, a copy of the
-    /// vectors come back as messages.
-    private func startWord2Vec(_ trainer: Word2VecTrainer) {
+    /// Runs word2vec on a background queue, in slices that `p` and `s` steer; progress
+    /// (ten times a second) and a copy of the vectors (twice a second) come back as
+    /// messages. The loss chart counts words trained.
+    private func startWord2Vec(_ trainer: Word2VecTrainer, paused: Bool) {
+        let control = Word2VecControl(paused: paused)
+        word2vecControl = control
+        word2vecTrainer = trainer
+        state.trainingState = paused ? .paused : .running
+        let finished = word2vecFinished
         DispatchQueue.global(qos: .userInitiated).async { [weak self] in
             var step = 0
-            var lastVectors = DispatchTime.now().uptimeNanoseconds
-            let started = lastVectors
+            var lastVectors: UInt64 = 0
+            var trainingSeconds = 0.0, lastTick = DispatchTime.now().uptimeNanoseconds
             let words = Double(trainer.corpus.rawWordCount * trainer.settings.epochs)
-            let result = trainer.train { progress in
+            let result = trainer.train(control: control, report: { progress in
                 step += 1
                 let now = DispatchTime.now().uptimeNanoseconds
+                // The clock counts training only, as the language model's does.
+                if !progress.paused { trainingSeconds += Double(now - lastTick) / 1e9 }
+                lastTick = now
                 var vectors: WordVectors?
-                if now - lastVectors > 1_000_000_000 {
+                if now - lastVectors > 500_000_000 {
                     vectors = try? trainer.vectors
                     lastVectors = now
                 }
-                let elapsed = Double(now - started) / 1e9
-                let losses = progress.loss.map { [LossPoint(step: step, tokens: Int(progress.fraction * words), loss: $0, elapsed: elapsed)] } ?? []
+                let losses = progress.loss.map { [LossPoint(step: step, tokens: Int(progress.fraction * words), loss: $0, elapsed: trainingSeconds)] } ?? []
                 let report = EmbeddingProgress(newLosses: losses, fraction: progress.fraction, epoch: progress.epoch,
-                                               wordsPerSecond: progress.wordsPerSecond, elapsed: elapsed, vectors: vectors, finished: false)
+                                               wordsPerSecond: progress.wordsPerSecond, elapsed: trainingSeconds, vectors: vectors,
+                                               finished: false, paused: progress.paused)
                 DispatchQueue.main.async { MainActor.assumeIsolated { self?.dispatch(.embeddingProgress(report)) } }
-            }
+            })
+            finished.signal()
             let last = LossPoint(step: step + 1, tokens: Int(words), loss: result.finalLoss, elapsed: result.seconds)
             let final = EmbeddingProgress(newLosses: [last], fraction: 1, epoch: trainer.settings.epochs, wordsPerSecond: result.wordsPerSecond,
                                           elapsed: result.seconds, vectors: try? trainer.vectors, finished: true)
@@ -252,6 +267,12 @@ public final class WorkbenchApp {
             computeMap()
         case .writeVectors:
             writeVectors()
+        case .word2vec(let command):
+            switch command {
+            case .pause: word2vecControl?.pause()
+            case .resume: word2vecControl?.resume()
+            case .step: word2vecControl?.step()
+            }
         case .quit:
             quit()
         }
@@ -384,6 +405,10 @@ public final class WorkbenchApp {
     private func quit() {
         guard !exiting else { return }
         exiting = true
+        if let control = word2vecControl, let trainer = word2vecTrainer {
+            quitWord2Vec(control: control, trainer: trainer)
+            return
+        }
         guard let session else {
             raceSession?.send(.stop)
             terminal.restore()
@@ -401,6 +426,40 @@ public final class WorkbenchApp {
                         Console.error("recur: checkpoint not saved: \(error)\n")
                         self.exit(1)
                     }
+                }
+            }
+        }
+    }
+
+    /// Stops word2vec (within a slice), writes the vectors learned so far to the mode's
+    /// output path, then restores the terminal and exits; a failed write is reported on
+    /// stderr with status 1.
+    private func quitWord2Vec(control: Word2VecControl, trainer: Word2VecTrainer) {
+        control.stop()
+        let finished = word2vecFinished, path = state.checkpointPath
+        worker.async { [weak self] in
+            _ = finished.wait(timeout: .now() + 10)
+            var problem: String?
+            var written = 0
+            if let path {
+                do {
+                    let vectors = try trainer.vectors
+                    try vectors.write(to: path, format: .text)
+                    written = vectors.count
+                } catch {
+                    problem = "\(error)"
+                }
+            }
+            DispatchQueue.main.async {
+                MainActor.assumeIsolated {
+                    guard let self else { return }
+                    self.terminal.restore()
+                    if let problem {
+                        Console.error("recur: vectors not written: \(problem)\n")
+                        self.exit(1)
+                    }
+                    if let path { Console.error("wrote \(written) vectors to \(path)\n") }
+                    self.exit(0)
                 }
             }
         }

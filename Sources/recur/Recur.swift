@@ -140,6 +140,8 @@ struct WorkbenchCommand: ParsableCommand {
     @OptionGroup(title: "word2vec (with --word2vec)") var word2vecOptions: Word2VecOptions
     @Option(help: "Explore pretrained vectors (word2vec text/binary or GloVe) instead of training.")
     var vectors: String?
+    @Option(help: "With --word2vec: where w and quit write the vectors, in word2vec text format; a file already there is kept as NAME.1.txt. (default: CORPUS-NAME.vectors.txt in the current folder)")
+    var out: String?
 
     func run() throws {
         let loadedTheme = try ThemeLoader.load(theme)
@@ -148,6 +150,7 @@ struct WorkbenchCommand: ParsableCommand {
         let setup = model.setup
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
+        guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }
         let configuration: WorkbenchConfiguration
         if let vectors {
             let loaded = try WordVectors(contentsOf: vectors)
@@ -157,8 +160,15 @@ struct WorkbenchCommand: ParsableCommand {
             let corpusPath = try setup.resolvedCorpusPath()
             let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
             let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
-            configuration = WorkbenchConfiguration(source: .word2vec(try Word2VecTrainer(corpus: text, settings: settings)),
-                                                   title: URL(fileURLWithPath: corpusPath).lastPathComponent, theme: theme, colour: colour)
+            let trainer = try Word2VecTrainer(corpus: text, settings: settings)
+            let outPath = out ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".vectors.txt"
+            try OutputFile.checkWritable(outPath, what: "vectors file")
+            try NcursesTerminal.checkAvailable()
+            // The vectors of an earlier run are kept, not overwritten.
+            let kept = OutputFile.isRegularFile(outPath) ? try Checkpoint.keepAsBackup(outPath) : nil
+            configuration = WorkbenchConfiguration(source: .word2vec(trainer), title: URL(fileURLWithPath: corpusPath).lastPathComponent,
+                                                   theme: theme, colour: colour, startPaused: paused, checkpointPath: outPath,
+                                                   startNotice: kept.map { "kept the previous vectors as \(($0 as NSString).lastPathComponent)" })
         } else {
             let corpusPath = try setup.resolvedCorpusPath()
             let name = URL(fileURLWithPath: corpusPath).lastPathComponent

@@ -34,7 +34,7 @@ wait_for() {
 start() {
     rm -f "$work/status" "$work/stty"
     tmux kill-session -t "$session" 2>/dev/null || true
-    tmux new-session -d -s "$session" -x 120 -y 36 \
+    tmux new-session -d -s "$session" -x 120 -y 36 -c "$work" \
         "$binary $*; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
 }
 
@@ -54,7 +54,7 @@ wait_exit() {
 
 # 1. The panes appear and training advances.
 start --checkpoint "$work/run.safetensors"
-if wait_for 'step [1-9]' 60; then ok "training started"; else fail "no step advanced within 60 s"; fi
+if wait_for '^ recur .* step [1-9]' 60; then ok "training started"; else fail "no step advanced within 60 s"; fi
 for pane in "Loss" "Hidden state" "Neighbours" "Sample" "temperature [0-9]\.[0-9][0-9]"; do
     if wait_for "$pane" 10; then ok "pane shows '$pane'"; else fail "no '$pane' on screen"; fi
 done
@@ -108,7 +108,7 @@ else
 fi
 start --paused --resume "$work/run.safetensors" --checkpoint "$work/run.safetensors"
 saved_step=$("$binary" inspect "$work/run.safetensors" --json | grep -o '"step":[0-9]*' | cut -d: -f2)
-if wait_for "step $saved_step " 30; then ok "--resume continues at step $saved_step"; else fail "--resume did not show step $saved_step"; fi
+if wait_for "^ recur .* step $saved_step " 30; then ok "--resume continues at step $saved_step"; else fail "--resume did not show step $saved_step"; fi
 tmux send-keys -t "$session" q
 wait_exit "q after resume"
 
@@ -148,7 +148,7 @@ fi
 
 # 8. The other modes: a race, word2vec live, pretrained vectors.
 start race --cells rnn,lstm,gru --hidden 64
-if wait_for 'GRU 64×1' 30 && wait_for 'step [1-9]' 30; then ok "race shows three models training"; else fail "race"; fi
+if wait_for 'GRU 64×1' 30 && wait_for '^ recur .* step [1-9]' 30; then ok "race shows three models training"; else fail "race"; fi
 tmux send-keys -t "$session" q
 wait_exit "q in a race"
 start --word2vec --lowercase --epochs 3 --dim 32

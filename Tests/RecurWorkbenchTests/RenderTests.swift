@@ -78,10 +78,18 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(render(state).rows[0].prefix(8), "┌ Loss ─")
     }
 
-    func testHelpOverlayListsTheKeys() {
-        var state = AppState(size: Size(columns: 80, rows: 24), title: "")
-        _ = update(&state, .key(.character("?")))
-        let text = render(state).rows.joined(separator: "\n")
-        for line in HelpOverlay.lines where !line.action.isEmpty { XCTAssertTrue(text.contains(line.action), line.action) }
+    /// `?` lists every key of the mode it is pressed in, whole, at 80×24.
+    func testHelpOverlayListsTheKeysOfEachMode() {
+        for mode in [WorkbenchMode.languageModel, .word2vec, .vectors, .race] {
+            var state = AppState(size: Size(columns: 80, rows: 24), title: "")
+            state.mode = mode
+            _ = update(&state, .key(.character("?")))
+            let text = render(state).rows.joined(separator: "\n")
+            for line in HelpOverlay.lines(for: mode) where !line.action.isEmpty {
+                XCTAssertTrue(text.contains(line.action), "\(mode): \(line.action)")
+            }
+        }
+        XCTAssertTrue(HelpOverlay.lines(for: .word2vec).contains { $0.action.contains("write the vectors") })
+        XCTAssertFalse(HelpOverlay.lines(for: .word2vec).contains { $0.key == "← →" }, "no language-model keys in word2vec mode")
     }
 }

@@ -33,9 +33,30 @@ final class UpdateTests: XCTestCase {
     }
 
     func testPauseExplainsItselfWhereNothingCanPause() {
-        state.mode = .word2vec
+        state.mode = .vectors
         XCTAssertEqual(update(&state, .key(.character("p"))), [])
-        XCTAssertEqual(state.notice, "word2vec cannot pause: it runs to the end (q stops it)")
+        XCTAssertEqual(state.notice, "nothing is training")
+    }
+
+    /// word2vec pauses and resumes between slices, steps one slice while paused, and says
+    /// what is left to do once it has finished.
+    func testWord2VecPausesStepsAndFinishes() {
+        state.mode = .word2vec
+        state.trainingState = .running
+        XCTAssertEqual(update(&state, .key(.character("p"))), [.word2vec(.pause)])
+        XCTAssertEqual(update(&state, .key(.character("s"))), [], "no step while running")
+        let paused = EmbeddingProgress(newLosses: [LossPoint(step: 1, tokens: 5000, loss: 3)], fraction: 0.25, epoch: 2,
+                                       wordsPerSecond: 0, elapsed: 1, vectors: nil, finished: false, paused: true)
+        _ = update(&state, .embeddingProgress(paused))
+        XCTAssertEqual(state.trainingState, .paused)
+        XCTAssertEqual(update(&state, .key(.character("s"))), [.word2vec(.step)])
+        XCTAssertEqual(update(&state, .key(.character("p"))), [.word2vec(.resume)])
+        var done = paused
+        done.finished = true
+        done.paused = false
+        _ = update(&state, .embeddingProgress(done))
+        XCTAssertEqual(update(&state, .key(.character("p"))), [])
+        XCTAssertEqual(state.notice, "word2vec has finished; w writes the vectors, q quits (writing them)")
     }
 
     func testStepOnceIsIgnoredWhileRunningAndSaveNeedsAPath() {
@@ -45,7 +66,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.notice, "nowhere to save: start with --checkpoint PATH")
         state.checkpointPath = "x.safetensors"
         XCTAssertEqual(update(&state, .key(.character("w"))), [.session(.save)])
-        XCTAssertEqual(state.notice, "saving step 1 to x.safetensors", "w names the file")
+        XCTAssertEqual(state.notice, "saving to x.safetensors", "w names the file")
         state.mode = .vectors
         XCTAssertEqual(update(&state, .key(.character("w"))), [])
         XCTAssertEqual(state.notice, "nothing to save: these vectors came from a file")

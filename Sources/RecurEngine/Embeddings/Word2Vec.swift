@@ -123,6 +123,8 @@ public struct Word2VecProgress: Sendable {
     public var wordsPerSecond: Double
     /// Mean loss per prediction since the previous report (nil before any).
     public var loss: Double?
+    /// Whether the run is held between slices.
+    public var paused = false
 }
 
 /// What a finished run measured.
@@ -192,11 +194,17 @@ public final class Word2VecTrainer: @unchecked Sendable {
         points.deallocate()
     }
 
+    /// Words each worker trains between two looks at the control (about 40 ms of work).
+    static let sliceTokens = 50_000
+
     /// Trains all epochs on `settings.threads` threads, calling `report` (on the calling
-    /// thread) about five times a second. When `shouldStop` answers true (it is asked as
-    /// often), the threads stop within about 1,000 tokens and training ends early with the
-    /// vectors learned so far; the result says so.
-    public func train(report: (Word2VecProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) -> Word2VecResult {
+    /// thread) about ten times a second. Each thread trains its part of the corpus in
+    /// slices and asks `control` before each one, so a run can be paused, stepped one slice
+    /// at a time and stopped. `shouldStop` (polled as often as `report` is called) stops
+    /// it too, for signal handlers that cannot touch a lock. A stopped run ends early with
+    /// the vectors learned so far; the result says so.
+    public func train(control: Word2VecControl = Word2VecControl(), report: (Word2VecProgress) -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) -> Word2VecResult {
         let threads = settings.threads, epochs = settings.epochs
         let slices = Word2VecTrainer.slices(corpus.tokens, parts: threads)
         let totalTokens = corpus.tokens.count - corpus.tokens.lazy.filter { $0 < 0 }.count
@@ -204,47 +212,65 @@ public final class Word2VecTrainer: @unchecked Sendable {
         // State the worker threads share, in raw memory that outlives every worker: the
         // C code synchronises the progress counter; per-thread losses have one slot each.
         let shared = SharedPointers(model: .allocate(capacity: 1), progress: .allocate(capacity: 1),
-                                    losses: .allocate(capacity: threads), pairs: .allocate(capacity: threads))
+                                    losses: .allocate(capacity: threads), pairs: .allocate(capacity: threads),
+                                    consumedSteps: .allocate(capacity: threads))
         defer { shared.deallocate() }
         shared.model.initialize(to: makeModel())
         shared.progress.initialize(to: recur_w2v_progress(words_done: 0, total_words: totalWords,
                                                           alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha),
                                                           stop: 0))
+        shared.consumedSteps.initialize(repeating: control.currentGeneration, count: threads)
         let group = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
         var lastEpochLoss = 0.0
         var lastDone: Int64 = 0, lastTime = started
         var stopped = false
+        func checkStop() {
+            if !stopped, shouldStop() || control.isStopped {
+                stopped = true
+                control.stop()
+                recur_w2v_request_stop(shared.progress)
+            }
+        }
         // The token pointer stays valid throughout: every epoch waits for its workers.
         corpus.tokens.withUnsafeBufferPointer { tokens in
+            let base = UInt(bitPattern: tokens.baseAddress!)
             for epoch in 0..<epochs where !stopped {
                 shared.losses.initialize(repeating: 0, count: threads)
                 shared.pairs.initialize(repeating: 0, count: threads)
                 for (index, slice) in slices.enumerated() {
                     let seed = settings.seed &* 0x9E37_79B9 &+ UInt64(epoch * threads + index + 1)
-                    let base = UInt(bitPattern: tokens.baseAddress! + slice.lowerBound), count = Int64(slice.count)
                     DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                        let tokens = UnsafeBufferPointer(start: UnsafePointer<Int32>(bitPattern: base), count: slice.upperBound)
                         var state = seed
-                        _ = recur_w2v_train(shared.model, UnsafePointer(bitPattern: base), count, shared.progress,
-                                            &state, shared.losses + index, shared.pairs + index)
+                        var start = slice.lowerBound
+                        while start < slice.upperBound, control.waitForSlice(consumed: &shared.consumedSteps[index]) {
+                            let end = Word2VecTrainer.sliceEnd(tokens, from: start, limit: slice.upperBound, size: Word2VecTrainer.sliceTokens)
+                            _ = recur_w2v_train(shared.model, tokens.baseAddress! + start, Int64(end - start), shared.progress,
+                                                &state, shared.losses + index, shared.pairs + index)
+                            start = end
+                        }
                     }
                 }
                 var lastLossPairs: Int64 = 0, lastLoss = 0.0
-                while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
-                    if !stopped && shouldStop() {
-                        stopped = true
-                        recur_w2v_request_stop(shared.progress)
-                    }
+                func publish() {
                     let done = recur_w2v_words_done(shared.progress)
                     let now = DispatchTime.now().uptimeNanoseconds
                     // The loss sums are read racily; they are only for display.
                     let lossSum = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
                     let pairSum = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
-                    let rate = Double(done - lastDone) / (Double(now - lastTime) / 1e9) * Double(corpus.rawWordCount) / Double(max(totalTokens, 1))
+                    let rate = Double(done - lastDone) / max(Double(now - lastTime) / 1e9, 1e-9) * Double(corpus.rawWordCount) / Double(max(totalTokens, 1))
                     report(Word2VecProgress(fraction: Double(done) / Double(max(totalWords, 1)), epoch: epoch + 1, wordsPerSecond: rate,
-                                            loss: pairSum > lastLossPairs ? (lossSum - lastLoss) / Double(pairSum - lastLossPairs) : nil))
+                                            loss: pairSum > lastLossPairs ? (lossSum - lastLoss) / Double(pairSum - lastLossPairs) : nil,
+                                            paused: control.isPaused))
                     lastDone = done; lastTime = now; lastLoss = lossSum; lastLossPairs = pairSum
                 }
+                while group.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                    checkStop()
+                    publish()
+                }
+                checkStop()
+                publish()
                 let pairTotal = (0..<threads).reduce(Int64(0)) { $0 + shared.pairs[$1] }
                 let lossTotal = (0..<threads).reduce(0.0) { $0 + shared.losses[$1] }
                 lastEpochLoss = pairTotal > 0 ? lossTotal / Double(pairTotal) : 0
@@ -254,6 +280,14 @@ public final class Word2VecTrainer: @unchecked Sendable {
         let done = Double(recur_w2v_words_done(shared.progress)) / Double(max(totalWords, 1))
         return Word2VecResult(seconds: seconds, wordsPerSecond: Double(corpus.rawWordCount * epochs) * (stopped ? min(done, 1) : 1) / seconds,
                               finalLoss: lastEpochLoss, stoppedAt: stopped ? min(done, 1) : nil)
+    }
+
+    /// Where a slice that starts at `start` ends: `size` tokens on, moved forward to just
+    /// after the next sentence break so that no window is cut, and at most `limit`.
+    static func sliceEnd(_ tokens: UnsafeBufferPointer<Int32>, from start: Int, limit: Int, size: Int) -> Int {
+        var end = min(start + size, limit)
+        while end < limit, tokens[end - 1] >= 0 { end += 1 }
+        return end
     }
 
     /// Splits the tokens into `parts` ranges of about equal size, cut at sentence breaks.
@@ -297,11 +331,14 @@ private struct SharedPointers: @unchecked Sendable {
     let progress: UnsafeMutablePointer<recur_w2v_progress>
     let losses: UnsafeMutablePointer<Double>
     let pairs: UnsafeMutablePointer<Int64>
+    /// Per worker: the last single-step request it has used (see Word2VecControl).
+    let consumedSteps: UnsafeMutablePointer<Int>
 
     func deallocate() {
         model.deallocate()
         progress.deallocate()
         losses.deallocate()
         pairs.deallocate()
+        consumedSteps.deallocate()
     }
 }

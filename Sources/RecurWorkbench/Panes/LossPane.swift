@@ -10,6 +10,8 @@ struct LossPane {
     let view: LossView
     /// Validation runs every this many steps (0: unknown), for the hint before the first.
     var evaluationInterval = 0
+    /// What the token axis counts: "tokens", or "words trained" for word2vec.
+    var tokenUnit = "tokens"
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -54,7 +56,7 @@ struct LossPane {
     private var caption: String {
         switch view.axis {
         case .steps: "step"
-        case .tokens: "tokens"
+        case .tokens: tokenUnit
         case .time: "seconds"
         }
     }

@@ -21,6 +21,7 @@ struct StatusBar {
             lead = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
                     "\(LineChart.format(state.tokensPerSecond.rounded())) words/s"]
             rest = [StatusBar.duration(state.elapsed)]
+            if let path = state.checkpointPath { rest.append("vectors → \((path as NSString).lastPathComponent)") }
         case .race:
             lead = [" recur race", state.title, "step \(state.step)", "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s in all"]
             rest = ["\(state.race.count) models", StatusBar.duration(state.elapsed)]
