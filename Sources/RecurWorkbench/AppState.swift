@@ -6,10 +6,31 @@ import TerminalKit
 /// The panes, in focus order.
 public enum PaneID: Int, CaseIterable, Sendable {
     case loss, hidden, neighbours, sample, map
+
+    /// As the pane's title names it, for notices.
+    public var name: String {
+        switch self {
+        case .loss: "Loss"
+        case .hidden: "Hidden state"
+        case .neighbours: "Neighbours"
+        case .sample: "Sample"
+        case .map: "Map"
+        }
+    }
 }
 
 /// What the workbench is showing.
 public enum WorkbenchMode: Sendable {
+    /// For notices: "word2vec mode does not show …".
+    public var name: String {
+        switch self {
+        case .languageModel: "a language model"
+        case .word2vec: "word2vec mode"
+        case .vectors: "vectors mode"
+        case .race: "a race"
+        }
+    }
+
     /// A language model training: every pane.
     case languageModel
     /// word2vec training live: loss, neighbours and the map.
@@ -71,12 +92,33 @@ public enum TextEntry: Equatable {
     case neighbourQuery(String)
     case prime(String)
     case temperature(String)
+    case topK(String)
+    case topP(String)
 
     var text: String {
         switch self {
-        case .neighbourQuery(let text), .prime(let text), .temperature(let text): text
+        case .neighbourQuery(let text), .prime(let text), .temperature(let text), .topK(let text), .topP(let text): text
         }
     }
+
+    func with(_ text: String) -> TextEntry {
+        switch self {
+        case .neighbourQuery: .neighbourQuery(text)
+        case .prime: .prime(text)
+        case .temperature: .temperature(text)
+        case .topK: .topK(text)
+        case .topP: .topP(text)
+        }
+    }
+}
+
+/// Tab completion in the neighbour query: the candidates for the term being typed, and
+/// which one the entry shows; Tab again shows the next.
+public struct Completion: Equatable {
+    /// The query before the term being completed.
+    public var head: String
+    public var candidates: [String]
+    public var index: Int
 }
 
 /// A token placed on the 2-D map of the embedding.
@@ -106,13 +148,19 @@ public struct NeighboursView {
 /// The sample pane's settings and what was drawn.
 public struct SampleView {
     public var temperature = 0.8
-    public var topK = false
-    public var topP = false
+    /// Keep the k most likely tokens; 0 keeps all. Typed after `k`.
+    public var topK = 0
+    /// Keep the most likely tokens whose probability reaches p; 1 keeps all. Typed after `t`.
+    public var topP: Float = 1
     public var prime = ""
     public var seed: UInt64 = 7
     public var text = ""
     /// The prime's tokens and every drawn token with its distribution.
     public var primeIDs: [Int32] = []
+    /// Everything fed before the drawn tokens (see SampleResult.context).
+    public var contextIDs: [Int32] = []
+    /// The inspector's exploration in force (see SampleRequest.context).
+    public var exploring: [Int32]?
     public var steps: [SampleStep] = []
     /// The sampling inspector: a cursor on a drawn token and a chosen alternative.
     public var inspecting = false
@@ -129,12 +177,9 @@ public struct SampleView {
     public var lastDrawn = Date.distantPast
 
     public var request: SampleRequest {
-        SampleRequest(temperature: temperature, topK: topK ? SampleView.topKValue : 0, topP: topP ? SampleView.topPValue : 1,
-                      prime: prime, seed: seed)
+        SampleRequest(temperature: temperature, topK: topK, topP: topP, prime: prime, seed: seed, context: exploring)
     }
 
-    public static let topKValue = 10
-    public static let topPValue: Float = 0.9
 }
 
 /// Everything a sample depends on besides the weights.
@@ -144,6 +189,18 @@ public struct SampleRequest: Equatable, Sendable {
     public var topP: Float
     public var prime: String
     public var seed: UInt64
+    /// The inspector's exploration: token ids to continue from instead of the prime,
+    /// until the user keeps them as the prime (K) or drops them (Esc).
+    public var context: [Int32]?
+
+    public init(temperature: Double, topK: Int, topP: Float, prime: String, seed: UInt64, context: [Int32]? = nil) {
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.prime = prime
+        self.seed = seed
+        self.context = context
+    }
 }
 
 /// The workbench's whole state.
@@ -175,6 +232,8 @@ public struct AppState {
     public var model: LanguageModel?
     /// Bumped whenever new weights arrive, so stale results can be told apart.
     public var weightsVersion = 0
+    /// The time of the latest timed message (a snapshot): `update` never reads the clock.
+    public var now = Date.distantPast
     /// The training step of `model`.
     public var modelStep = 0
     /// Validation runs every this many steps (0: unknown).
@@ -195,6 +254,7 @@ public struct AppState {
     public var focus: PaneID = .loss
     public var expanded = false
     public var entry: TextEntry?
+    public var completion: Completion?
     public var showingHelp = false
     public var quitting = false
 

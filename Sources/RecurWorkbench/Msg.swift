@@ -35,18 +35,10 @@ public struct EmbeddingProgress: Sendable {
     public var finished: Bool
     /// Held between slices by `p`.
     public var paused = false
+    /// When it was reported: the reducer reads time only from messages.
+    public var time = Date()
 }
 
-/// One drawn token with the distribution it was drawn from.
-public struct SampleStep: Sendable, Equatable {
-    public var token: Int32
-    public var distribution: NextTokenDistribution
-
-    public init(token: Int32, distribution: NextTokenDistribution) {
-        self.token = token
-        self.distribution = distribution
-    }
-}
 
 /// A drawn sample: the prime, then every drawn token with its distribution.
 public struct SampleResult: Sendable {
@@ -57,9 +49,16 @@ public struct SampleResult: Sendable {
     public var text: String
     /// The training step of the weights it was drawn from.
     public var step: Int
+    /// False while more tokens are coming (the first lines show before the rest is drawn).
+    public var complete: Bool
+    /// Every token fed before the first drawn one (the prime, the inspector's context, or
+    /// the line start), from which an exploration continues.
+    public var context: [Int32] = []
 
-    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0) {
+    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0,
+                complete: Bool = true) {
         self.step = step
+        self.complete = complete
         self.request = request
         self.weightsVersion = weightsVersion
         self.prime = prime

@@ -25,17 +25,8 @@ public struct SampleRun {
     /// (or the first token when the vocabulary has no newline).
     public func primeIDs() throws -> [Int32] {
         let vocabulary = checkpoint.vocabulary
-        guard let prime, !prime.isEmpty else {
-            return [vocabulary.id(of: "\n") ?? 0]
-        }
-        let tokens: [String] = vocabulary.level == .char
-            ? LineEnds.characterScalars(prime).map { String($0) }
-            : WordTokenizer.tokenize(prime, lowercase: checkpoint.config.lowercase)
-        var ids: [Int32] = []
-        var unknown: [String] = []
-        for token in tokens {
-            if let id = vocabulary.id(of: token) { ids.append(id) } else if !unknown.contains(token) { unknown.append(token) }
-        }
+        guard let prime, !prime.isEmpty else { return vocabulary.lineStart.ids }
+        let (ids, unknown) = vocabulary.ids(of: prime)
         if !unknown.isEmpty && !skipUnknown {
             let shown = unknown.prefix(8).map { $0.debugDescription }.joined(separator: ", ")
             throw RecurError.invalidArgument("the prime has \(unknown.count) token(s) outside the model's vocabulary: \(shown)\(unknown.count > 8 ? ", …" : "") (use --skip-unknown to drop them)")

@@ -25,13 +25,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         guard result.request == state.sample.request else { return [] }
         state.sample.text = result.text
         state.sample.primeIDs = result.prime
+        state.sample.contextIDs = result.context
         state.sample.steps = result.steps
         state.sample.cursor = min(state.sample.cursor, max(result.steps.count - 1, 0))
         state.sample.alternative = 0
         state.sample.source = result.request
         state.sample.step = result.step
         // The checkpoint keeps the sample shown, so a reopened run shows it again.
-        return state.mode == .languageModel ? [.session(.noteSample(text: result.text, step: result.step))] : []
+        return state.mode == .languageModel && result.complete ? [.session(.noteSample(text: result.text, step: result.step))] : []
     case .neighboursReady(let positive, let negative, let neighbours):
         if negative.isEmpty, positive.count == 1, state.neighbours.pinnedBaseline[positive[0]] != nil {
             state.neighbours.pinnedCurrent[positive[0]] = neighbours.map(\.id)
@@ -110,7 +111,15 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard state.learningRate > 0 else { return [] }
         return [.session(.setLearningRate(state.learningRate * (key == .character("+") ? 2 : 0.5)))]
     case .escape:
-        if state.sample.inspecting { state.sample.inspecting = false } else { state.expanded = false }
+        if state.sample.inspecting {
+            state.sample.inspecting = false
+        } else if state.sample.exploring != nil {
+            // Back from an exploration to the prime.
+            state.sample.exploring = nil
+            return drawSample(&state)
+        } else {
+            state.expanded = false
+        }
         return []
     case .left, .right:
         if state.sample.inspecting && state.focus == .sample {
@@ -132,12 +141,39 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     default:
         break
     }
+    // A pane's own key acts on that pane wherever the focus is (and focuses it); where the
+    // mode has no such pane, a notice says so. Keys several panes share (↑↓, Enter) act on
+    // the focused pane.
+    if let owner = pane(owning: key, in: state), owner != state.focus {
+        let layout = WorkbenchLayout(size: Size(columns: max(state.size.columns, WorkbenchLayout.minimum.columns),
+                                                rows: max(state.size.rows, WorkbenchLayout.minimum.rows)), mode: state.mode)
+        guard layout?.panes[owner] != nil else {
+            let name = if case .character(let character) = key { String(character) } else { "that key" }
+            state.notice = "\(name) works in the \(owner.name) pane, which \(state.mode.name) does not show"
+            return []
+        }
+        state.focus = owner
+    }
     switch state.focus {
     case .loss: return handleLossKey(&state, key)
     case .hidden: return handleHiddenKey(&state, key)
     case .neighbours: return handleNeighboursKey(&state, key)
     case .sample: return handleSampleKey(&state, key)
     case .map: return handleMapKey(&state, key)
+    }
+}
+
+/// The pane a key belongs to, for keys only one pane uses; nil for global or shared keys.
+private func pane(owning key: Key, in state: AppState) -> PaneID? {
+    guard case .character(let character) = key else { return nil }
+    switch character {
+    case "l", "x", "z", "[", "]": return .loss
+    case "v", "d", "g", "L": return .hidden
+    case "P", "m": return .neighbours
+    case "n", "r", "k", "i", "=", "K": return .sample
+    // t is top-p in the sample pane and the projection in the map pane.
+    case "t": return state.focus == .map || state.mode == .word2vec || state.mode == .vectors ? .map : .sample
+    default: return nil
     }
 }
 
@@ -230,9 +266,19 @@ private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .character("r"):
         state.sample.seed &+= 1
     case .character("k"):
-        state.sample.topK.toggle()
+        state.entry = .topK(state.sample.topK == 0 ? "" : String(state.sample.topK))
+        return []
     case .character("t"):
-        state.sample.topP.toggle()
+        state.entry = .topP(state.sample.topP >= 1 ? "" : String(state.sample.topP))
+        return []
+    case .character("K"):
+        // Keep the exploration as the prime.
+        guard let exploring = state.sample.exploring, let vocabulary = state.vocabulary else {
+            state.notice = "K keeps an exploration as the prime: pick an alternative in the inspector (n) and press Enter first"
+            return []
+        }
+        state.sample.prime = vocabulary.render(exploring)
+        state.sample.exploring = nil
     case .character("i"):
         state.entry = .prime(state.sample.prime)
         return []
@@ -245,8 +291,9 @@ private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     return drawSample(&state)
 }
 
-/// The inspector: ↑↓ pick another candidate at the cursor, Enter redraws from there
-/// with it (the text before the cursor becomes the prime). nil: not an inspector key.
+/// The inspector: ↑↓ pick another candidate at the cursor, Enter explores from there with
+/// it (the prime stays; K keeps the exploration as the prime, Esc drops it). nil: not an
+/// inspector key.
 private func handleInspectorKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
     let sample = state.sample
     guard sample.steps.indices.contains(sample.cursor) else { return nil }
@@ -259,9 +306,10 @@ private func handleInspectorKey(_ state: inout AppState, _ key: Key) -> [Effect]
         state.sample.alternative = min(sample.alternative + 1, max(candidates.count - 1, 0))
         return []
     case .enter:
-        guard let vocabulary = state.vocabulary, candidates.indices.contains(sample.alternative) else { return [] }
-        let kept = sample.primeIDs + sample.steps.prefix(sample.cursor).map(\.token) + [candidates[sample.alternative].token]
-        state.sample.prime = vocabulary.render(kept)
+        // Explore: redraw from the chosen alternative without touching the prime; K keeps
+        // the explored text as the prime, Esc goes back to it.
+        guard candidates.indices.contains(sample.alternative) else { return [] }
+        state.sample.exploring = sample.contextIDs + sample.steps.prefix(sample.cursor).map(\.token) + [candidates[sample.alternative].token]
         state.sample.inspecting = false
         state.sample.cursor = 0
         return drawSample(&state)
@@ -275,6 +323,7 @@ private func handleInspectorKey(_ state: inout AppState, _ key: Key) -> [Effect]
 private func handleEntry(_ state: inout AppState, _ key: Key) -> [Effect] {
     guard let entry = state.entry else { return [] }
     var text = entry.text
+    if key != .tab { state.completion = nil }
     switch key {
     case .escape:
         state.entry = nil
@@ -284,28 +333,43 @@ private func handleEntry(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .character(let character):
         if text.count < 200 { text.append(character) }
     case .tab:
-        if case .neighbourQuery = entry, let vocabulary = state.vocabulary {
-            text = complete(text, in: vocabulary)
-        }
+        guard case .neighbourQuery = entry, let vocabulary = state.vocabulary else { return [] }
+        text = complete(text, in: vocabulary, completion: &state.completion)
+        if state.completion == nil { state.notice = "no word in the vocabulary begins with that" }
     case .enter:
         state.entry = nil
         return commit(entry: entry, text: text, state: &state)
     default:
         return []
     }
-    switch entry {
-    case .neighbourQuery: state.entry = .neighbourQuery(text)
-    case .prime: state.entry = .prime(text)
-    case .temperature: state.entry = .temperature(text)
-    }
+    state.entry = entry.with(text)
     return []
 }
 
-/// Completes the last term of a query to the most frequent vocabulary entry it begins.
-func complete(_ text: String, in vocabulary: Vocabulary) -> String {
+/// Tab in a query: the first time, the vocabulary entries that begin with the last term
+/// (up to 8, in vocabulary order: most frequent first at word level) and the first of
+/// them; again, the next one, cycling. `completion` remembers the candidates.
+func complete(_ text: String, in vocabulary: Vocabulary, completion: inout Completion?) -> String {
+    if var current = completion, current.candidates.indices.contains(current.index),
+       text == current.head + current.candidates[current.index] {
+        current.index = (current.index + 1) % current.candidates.count
+        completion = current
+        return current.head + current.candidates[current.index]
+    }
     let (head, last) = splitLastTerm(text)
-    guard !last.isEmpty, let match = vocabulary.tokens.first(where: { $0.hasPrefix(last) && $0 != last }) else { return text }
-    return head + match
+    let candidates = last.isEmpty ? [] : Array(vocabulary.tokens.lazy.filter { $0.hasPrefix(last) && $0 != last }.prefix(8))
+    guard !candidates.isEmpty else {
+        completion = nil
+        return text
+    }
+    completion = Completion(head: head, candidates: candidates, index: 0)
+    return head + candidates[0]
+}
+
+/// Completes the last term of a query to the first vocabulary entry it begins.
+func complete(_ text: String, in vocabulary: Vocabulary) -> String {
+    var completion: Completion?
+    return complete(text, in: vocabulary, completion: &completion)
 }
 
 private func splitLastTerm(_ text: String) -> (head: String, last: String) {
@@ -316,11 +380,28 @@ private func splitLastTerm(_ text: String) -> (head: String, last: String) {
 private func commit(entry: TextEntry, text: String, state: inout AppState) -> [Effect] {
     switch entry {
     case .temperature:
-        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-            state.notice = "temperature must be a number between 0.05 and 3"
+        // A typed value out of range is an error, never silently clamped.
+        let range = AppState.temperatureRange
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, range.contains(value) else {
+            state.notice = String(format: "temperature must be a number from %.2f to %.2f (got %@)", range.lowerBound, range.upperBound, text)
             return []
         }
         return setTemperature(&state, value)
+    case .topK:
+        let size = state.vocabulary?.count ?? Int.max
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0, value <= size else {
+            state.notice = "top-k must be a whole number from 0 (off) to \(size) (got \(text))"
+            return []
+        }
+        state.sample.topK = value
+        return drawSample(&state)
+    case .topP:
+        guard let value = Float(text.trimmingCharacters(in: .whitespaces)), value > 0, value <= 1 else {
+            state.notice = "top-p must be a number in (0, 1], 1 is off (got \(text))"
+            return []
+        }
+        state.sample.topP = value
+        return drawSample(&state)
     case .prime:
         guard let vocabulary = state.vocabulary else { return [] }
         let unknown = unknownTokens(text, vocabulary: vocabulary)
@@ -343,8 +424,7 @@ private func commit(entry: TextEntry, text: String, state: inout AppState) -> [E
 }
 
 func unknownTokens(_ text: String, vocabulary: Vocabulary) -> [String] {
-    let tokens = vocabulary.level == .char ? text.unicodeScalars.map { String($0) } : WordTokenizer.tokenize(text, lowercase: false)
-    return tokens.filter { vocabulary.id(of: $0) == nil }
+    vocabulary.ids(of: text).unknown
 }
 
 /// "fox" → one positive term; "king - man + woman" → positive [king, woman], negative [man].
@@ -393,11 +473,11 @@ private func setTemperature(_ state: inout AppState, _ value: Double) -> [Effect
 
 private func drawSample(_ state: inout AppState) -> [Effect] {
     if state.mode == .race {
-        state.sample.lastDrawn = Date()
+        state.sample.lastDrawn = state.now
         return state.race.indices.filter { state.race[$0].model != nil }.map { .drawRaceSample(index: $0, request: state.sample.request) }
     }
     guard state.model != nil else { return [] }
-    state.sample.lastDrawn = Date()
+    state.sample.lastDrawn = state.now
     return [.drawSample(state.sample.request)]
 }
 
@@ -438,6 +518,7 @@ private func save(_ state: inout AppState) -> [Effect] {
 // MARK: - Snapshots
 
 private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [Effect] {
+    state.now = snapshot.time
     state.step = snapshot.step
     state.tokens = snapshot.tokens
     state.epoch = snapshot.epoch
@@ -479,14 +560,14 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     let first = state.model == nil
     state.model = model
     state.modelStep = snapshot.step
-    state.vectors = try? WordVectors(model: model, vocabulary: snapshot.vocabulary)
+    state.vectors = snapshot.vectors
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
     effects += refreshPins(&state)
     if state.neighbours.showMap { effects.append(.computeMap) }
     // Samples follow the weights, but not more often than every few seconds, so drawing
     // them takes little from training.
-    if first || Date().timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval {
+    if first || state.now.timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval {
         effects.insert(contentsOf: drawSample(&state), at: 0)
     }
     return effects
@@ -494,6 +575,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
 
 /// word2vec progress: the loss curve grows; new vectors refresh the neighbours and map.
 private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [Effect] {
+    state.now = progress.time
     state.losses += progress.newLosses
     state.epoch = progress.fraction
     state.tokensPerSecond = progress.wordsPerSecond
@@ -517,6 +599,7 @@ private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [
 /// A race's progress: every model's curve grows; new weights redraw the samples now
 /// and then.
 private func apply(_ snapshot: RaceSnapshot, to state: inout AppState) -> [Effect] {
+    state.now = snapshot.time
     state.trainingState = snapshot.state
     state.elapsed = snapshot.elapsed
     var newWeights = false
@@ -532,7 +615,7 @@ private func apply(_ snapshot: RaceSnapshot, to state: inout AppState) -> [Effec
     }
     state.step = snapshot.entries.map(\.step).max() ?? 0
     state.tokensPerSecond = snapshot.entries.map(\.tokensPerSecond).reduce(0, +)
-    guard newWeights, state.race.first?.sample.isEmpty == true || Date().timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval else {
+    guard newWeights, state.race.first?.sample.isEmpty == true || state.now.timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval else {
         return []
     }
     return drawSample(&state)

@@ -37,7 +37,7 @@ public func render(_ state: AppState) -> Canvas {
         case .neighbours:
             var query: String?
             if case .neighbourQuery(let text) = state.entry { query = text }
-            NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query)
+            NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query, completion: state.completion)
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:
             SamplePane(view: state.sample, vocabulary: state.vocabulary, entry: state.entry).render(in: area, on: &canvas, focused: focused)

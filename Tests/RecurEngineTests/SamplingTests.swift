@@ -6,13 +6,31 @@ final class SamplingTests: XCTestCase {
     func draw(_ probabilities: [Float], _ settings: SamplingSettings, count: Int, seed: UInt64 = 5) -> [Int: Int] {
         var random = RandomGenerator(seed: seed)
         var scratch: [(probability: Float, id: Int32)] = []
+        var weights: [Double] = []
         var histogram: [Int: Int] = [:]
         probabilities.withUnsafeBufferPointer { p in
             for _ in 0..<count {
-                histogram[Int(Sampler.choose(from: p, settings: settings, random: &random, scratch: &scratch)), default: 0] += 1
+                histogram[Int(Sampler.choose(from: p, settings: settings, random: &random, scratch: &scratch, weights: &weights)), default: 0] += 1
             }
         }
         return histogram
+    }
+
+    /// Top-k by partial selection draws exactly what the full sort drew: the same tokens
+    /// in the same order, so the same seed gives the same text.
+    func testTopKByPartialSelectionMatchesTheSortedCut() {
+        var random = RandomGenerator(seed: 11)
+        let probabilities = (0..<500).map { _ in Float(random.nextUnitDouble()) }
+        let total = probabilities.reduce(0, +)
+        let p = probabilities.map { $0 / total }
+        for k in [1, 5, 40, 499] {
+            var weights: [Double] = []
+            _ = p.withUnsafeBufferPointer { SamplingSettings.reshape($0, temperature: 0.7, into: &weights) }
+            let partial = SamplingSettings.largest(weights, count: k).map(\.index)
+            let sorted = weights.indices.sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }.prefix(k)
+            XCTAssertEqual(partial, Array(sorted), "k = \(k)")
+        }
+        XCTAssertEqual(SamplingSettings.largest([1, 3, 3, 2], count: 3).map(\.index), [1, 2, 3], "ties keep the lower index first")
     }
 
     func testTemperatureZeroIsArgmax() {

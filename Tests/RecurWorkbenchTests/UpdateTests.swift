@@ -1,5 +1,6 @@
 // The reducer: key presses, clicks and snapshots replayed as messages, checked by the
 // state and the effects they produce.
+import Foundation
 import XCTest
 import RecurEngine
 import TerminalKit
@@ -11,10 +12,14 @@ func makeSnapshot(step: Int, state: TrainingState = .running, losses: [Double] =
     var random = RandomGenerator(seed: 1)
     let model = withModel ? LanguageModel(config: ModelConfig(cell: .lstm, vocabularySize: 4, embed: 3, hidden: 4), random: &random) : nil
     let probe = withModel ? HiddenStateProbe(tokens: ["a", " ", "b"], units: 2, activations: [1, -1, 0, 0.5, -0.5, 0.2]) : nil
-    return TrainingSnapshot(step: step, tokens: step * 100, epoch: 0.5,
-                            newLosses: losses.enumerated().map { LossPoint(step: step - losses.count + $0.offset + 1, tokens: 0, loss: $0.element) },
-                            newValidationLosses: [], gradientNorm: 1, tokensPerSecond: 1234, learningRate: 0.002,
-                            state: state, notice: nil, model: model, probe: probe, vocabulary: testVocabulary)
+    var snapshot = TrainingSnapshot(step: step, tokens: step * 100, epoch: 0.5,
+                                    newLosses: losses.enumerated().map { LossPoint(step: step - losses.count + $0.offset + 1, tokens: 0, loss: $0.element) },
+                                    newValidationLosses: [], gradientNorm: 1, tokensPerSecond: 1234, learningRate: 0.002,
+                                    state: state, notice: nil, model: model, probe: probe, vocabulary: testVocabulary)
+    // Time is data: a snapshot at step s was published s seconds after a fixed start.
+    snapshot.time = Date(timeIntervalSinceReferenceDate: Double(step))
+    if let model { snapshot.vectors = try? WordVectors(model: model, vocabulary: testVocabulary) }
+    return snapshot
 }
 
 final class UpdateTests: XCTestCase {
@@ -134,11 +139,65 @@ final class UpdateTests: XCTestCase {
         XCTAssertNil(state.entry)
     }
 
-    func testSampleKeysResampleAndToggleTopK() {
+    /// k and t take typed values; a value out of range is an error, not a clamp.
+    func testSampleKeysResampleAndTakeTypedTopKAndTopP() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
         state.focus = .sample
         XCTAssertEqual(update(&state, .key(.character("r"))), [.drawSample(request(temperature: 0.8, seed: 8))])
-        XCTAssertEqual(update(&state, .key(.character("k"))), [.drawSample(request(temperature: 0.8, seed: 8, topK: 10))])
+        XCTAssertEqual(update(&state, .key(.character("k"))), [])
+        XCTAssertEqual(state.entry, .topK(""))
+        _ = update(&state, .key(.character("3")))
+        XCTAssertEqual(update(&state, .key(.enter)), [.drawSample(request(temperature: 0.8, seed: 8, topK: 3))])
+        _ = update(&state, .key(.character("k")))
+        for character in "99" { _ = update(&state, .key(.character(character))) }
+        XCTAssertEqual(update(&state, .key(.enter)), [])
+        XCTAssertEqual(state.notice, "top-k must be a whole number from 0 (off) to 4 (got 399)", "the entry starts from the current value")
+        XCTAssertEqual(state.sample.topK, 3)
+        _ = update(&state, .key(.character("t")))
+        for character in "0.5" { _ = update(&state, .key(.character(character))) }
+        _ = update(&state, .key(.enter))
+        XCTAssertEqual(state.sample.topP, 0.5)
+        _ = update(&state, .key(.character("=")))
+        _ = update(&state, .key(.character("5")))
+        XCTAssertEqual(update(&state, .key(.enter)), [])
+        XCTAssertEqual(state.notice, "temperature must be a number from 0.05 to 3.00 (got 5)")
+        XCTAssertEqual(state.sample.temperature, 0.8, "5 is refused, not clamped to 3")
+    }
+
+    /// A pane's own key acts on it from anywhere and focuses it; a key whose pane this
+    /// mode lacks says so.
+    func testPaneKeysAnswerWhereverTheFocusIs() {
+        _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
+        XCTAssertEqual(state.focus, .loss)
+        XCTAssertEqual(update(&state, .key(.character("r"))), [.drawSample(request(temperature: 0.8, seed: 8))])
+        XCTAssertEqual(state.focus, .sample, "r resampled and focused the sample pane")
+        _ = update(&state, .key(.character("v")))
+        XCTAssertEqual(state.focus, .hidden)
+        XCTAssertTrue(state.hidden.sortByVariance)
+        state.mode = .word2vec
+        state.focus = .loss
+        XCTAssertEqual(update(&state, .key(.character("r"))), [])
+        XCTAssertEqual(state.notice, "r works in the Sample pane, which word2vec mode does not show")
+        XCTAssertEqual(state.focus, .loss)
+    }
+
+    /// Tab lists the candidates and cycles through them.
+    func testCompletionListsAndCycles() {
+        state.vocabulary = Vocabulary(level: .word, tokens: ["<unk>", "the", "fox", "forest", "fog"])
+        _ = update(&state, .key(.character("/")))
+        for character in "fo" { _ = update(&state, .key(.character(character))) }
+        _ = update(&state, .key(.tab))
+        XCTAssertEqual(state.entry, .neighbourQuery("fox"))
+        XCTAssertEqual(state.completion?.candidates, ["fox", "forest", "fog"])
+        _ = update(&state, .key(.tab))
+        XCTAssertEqual(state.entry, .neighbourQuery("forest"))
+        _ = update(&state, .key(.tab))
+        _ = update(&state, .key(.tab))
+        XCTAssertEqual(state.entry, .neighbourQuery("fox"), "it cycles")
+        let rows = render(state).rows.joined(separator: "\n")
+        XCTAssertTrue(rows.contains("Tab fox forest fog"), rows)
+        _ = update(&state, .key(.character("e")))
+        XCTAssertNil(state.completion, "typing ends the cycle")
     }
 
     func testAStaleSampleIsDropped() {
@@ -150,15 +209,18 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.sample.text, "new")
     }
 
-    /// The inspector walks the drawn tokens; Enter redraws from the cursor with the
-    /// chosen alternative, keeping the text before it as the prime.
+    /// The inspector walks the drawn tokens; Enter explores from the cursor with the
+    /// chosen alternative without touching the prime; K keeps the exploration as the
+    /// prime, Esc goes back.
     func testTheSamplingInspectorRedrawsFromAnAlternative() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
         state.focus = .sample
         let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
         // prime "a", then drawn "b", " ", "a"
         let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
-        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")))
+        var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")
+        result.context = [1]
+        _ = update(&state, .sampleReady(result))
         _ = update(&state, .key(.character("n")))
         XCTAssertTrue(state.sample.inspecting)
         XCTAssertEqual(update(&state, .key(.right)), [], "→ moves the cursor, not the temperature")
@@ -167,9 +229,16 @@ final class UpdateTests: XCTestCase {
         _ = update(&state, .key(.down))
         XCTAssertEqual(state.sample.alternative, 1)
         let effects = update(&state, .key(.enter))
-        XCTAssertEqual(state.sample.prime, "abe", "prime + the token before the cursor + the alternative")
-        XCTAssertEqual(effects, [.drawSample(SampleRequest(temperature: 0.8, topK: 0, topP: 1, prime: "abe", seed: 7))])
+        XCTAssertEqual(state.sample.prime, "", "the prime is untouched")
+        XCTAssertEqual(effects, [.drawSample(SampleRequest(temperature: 0.8, topK: 0, topP: 1, prime: "", seed: 7, context: [1, 2, 3]))],
+                       "context: prime + the token before the cursor + the alternative")
         XCTAssertFalse(state.sample.inspecting)
+        XCTAssertEqual(update(&state, .key(.escape)), [.drawSample(SampleRequest(temperature: 0.8, topK: 0, topP: 1, prime: "", seed: 7))])
+        XCTAssertNil(state.sample.exploring, "Esc goes back to the prime")
+        state.sample.exploring = [1, 2, 3]
+        _ = update(&state, .key(.character("K")))
+        XCTAssertEqual(state.sample.prime, "abe", "K keeps the exploration as the prime")
+        XCTAssertNil(state.sample.exploring)
     }
 
     func testNeighbourQueriesHopsAndAnalogies() {

@@ -262,7 +262,7 @@ public struct Checkpoint {
         for slot in layout.slots {
             parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor(slot.name)!.values)
         }
-        var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens),
+        var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens, lowercase: config.lowercase),
                                     model: LanguageModel(config: modelConfig, parameters: parameters))
         checkpoint.path = path
         // Checkpoints written before histories existed have none.

@@ -25,21 +25,21 @@ public struct NextTokenDistribution: Sendable, Equatable {
     /// Reshapes `probabilities` (softmax of z) to softmax(z/T) — p^(1/T), renormalised —
     /// and keeps the `count` most likely tokens. T = 0 puts all mass on the argmax.
     public init(probabilities: UnsafeBufferPointer<Float>, temperature: Double, count: Int) {
-        var weights: [Double]
-        if temperature < 1e-6 {
-            let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-            weights = probabilities.indices.map { $0 == best ? 1 : 0 }
-        } else {
-            // Work in logs, shifted by the maximum, so small T does not underflow.
-            let inverse = 1 / temperature
-            let logs = probabilities.map { $0 > 0 ? log(Double($0)) * inverse : -Double.infinity }
-            let largest = logs.max() ?? 0
-            weights = logs.map { exp($0 - largest) }
-            let total = max(weights.reduce(0, +), 1e-300)
-            weights = weights.map { $0 / total }
+        var weights: [Double] = []
+        self.init(probabilities: probabilities, temperature: temperature, count: count, scratch: &weights)
+    }
+
+    /// The same, reusing `scratch` for the V weights (one allocation per sample, not per token).
+    public init(probabilities: UnsafeBufferPointer<Float>, temperature: Double, count: Int, scratch weights: inout [Double]) {
+        let total = max(SamplingSettings.reshape(probabilities, temperature: temperature, into: &weights), 1e-300)
+        var entropy = 0.0
+        for weight in weights where weight > 0 {
+            let p = weight / total
+            entropy -= p * log(p)
         }
-        entropy = weights.reduce(0) { $1 > 0 ? $0 - $1 * log($1) : $0 }
-        candidates = weights.indices.sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
-            .prefix(count).map { Candidate(token: Int32($0), probability: Float(weights[$0])) }
+        self.entropy = entropy
+        candidates = SamplingSettings.largest(weights, count: count).map {
+            Candidate(token: Int32($0.index), probability: Float($0.weight / total))
+        }
     }
 }

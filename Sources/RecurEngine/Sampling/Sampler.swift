@@ -8,6 +8,7 @@ public final class Sampler {
     private let graph: TrainingGraph
     private var input: [Int32] = [0]
     private var scratch: [(probability: Float, id: Int32)] = []
+    private var weights: [Double] = []
     private var started = false
 
     public init(model: LanguageModel) {
@@ -66,28 +67,24 @@ public final class Sampler {
     /// cut by top-k and top-p.
     public func choose(from probabilities: UnsafeBufferPointer<Float>, settings: SamplingSettings,
                        random: inout RandomGenerator) -> Int32 {
-        Self.choose(from: probabilities, settings: settings, random: &random, scratch: &scratch)
+        Self.choose(from: probabilities, settings: settings, random: &random, scratch: &scratch, weights: &weights)
     }
 
     static func choose(from probabilities: UnsafeBufferPointer<Float>, settings: SamplingSettings,
-                       random: inout RandomGenerator, scratch: inout [(probability: Float, id: Int32)]) -> Int32 {
-        if settings.temperature == 0 {
-            var best = 0
-            for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
-            return Int32(best)
+                       random: inout RandomGenerator, scratch: inout [(probability: Float, id: Int32)],
+                       weights: inout [Double]) -> Int32 {
+        var total = SamplingSettings.reshape(probabilities, temperature: Double(settings.temperature), into: &weights)
+        if Double(settings.temperature) < SamplingSettings.greedyBelow {
+            return Int32(weights.firstIndex(of: 1) ?? 0)
         }
-        // softmax(z/T) ∝ p^(1/T): work with log p / T, shifted by its maximum.
-        let inverseTemperature = 1 / Double(settings.temperature)
         scratch.removeAll(keepingCapacity: true)
-        var largest = -Double.infinity
-        for p in probabilities where p > 0 {
-            largest = max(largest, log(Double(p)) * inverseTemperature)
-        }
-        var total: Double = 0
-        for (index, p) in probabilities.enumerated() where p > 0 {
-            let weight = exp(log(Double(p)) * inverseTemperature - largest)
-            scratch.append((Float(weight), Int32(index)))
-            total += weight
+        let positive = weights.reduce(0) { $1 > 0 ? $0 + 1 : $0 }
+        if settings.topK > 0, settings.topK < positive, settings.topP >= 1 {
+            // Top-k alone: a partial selection of k, already in the order the cut needs.
+            scratch = SamplingSettings.largest(weights, count: settings.topK).map { (Float($0.weight), Int32($0.index)) }
+            total = scratch.reduce(0) { $0 + Double($1.probability) }
+        } else {
+            for (index, weight) in weights.enumerated() where weight > 0 { scratch.append((Float(weight), Int32(index))) }
         }
         let needsCut = (settings.topK > 0 && settings.topK < scratch.count) || settings.topP < 1
         if needsCut {

@@ -20,6 +20,8 @@ public struct RaceSnapshot: Sendable {
     public var entries: [RaceEntrySnapshot]
     public var state: TrainingState
     public var elapsed: Double
+    /// When it was published: the workbench's reducer reads time only from here.
+    public var time = Date()
 }
 
 /// Trains several trainers round-robin on a serial queue.

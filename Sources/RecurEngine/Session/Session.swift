@@ -225,6 +225,7 @@ public final class Session: @unchecked Sendable {
         if withWeights {
             let copy = trainer.model.copy()
             snapshot.model = copy
+            snapshot.vectors = try? WordVectors(model: copy, vocabulary: vocabulary)
             snapshot.probe = HiddenStateProbe(model: copy, ids: probeIDs, vocabulary: vocabulary)
             if measuresGradientFlow { snapshot.gradientFlow = gradientFlow(copy) }
             lastWeights = Date()

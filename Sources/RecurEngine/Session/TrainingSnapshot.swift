@@ -50,6 +50,11 @@ public struct TrainingSnapshot: Sendable {
     public var vocabulary: Vocabulary
     /// When the last checkpoint was written, if ever.
     public var lastSaved: Date?
+    /// When the session published it: the workbench's reducer reads time only from here.
+    public var time = Date()
+    /// The input embedding as word vectors, built on the session's queue with each
+    /// weights copy (the neighbour list and the map are computed from it).
+    public var vectors: WordVectors?
     /// The run's history so far, in the first snapshot only (a reopened run's curves).
     public var history: RunHistory?
     /// Validation runs every this many steps.

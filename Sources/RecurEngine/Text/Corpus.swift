@@ -59,7 +59,7 @@ public struct Corpus: Sendable {
             let kept = counts.filter { $0.value >= minCount && $0.key != WordTokenizer.unknown }
                 .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map(\.key)
-            let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + kept)
+            let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + kept, lowercase: lowercase)
             self.vocabulary = vocabulary
             ids = TokenIDs(words.map { vocabulary.id(of: $0) ?? 0 })
         }
@@ -102,6 +102,16 @@ public struct Corpus: Sendable {
     init(ids: TokenIDs, vocabulary: Vocabulary) {
         self.vocabulary = vocabulary
         self.ids = ids
+    }
+
+    /// The `count` most frequent tokens, most frequent first (ties: lower id first),
+    /// leaving out `excluded` ones (whitespace and `<unk>` crowd a map without meaning much).
+    public func mostFrequent(_ count: Int, excluding excluded: Set<String> = [" ", "\n", "\t", WordTokenizer.unknown]) -> [Int32] {
+        var counts = [Int](repeating: 0, count: vocabulary.count)
+        for id in ids { counts[Int(id)] += 1 }
+        return counts.indices.filter { counts[$0] > 0 && !excluded.contains(vocabulary.tokens[$0]) }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            .prefix(count).map(Int32.init)
     }
 
     /// Where validation starts: floor(0.9 × tokens), as DESIGN.md and the PyTorch

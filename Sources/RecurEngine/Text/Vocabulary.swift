@@ -5,11 +5,14 @@
 public struct Vocabulary: Sendable, Equatable {
     public let level: TokenLevel
     public let tokens: [String]
+    /// Word level: the corpus was lowercased, so text given later (a prime) is too.
+    public let lowercase: Bool
     private let index: [String: Int32]
 
-    public init(level: TokenLevel, tokens: [String]) {
+    public init(level: TokenLevel, tokens: [String], lowercase: Bool = false) {
         self.level = level
         self.tokens = tokens
+        self.lowercase = lowercase && level == .word
         var index: [String: Int32] = [:]
         for (position, token) in tokens.enumerated() { index[token] = Int32(position) }
         self.index = index
@@ -18,6 +21,32 @@ public struct Vocabulary: Sendable, Equatable {
     public var count: Int { tokens.count }
 
     public func id(of token: String) -> Int32? { index[token] }
+
+    /// `text` cut into tokens as this vocabulary's corpus was cut: Unicode scalars (a BOM
+    /// and the \r of CRLF dropped, as for a corpus) or words, lowercased if the corpus was.
+    /// The one tokenizer for primes, queries and the sample pane.
+    public func tokenize(_ text: String) -> [String] {
+        switch level {
+        case .char: LineEnds.characterScalars(text).map { String($0) }
+        case .word: WordTokenizer.tokenize(text, lowercase: lowercase)
+        }
+    }
+
+    /// The ids of `text`'s tokens, and (each once, in order) the tokens it does not know.
+    public func ids(of text: String) -> (ids: [Int32], unknown: [String]) {
+        var ids: [Int32] = [], unknown: [String] = []
+        for token in tokenize(text) {
+            if let id = id(of: token) { ids.append(id) } else if !unknown.contains(token) { unknown.append(token) }
+        }
+        return (ids, unknown)
+    }
+
+    /// Where sampling starts without a prime: the start of a line (after "\n") when the
+    /// vocabulary has a newline, otherwise after its first token. Said in the sample pane.
+    public var lineStart: (ids: [Int32], description: String) {
+        if let newline = id(of: "\n") { return ([newline], "the start of a line") }
+        return ([0], "after \(tokens.first.map { $0.debugDescription } ?? "token 0")")
+    }
 
     /// Text for display and sampling: tokens joined (words with a space, punctuation glued).
     public func render(_ ids: some Sequence<Int32>) -> String {

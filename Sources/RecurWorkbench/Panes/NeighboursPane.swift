@@ -9,6 +9,8 @@ struct NeighboursPane {
     let vocabulary: Vocabulary?
     let view: NeighboursView
     let entry: String?
+    /// Tab's candidates while a query is typed.
+    var completion: Completion?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: view.showMap ? "Neighbours · map (\(view.method.rawValue))" : "Neighbours", role: focused ? .focusedBorder : .border)
@@ -22,6 +24,14 @@ struct NeighboursPane {
             let x = canvas.write("nearest to ", x: header.x, y: header.y, role: .muted, clip: header)
             let end = canvas.write(describeQuery(vocabulary), x: x, y: header.y, role: .selection, clip: header)
             canvas.write("  / query", x: end, y: header.y, role: .muted, clip: header)
+        }
+        if let completion, entry != nil, body.height >= 1 {
+            // The candidates, the one in the query highlighted: Tab moves to the next.
+            var x = canvas.write("Tab ", x: body.x, y: body.y, role: .muted, clip: body)
+            for (index, candidate) in completion.candidates.enumerated() {
+                x = canvas.write(NeighboursPane.label(candidate), x: x, y: body.y, role: index == completion.index ? .selection : .text, clip: body) + 1
+            }
+            return
         }
         if view.showMap {
             MapPane.plot(view.map, in: body, on: &canvas)

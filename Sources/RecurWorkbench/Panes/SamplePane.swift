@@ -33,12 +33,15 @@ struct SamplePane {
         }
         let settings: Rect
         (settings, rest) = rest.splitTop(1)
-        if case .prime(let text) = entry {
+        switch entry {
+        case .prime(let text):
             canvas.write("prime: \(text)▏ Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
-        } else {
-            let prime = view.prime.isEmpty ? "none" : "\"\(view.prime.prefix(20))\""
-            let line = "top-k \(view.topK ? String(SampleView.topKValue) : "off") · top-p \(view.topP ? String(format: "%.1f", SampleView.topPValue) : "off") · seed \(view.seed) · prime \(prime)"
-            canvas.write(line, x: settings.x, y: settings.y, role: .muted, clip: settings)
+        case .topK(let text):
+            canvas.write("top-k = \(text)▏ 0 is off · Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
+        case .topP(let text):
+            canvas.write("top-p = \(text)▏ 1 is off · Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
+        default:
+            canvas.write(settingsLine, x: settings.x, y: settings.y, role: .muted, clip: settings)
         }
         // The distribution after the prime (or at the inspector's cursor), when there is room.
         if let vocabulary, let distribution = view.shownDistribution, rest.height >= 8 {
@@ -64,6 +67,22 @@ struct SamplePane {
             let current = view.source == view.request
             TextBlock(view.text, role: current ? .text : .muted).render(in: rest, on: &canvas)
         }
+    }
+
+    /// top-k, top-p, seed, and what the text continues: an exploration, the prime, or
+    /// (without a prime) the start of a line.
+    var settingsLine: String {
+        let topK = view.topK == 0 ? "off" : String(view.topK)
+        let topP = view.topP >= 1 ? "off" : String(format: "%.2f", view.topP)
+        let start: String
+        if let exploring = view.exploring {
+            start = "exploring \(exploring.count) tokens · K keeps · Esc back"
+        } else if view.prime.isEmpty {
+            start = "prime none (from \(vocabulary?.lineStart.description ?? "the start"))"
+        } else {
+            start = "prime \"\(view.prime.prefix(20))\""
+        }
+        return "top-k \(topK) · top-p \(topP) · seed \(view.seed) · \(start)"
     }
 
     /// The drawn tokens flowed into lines, the one under the cursor highlighted and the
