@@ -38,6 +38,12 @@ let package = Package(
             name: "RecurWorkbench",
             dependencies: ["RecurEngine", "TerminalKit"]
         ),
+        // The command line's drivers (training setup and resume, headless training,
+        // sampling to stdout): no terminal UI, so the workbench target holds none of it.
+        .target(
+            name: "RecurCommandLine",
+            dependencies: ["RecurEngine", "RecurWorkbench"]
+        ),
 
         // MARK: - Executable
         .executableTarget(
@@ -45,6 +51,7 @@ let package = Package(
             dependencies: [
                 "RecurEngine",
                 "RecurWorkbench",
+                "RecurCommandLine",
                 "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -54,5 +61,6 @@ let package = Package(
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "CRecurKernels"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
+        .testTarget(name: "RecurCommandLineTests", dependencies: ["RecurCommandLine", "RecurEngine"]),
     ]
 )

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import RecurEngine
+import RecurCommandLine
 import RecurWorkbench
 import TerminalKit
 

@@ -3,7 +3,7 @@
 import Foundation
 import XCTest
 import RecurEngine
-@testable import RecurWorkbench
+@testable import RecurCommandLine
 
 final class ReopeningTests: XCTestCase {
     var folder: String!
