@@ -29,7 +29,7 @@ final class JobRunner: @unchecked Sendable {
         var waiting: Job?
         var running: Token?
         var draining = false
-        init(label: String) { queue = DispatchQueue(label: label, qos: .utility) }
+        init(label: String, qos: DispatchQoS) { queue = DispatchQueue(label: label, qos: qos) }
     }
 
     private let lock = NSLock()
@@ -37,7 +37,12 @@ final class JobRunner: @unchecked Sendable {
 
     private func lane(_ lane: Lane) -> LaneState {
         if let existing = lanes[lane] { return existing }
-        let created = LaneState(label: "recur.workbench.\(lane)")
+        // What the user waits for runs ahead of training; the map and files behind it.
+        let qos: DispatchQoS = switch lane {
+        case .sample, .neighbours, .raceSample: .userInitiated
+        case .map, .files: .utility
+        }
+        let created = LaneState(label: "recur.workbench.\(lane)", qos: qos)
         lanes[lane] = created
         return created
     }
@@ -56,6 +61,7 @@ final class JobRunner: @unchecked Sendable {
             state.draining = true
             return true
         }
+        if WorkbenchTrace.isOn { WorkbenchTrace.record("submit", ["lane": "\(laneID)", "waiting": waiting(laneID)]) }
         if start { state.queue.async { self.drain(state) } }
     }
 

@@ -8,7 +8,7 @@ import RecurEngine
 
 extension WorkbenchApp {
     /// Tokens a sample streams to the pane before the rest: a first screenful at once.
-    nonisolated static let firstSampleBatch = 48
+    nonisolated static let firstSampleBatch = 16
 
     /// Posts `msg` to the event loop.
     nonisolated func post(_ make: @escaping @Sendable () -> Msg) {

@@ -193,6 +193,7 @@ public final class WorkbenchApp {
     // MARK: - Messages and effects
 
     func dispatch(_ msg: Msg) {
+        if WorkbenchTrace.isOn { trace(msg) }
         let effects = update(&state, msg)
         for effect in effects { perform(effect) }
         // What the user typed shows at once; everything else waits for the next frame.
@@ -276,5 +277,28 @@ public final class WorkbenchApp {
         redrawScheduled = false
         lastFrame = .now()
         terminal.present(render(state))
+        WorkbenchTrace.record("frame")
+    }
+}
+
+extension WorkbenchApp {
+    /// The trace's view of a message: what a benchmark needs to pair causes with frames.
+    private func trace(_ msg: Msg) {
+        switch msg {
+        case .key(let key):
+            var fields: [String: Any] = ["key": "\(key)", "temperature": state.sample.temperature]
+            if key == .enter, case .neighbourQuery(let text) = state.entry { fields["query"] = text }
+            WorkbenchTrace.record("key", fields)
+        case .sampleReady(let result):
+            WorkbenchTrace.record("sample", ["temperature": result.request.temperature, "complete": result.complete,
+                                             "tokens": result.steps.count, "current": result.request == state.sample.request])
+        case .neighboursReady(let positive, _, _):
+            let words = state.vocabulary.map { vocabulary in positive.map { vocabulary.tokens[Int($0)] } } ?? []
+            WorkbenchTrace.record("neighbours", ["query": words.joined(separator: " ")])
+        case .snapshot(let snapshot):
+            if snapshot.model != nil { WorkbenchTrace.record("weights", ["step": snapshot.step]) }
+        default:
+            break
+        }
     }
 }

@@ -31,7 +31,13 @@ public struct NextTokenDistribution: Sendable, Equatable {
 
     /// The same, reusing `scratch` for the V weights (one allocation per sample, not per token).
     public init(probabilities: UnsafeBufferPointer<Float>, temperature: Double, count: Int, scratch weights: inout [Double]) {
-        let total = max(SamplingSettings.reshape(probabilities, temperature: temperature, into: &weights), 1e-300)
+        let total = SamplingSettings.reshape(probabilities, temperature: temperature, into: &weights)
+        self.init(weights: weights, total: total, count: count)
+    }
+
+    /// From weights `SamplingSettings.reshape` made, and their sum.
+    public init(weights: [Double], total: Double, count: Int) {
+        let total = max(total, 1e-300)
         var entropy = 0.0
         for weight in weights where weight > 0 {
             let p = weight / total

@@ -26,10 +26,12 @@ extension Sampler {
         var probabilities = UnsafeBufferPointer<Float>(start: nil, count: 0)
         for token in prime { probabilities = feed(token) }
         var weights: [Double] = []
+        var scratch: [(probability: Float, id: Int32)] = []
         for _ in 0..<max(length, 0) {
-            let distribution = NextTokenDistribution(probabilities: probabilities, temperature: Double(settings.temperature),
-                                                     count: candidates, scratch: &weights)
-            let next = choose(from: probabilities, settings: settings, random: &random)
+            // One reshape per token serves both what is shown and what is drawn.
+            let total = SamplingSettings.reshape(probabilities, temperature: Double(settings.temperature), into: &weights)
+            let distribution = NextTokenDistribution(weights: weights, total: total, count: candidates)
+            let next = Sampler.choose(weights: weights, total: total, settings: settings, random: &random, scratch: &scratch)
             guard observe(SampleStep(token: next, distribution: distribution)) else { return }
             probabilities = feed(next)
         }

@@ -73,7 +73,15 @@ public final class Sampler {
     static func choose(from probabilities: UnsafeBufferPointer<Float>, settings: SamplingSettings,
                        random: inout RandomGenerator, scratch: inout [(probability: Float, id: Int32)],
                        weights: inout [Double]) -> Int32 {
-        var total = SamplingSettings.reshape(probabilities, temperature: Double(settings.temperature), into: &weights)
+        let total = SamplingSettings.reshape(probabilities, temperature: Double(settings.temperature), into: &weights)
+        return choose(weights: weights, total: total, settings: settings, random: &random, scratch: &scratch)
+    }
+
+    /// The draw itself, from weights `SamplingSettings.reshape` made (and their sum): the
+    /// top-k and top-p cut, then one uniform number. Shared by every sampling path.
+    static func choose(weights: [Double], total: Double, settings: SamplingSettings, random: inout RandomGenerator,
+                       scratch: inout [(probability: Float, id: Int32)]) -> Int32 {
+        var total = total
         if Double(settings.temperature) < SamplingSettings.greedyBelow {
             return Int32(weights.firstIndex(of: 1) ?? 0)
         }
