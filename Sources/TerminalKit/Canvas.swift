@@ -85,18 +85,22 @@ public struct Canvas: Equatable, Sendable {
     /// Draws a single-line box around `rect` with an optional title in the top edge.
     public mutating func box(_ rect: Rect, title: String? = nil, role: StyleRole = .border, titleRole: StyleRole = .title) {
         guard rect.width >= 2, rect.height >= 2 else { return }
+        // The focused box is drawn with heavy lines, so focus shows in every theme and
+        // without colour (NO_COLOR, monochrome terminals), not by colour alone.
+        let heavy = role == .focusedBorder
+        let (horizontal, vertical): (Unicode.Scalar, Unicode.Scalar) = heavy ? ("━", "┃") : ("─", "│")
         for x in rect.x + 1..<rect.maxX - 1 {
-            self[x, rect.y] = Cell("─", role: role)
-            self[x, rect.maxY - 1] = Cell("─", role: role)
+            self[x, rect.y] = Cell(horizontal, role: role)
+            self[x, rect.maxY - 1] = Cell(horizontal, role: role)
         }
         for y in rect.y + 1..<rect.maxY - 1 {
-            self[rect.x, y] = Cell("│", role: role)
-            self[rect.maxX - 1, y] = Cell("│", role: role)
+            self[rect.x, y] = Cell(vertical, role: role)
+            self[rect.maxX - 1, y] = Cell(vertical, role: role)
         }
-        self[rect.x, rect.y] = Cell("┌", role: role)
-        self[rect.maxX - 1, rect.y] = Cell("┐", role: role)
-        self[rect.x, rect.maxY - 1] = Cell("└", role: role)
-        self[rect.maxX - 1, rect.maxY - 1] = Cell("┘", role: role)
+        self[rect.x, rect.y] = Cell(heavy ? "┏" : "┌", role: role)
+        self[rect.maxX - 1, rect.y] = Cell(heavy ? "┓" : "┐", role: role)
+        self[rect.x, rect.maxY - 1] = Cell(heavy ? "┗" : "└", role: role)
+        self[rect.maxX - 1, rect.maxY - 1] = Cell(heavy ? "┛" : "┘", role: role)
         if let title, rect.width > 4 {
             let clip = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
             write(" \(title) ", x: rect.x + 1, y: rect.y, role: titleRole, clip: clip)

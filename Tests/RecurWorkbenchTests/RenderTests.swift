@@ -36,7 +36,7 @@ final class RenderTests: XCTestCase {
         _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 1, similarity: 0.75)]))
         let canvas = render(state)
         let rows = canvas.rows
-        XCTAssertEqual(rows[0].prefix(8), "┌ Loss ─")
+        XCTAssertEqual(rows[0].prefix(8), "┏ Loss ━", "the focused pane has a heavy border")
         XCTAssertTrue(rows[1].contains("train 2.200"), rows[1])
         XCTAssertEqual(rows[15].prefix(40), "┌ Hidden state · LSTM 4×1 · layer 1 · h ")
         // The heatmap's first unit row (the cursor's): values 1, 0, −0.5 at steps a, ␣, b.
@@ -71,11 +71,11 @@ final class RenderTests: XCTestCase {
         state.focus = .sample
         _ = update(&state, .key(.character("f")))
         let rows = render(state).rows
-        XCTAssertEqual(rows[0].prefix(10), "┌ Sample ─")
-        XCTAssertEqual(rows[22].prefix(1), "└")
-        XCTAssertEqual(rows[0].suffix(1), "┐", "the pane spans the full width")
+        XCTAssertEqual(rows[0].prefix(10), "┏ Sample ━")
+        XCTAssertEqual(rows[22].prefix(1), "┗")
+        XCTAssertEqual(rows[0].suffix(1), "┓", "the pane spans the full width")
         _ = update(&state, .key(.escape))
-        XCTAssertEqual(render(state).rows[0].prefix(8), "┌ Loss ─")
+        XCTAssertEqual(render(state).rows[0].prefix(8), "┌ Loss ─", "unfocused: a light border")
     }
 
     /// `?` lists every key of the mode it is pressed in, whole, at 80×24.
