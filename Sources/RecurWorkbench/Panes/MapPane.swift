@@ -13,19 +13,13 @@ struct MapPane {
         MapPane.plot(points, in: area.inset(by: 1), on: &canvas)
     }
 
-    /// Labels placed at their coordinates, scaled to fill the area.
+    /// Dots at the points' scaled coordinates and the labels that fit beside them (see
+    /// `MapLayout`); "computing the map…" while there are no points yet.
     static func plot(_ points: [MapPoint], in area: Rect, on canvas: inout Canvas) {
-        guard !points.isEmpty, area.width > 4, area.height > 1 else {
+        guard !points.isEmpty else {
             canvas.write("computing the map…", x: area.x, y: area.y, role: .muted, clip: area)
             return
         }
-        let xs = points.map(\.x), ys = points.map(\.y)
-        let (xMin, xMax, yMin, yMax) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
-        for point in points {
-            let column = area.x + Int(((point.x - xMin) / max(xMax - xMin, 1e-9)) * Float(area.width - 2))
-            let row = area.y + Int(((yMax - point.y) / max(yMax - yMin, 1e-9)) * Float(area.height - 1))
-            canvas[column, row] = Cell("•", role: .bar)
-            canvas.write(point.label, x: column + 1, y: row, role: .text, clip: area)
-        }
+        MapLayout(points: points, area: area).draw(on: &canvas)
     }
 }
