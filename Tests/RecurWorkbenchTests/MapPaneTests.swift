@@ -77,6 +77,32 @@ final class MapPaneTests: XCTestCase {
         XCTAssertEqual(layout.hidden, 2)
     }
 
+    func testTheHeaderSaysWhatTheMapShowsAndWhatIsHidden() {
+        XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 12),
+                       "Map · PCA of the 80 most frequent words · 12 labels hidden · t switches")
+        XCTAssertEqual(MapPane.title(method: .tsne, words: 80, hidden: 0), "Map · t-SNE of the 80 most frequent words · t switches")
+        XCTAssertEqual(MapPane.title(method: .pca, words: 1, hidden: 1), "Map · PCA of the 1 most frequent word · 1 label hidden · t switches")
+        var canvas = Canvas(size: Size(columns: 62, rows: 4))
+        MapPane(points: [point("should", 0, 1), point("could", 59, 1), point("far", 59, 0), point("near", 58, 0)], method: .pca)
+            .render(in: canvas.bounds, on: &canvas, focused: false)
+        XCTAssertEqual(canvas.rows, [
+            "┌ Map · PCA of the 4 most frequent words · 1 label hidden · t┐",
+            "│•should                                               could•│",
+            "│                                                      near••│",
+            "└────────────────────────────────────────────────────────────┘",
+        ])
+    }
+
+    func testAnEmptyMapSaysItIsComputing() {
+        var canvas = Canvas(size: Size(columns: 30, rows: 3))
+        MapPane(points: [], method: .tsne).render(in: canvas.bounds, on: &canvas, focused: false)
+        XCTAssertEqual(canvas.rows, [
+            "┌ Map · t-SNE · t switches ──┐",
+            "│computing the map…          │",
+            "└────────────────────────────┘",
+        ])
+    }
+
     /// Random maps in random areas of a larger canvas: labels are placed or counted, never
     /// overlap or touch, never cover a dot, and nothing is drawn outside the area.
     func testRandomMapsKeepLabelsApartAndInside() {

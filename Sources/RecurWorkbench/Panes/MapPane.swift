@@ -8,18 +8,30 @@ struct MapPane {
     let method: MapMethod
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
-        canvas.box(area, title: "Map · \(method.rawValue) of the \(points.count) most frequent words · t switches",
+        let inner = area.inset(by: 1)
+        let layout = points.isEmpty ? nil : MapLayout(points: points, area: inner)
+        canvas.box(area, title: MapPane.title(method: method, words: points.count, hidden: layout?.hidden ?? 0),
                    role: focused ? .focusedBorder : .border)
-        MapPane.plot(points, in: area.inset(by: 1), on: &canvas)
+        MapPane.plot(points, in: inner, on: &canvas, layout: layout)
+    }
+
+    /// What the map shows: the method, how many words, and how many of their labels found
+    /// no room — so that a crowded map says it is showing less than it has.
+    static func title(method: MapMethod, words: Int, hidden: Int) -> String {
+        guard words > 0 else { return "Map · \(method.rawValue) · t switches" }
+        var parts = ["Map", "\(method.rawValue) of the \(words) most frequent word\(words == 1 ? "" : "s")"]
+        if hidden > 0 { parts.append("\(hidden) label\(hidden == 1 ? "" : "s") hidden") }
+        parts.append("t switches")
+        return parts.joined(separator: " · ")
     }
 
     /// Dots at the points' scaled coordinates and the labels that fit beside them (see
     /// `MapLayout`); "computing the map…" while there are no points yet.
-    static func plot(_ points: [MapPoint], in area: Rect, on canvas: inout Canvas) {
+    static func plot(_ points: [MapPoint], in area: Rect, on canvas: inout Canvas, layout: MapLayout? = nil) {
         guard !points.isEmpty else {
             canvas.write("computing the map…", x: area.x, y: area.y, role: .muted, clip: area)
             return
         }
-        MapLayout(points: points, area: area).draw(on: &canvas)
+        (layout ?? MapLayout(points: points, area: area)).draw(on: &canvas)
     }
 }
