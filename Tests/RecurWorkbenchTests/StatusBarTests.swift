@@ -1,5 +1,6 @@
 // The status bar at 120, 80 and 40 columns, compared with literal rows, and checked at
-// every width that no figure is ever cut and the state always shows.
+// every width that no figure is ever cut, the state always shows, and a notice never
+// takes the step and the state with it.
 import XCTest
 import Foundation
 import RecurEngine
@@ -7,6 +8,8 @@ import TerminalKit
 @testable import RecurWorkbench
 
 final class StatusBarTests: XCTestCase {
+    static let divergence = "diverged at step 123456: the loss is NaN; lowered the learning rate and went back to the last checkpoint"
+
     /// A language model mid-run: step 123456, loss 2.5, lr 0.002, 1234 tok/s, 3m05s in.
     func training(title: String = "tale.txt") -> AppState {
         var state = AppState(size: Size(columns: 120, rows: 30), title: title)
@@ -59,10 +62,30 @@ final class StatusBarTests: XCTestCase {
         XCTAssertEqual(bar(training(), columns: 40), " step 123456   running   loss 2.500     ")
     }
 
+    func testALongNoticeKeepsTheStepAndTheStateAndTakesTheRoomLeft() {
+        var state = training()
+        state.trainingNotice = StatusBarTests.divergence
+        // The title, the time, the keys and the name make way for the whole of it; the
+        // figures do not.
+        XCTAssertEqual(bar(state, columns: 120),
+                       " step 123456  1234 tok/s   running   diverged at step 123456: the loss is NaN; low…  epoch 0.50  lr 2.0e-03  loss 2.500 ")
+        // The epoch makes way for its first twelve columns and more.
+        XCTAssertEqual(bar(state, columns: 80),
+                       " step 123456  1234 tok/s   running   diverged at step …  lr 2.0e-03  loss 2.500 ")
+        XCTAssertEqual(bar(state, columns: 40), " step 123456   running   diverged at s… ")
+    }
+
+    func testAShortNoticeFitsBetweenTheFields() {
+        var state = training()
+        state.notice = "saving to run.ckpt"
+        XCTAssertEqual(bar(state, columns: 120),
+                       " tale.txt  step 123456  1234 tok/s   running   saving to run.ckpt  epoch 0.50  3m05s  lr 2.0e-03  loss 2.500            ")
+    }
+
     /// At every width from 0 to 160, with and without a notice: the state shows (from the
     /// width it needs), no figure is cut, and what shows is the most important fields.
     func testNoFigureIsEverCutAtAnyWidth() {
-        for notice in [String?.none] {
+        for notice in [nil, "saving to run.ckpt", StatusBarTests.divergence] {
             var state = training(title: "a-rather-long-corpus-name.txt")
             state.notice = notice
             let line = StatusBar(state: state).line
@@ -108,5 +131,8 @@ final class StatusBarTests: XCTestCase {
         var vectors = AppState(size: Size(columns: 60, rows: 20), title: "glove.txt")
         vectors.mode = .vectors
         XCTAssertEqual(bar(vectors, columns: 60), " recur vectors  glove.txt  0 words × 0       ? help  q quit ")
+        // Without a state label, the notice follows the last field; the name and keys make way.
+        vectors.notice = "nothing is training"
+        XCTAssertEqual(bar(vectors, columns: 60), " glove.txt  0 words × 0  nothing is training                ")
     }
 }

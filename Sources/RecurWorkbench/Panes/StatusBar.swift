@@ -10,7 +10,9 @@ struct StatusBar {
     /// How long a field stays on a narrowing bar (see `StatusLine`). The state is always
     /// shown; then the figures a user watches to judge a run (step, loss, learning rate,
     /// speed, progress); then what they glance at; the keys and the program's name last,
-    /// since `?` works whether it is shown or not.
+    /// since `?` works whether it is shown or not. A notice displaces what ranks below the
+    /// figures until it shows whole, and the figures other than the step only until its
+    /// first `StatusLine.minimumNotice` columns show.
     enum Priority {
         static let step = 90
         static let loss = 80
@@ -83,7 +85,7 @@ struct StatusBar {
         }
         fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
         return StatusLine(fields: fields, notice: state.trainingNotice ?? state.notice,
-                          noticeAfter: stateIndex)
+                          noticeAfter: stateIndex, yieldsWhole: Priority.progress, yieldsStart: Priority.step)
     }
 
     /// "saved 14:03:27": the clock time of the last checkpoint.

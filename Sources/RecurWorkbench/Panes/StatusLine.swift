@@ -11,7 +11,15 @@ import TerminalKit
 /// shown are always the most important ones. A field of priority `always` is never
 /// dropped.
 ///
-/// The notice takes the room the fields leave, shortened with "…" to fit.
+/// The notice is news (a divergence, a failed save), so it outranks what is only
+/// reassurance, but not the figures a user is watching. It takes the room the fields
+/// leave, shortened with "…" to fit, after two rounds of making room (lowest priority
+/// first each time):
+/// - fields below `yieldsWhole` (on `StatusBar`: the title, the times, the keys, the
+///   name) give way until the notice shows whole;
+/// - fields below `yieldsStart` (the other figures) give way until it has
+///   `minimumNotice` columns, since a notice cut shorter says little. The fields at or
+///   above it (the state and the step) stay whatever the notice.
 struct StatusLine {
     struct Field: Equatable {
         var text: String
@@ -34,12 +42,18 @@ struct StatusLine {
     static let separator = 2
     /// Columns at each end of the bar, so text does not touch the terminal's edge.
     static let margin = 1
+    /// The least room a notice is given, at the cost of lower fields.
+    static let minimumNotice = 12
 
     var fields: [Field]
     var notice: String?
     /// The field the notice follows (the state label, which it usually explains); nil:
     /// after the last field on the left.
     var noticeAfter: Int?
+    /// Fields below this priority make room for the whole notice.
+    var yieldsWhole: Int
+    /// Fields below this priority make room for the notice's first `minimumNotice` columns.
+    var yieldsStart: Int
 
     /// The segments of a bar `width` columns wide, x measured from its left end.
     func layout(width: Int) -> [Segment] {
@@ -49,18 +63,21 @@ struct StatusLine {
         func used() -> Int {
             kept.isEmpty ? 0 : kept.reduce(0) { $0 + widths[$1] } + StatusLine.separator * (kept.count - 1)
         }
-        // Removes the kept field of lowest priority; false when none is left.
-        func dropLowest() -> Bool {
-            let candidates = kept.filter { fields[$0].priority != StatusLine.always }
+        // Removes the kept field of lowest priority that `may` allows; false when none is left.
+        func dropLowest(_ may: (Field) -> Bool) -> Bool {
+            let candidates = kept.filter { fields[$0].priority != StatusLine.always && may(fields[$0]) }
             guard let lowest = candidates.min(by: { (fields[$0].priority, -$0) < (fields[$1].priority, -$1) }) else { return false }
             kept.remove(lowest)
             return true
         }
-        while used() > usable, dropLowest() {}
+        while used() > usable, dropLowest({ _ in true }) {}
 
         var noticeText: String?
         if let notice, !notice.isEmpty {
             func room() -> Int { usable - used() - (kept.isEmpty ? 0 : StatusLine.separator) }
+            let whole = Canvas.width(of: notice)
+            while room() < whole, dropLowest({ $0.priority < yieldsWhole }) {}
+            while room() < min(whole, StatusLine.minimumNotice), dropLowest({ $0.priority < yieldsStart }) {}
             noticeText = Canvas.shortened(notice, toWidth: room())
         }
 
