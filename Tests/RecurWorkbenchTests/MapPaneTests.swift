@@ -82,11 +82,15 @@ final class MapPaneTests: XCTestCase {
                        "Map · PCA of the 80 most frequent words · 12 labels hidden · t switches")
         XCTAssertEqual(MapPane.title(method: .tsne, words: 80, hidden: 0), "Map · t-SNE of the 80 most frequent words · t switches")
         XCTAssertEqual(MapPane.title(method: .pca, words: 1, hidden: 1), "Map · PCA of the 1 most frequent word · 1 label hidden · t switches")
+        // A narrower pane words it shorter rather than cut the count.
+        XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 9, width: 44), "Map · PCA of 80 words · 9 labels hidden")
+        XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 9, width: 31), "Map · PCA · 80 words · 9 hidden")
+        XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 0, width: 31), "Map · PCA of 80 words")
         var canvas = Canvas(size: Size(columns: 62, rows: 4))
         MapPane(points: [point("should", 0, 1), point("could", 59, 1), point("far", 59, 0), point("near", 58, 0)], method: .pca)
             .render(in: canvas.bounds, on: &canvas, focused: false)
         XCTAssertEqual(canvas.rows, [
-            "┌ Map · PCA of the 4 most frequent words · 1 label hidden · t┐",
+            "┌ Map · PCA of the 4 most frequent words · 1 label hidden ───┐",
             "│•should                                               could•│",
             "│                                                      near••│",
             "└────────────────────────────────────────────────────────────┘",

@@ -10,19 +10,27 @@ struct MapPane {
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         let inner = area.inset(by: 1)
         let layout = points.isEmpty ? nil : MapLayout(points: points, area: inner)
-        canvas.box(area, title: MapPane.title(method: method, words: points.count, hidden: layout?.hidden ?? 0),
-                   role: focused ? .focusedBorder : .border)
+        // The box writes " title " between its corners.
+        let title = MapPane.title(method: method, words: points.count, hidden: layout?.hidden ?? 0, width: area.width - 4)
+        canvas.box(area, title: title, role: focused ? .focusedBorder : .border)
         MapPane.plot(points, in: inner, on: &canvas, layout: layout)
     }
 
     /// What the map shows: the method, how many words, and how many of their labels found
-    /// no room — so that a crowded map says it is showing less than it has.
-    static func title(method: MapMethod, words: Int, hidden: Int) -> String {
-        guard words > 0 else { return "Map · \(method.rawValue) · t switches" }
-        var parts = ["Map", "\(method.rawValue) of the \(words) most frequent word\(words == 1 ? "" : "s")"]
-        if hidden > 0 { parts.append("\(hidden) label\(hidden == 1 ? "" : "s") hidden") }
-        parts.append("t switches")
-        return parts.joined(separator: " · ")
+    /// no room — so that a crowded map says it is showing less than it has. The longest
+    /// wording that fits `width` columns, so a narrow pane does not cut the count off.
+    static func title(method: MapMethod, words: Int, hidden: Int, width: Int = .max) -> String {
+        let name = method.rawValue
+        guard words > 0 else { return "Map · \(name) · t switches" }
+        let plural = words == 1 ? "" : "s"
+        let hiddenLabels = hidden == 0 ? "" : " · \(hidden) label\(hidden == 1 ? "" : "s") hidden"
+        let wordings = [
+            "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels) · t switches",
+            "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels)",
+            "Map · \(name) of \(words) word\(plural)\(hiddenLabels)",
+            "Map · \(name) · \(words) word\(plural)" + (hidden == 0 ? "" : " · \(hidden) hidden"),
+        ]
+        return wordings.first { Canvas.width(of: $0) <= width } ?? wordings[wordings.count - 1]
     }
 
     /// Dots at the points' scaled coordinates and the labels that fit beside them (see
