@@ -75,4 +75,25 @@ final class RectTests: XCTestCase {
         XCTAssertEqual(rect.inset(by: 1), Rect(x: 3, y: 2, width: 8, height: 5))
         XCTAssertEqual(Rect(x: 0, y: 0, width: 1, height: 1).inset(by: 1).width, 0)
     }
+
+    func testTextWidthCountsWideCharactersTwice() {
+        XCTAssertEqual(Canvas.width(of: "abc"), 3)
+        XCTAssertEqual(Canvas.width(of: "猫a"), 3)
+        XCTAssertEqual(Canvas.width(of: ""), 0)
+        var canvas = Canvas(size: Size(columns: 8, rows: 1))
+        XCTAssertEqual(canvas.write("猫a犬", x: 1, y: 0), 1 + Canvas.width(of: "猫a犬"))
+    }
+
+    func testShortenedKeepsAPrefixAndAnEllipsis() {
+        XCTAssertEqual(Canvas.shortened("should", toWidth: 6), "should")
+        XCTAssertEqual(Canvas.shortened("should", toWidth: 5), "shou…")
+        XCTAssertEqual(Canvas.shortened("should", toWidth: 4, keeping: 3), "sho…")
+        XCTAssertNil(Canvas.shortened("should", toWidth: 3, keeping: 3))
+        XCTAssertEqual(Canvas.shortened("should", toWidth: 2), "s…")
+        XCTAssertNil(Canvas.shortened("should", toWidth: 1))
+        XCTAssertNil(Canvas.shortened("should", toWidth: 0, keeping: 0))
+        // A wide character that would straddle the end is left out whole.
+        XCTAssertEqual(Canvas.shortened("a猫猫", toWidth: 4), "a猫…")
+        XCTAssertEqual(Canvas.shortened("猫猫猫", toWidth: 4), "猫…")
+    }
 }

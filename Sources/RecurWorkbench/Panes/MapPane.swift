@@ -8,24 +8,38 @@ struct MapPane {
     let method: MapMethod
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
-        canvas.box(area, title: "Map · \(method.rawValue) of the \(points.count) most frequent words · t switches",
-                   role: focused ? .focusedBorder : .border)
-        MapPane.plot(points, in: area.inset(by: 1), on: &canvas)
+        let inner = area.inset(by: 1)
+        let layout = points.isEmpty ? nil : MapLayout(points: points, area: inner)
+        // The box writes " title " between its corners.
+        let title = MapPane.title(method: method, words: points.count, hidden: layout?.hidden ?? 0, width: area.width - 4)
+        canvas.box(area, title: title, role: focused ? .focusedBorder : .border)
+        MapPane.plot(points, in: inner, on: &canvas, layout: layout)
     }
 
-    /// Labels placed at their coordinates, scaled to fill the area.
-    static func plot(_ points: [MapPoint], in area: Rect, on canvas: inout Canvas) {
-        guard !points.isEmpty, area.width > 4, area.height > 1 else {
+    /// What the map shows: the method, how many words, and how many of their labels found
+    /// no room — so that a crowded map says it is showing less than it has. The longest
+    /// wording that fits `width` columns, so a narrow pane does not cut the count off.
+    static func title(method: MapMethod, words: Int, hidden: Int, width: Int = .max) -> String {
+        let name = method.rawValue
+        guard words > 0 else { return "Map · \(name) · t switches" }
+        let plural = words == 1 ? "" : "s"
+        let hiddenLabels = hidden == 0 ? "" : " · \(hidden) label\(hidden == 1 ? "" : "s") hidden"
+        let wordings = [
+            "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels) · t switches",
+            "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels)",
+            "Map · \(name) of \(words) word\(plural)\(hiddenLabels)",
+            "Map · \(name) · \(words) word\(plural)" + (hidden == 0 ? "" : " · \(hidden) hidden"),
+        ]
+        return wordings.first { Canvas.width(of: $0) <= width } ?? wordings[wordings.count - 1]
+    }
+
+    /// Dots at the points' scaled coordinates and the labels that fit beside them (see
+    /// `MapLayout`); "computing the map…" while there are no points yet.
+    static func plot(_ points: [MapPoint], in area: Rect, on canvas: inout Canvas, layout: MapLayout? = nil) {
+        guard !points.isEmpty else {
             canvas.write("computing the map…", x: area.x, y: area.y, role: .muted, clip: area)
             return
         }
-        let xs = points.map(\.x), ys = points.map(\.y)
-        let (xMin, xMax, yMin, yMax) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
-        for point in points {
-            let column = area.x + Int(((point.x - xMin) / max(xMax - xMin, 1e-9)) * Float(area.width - 2))
-            let row = area.y + Int(((yMax - point.y) / max(yMax - yMin, 1e-9)) * Float(area.height - 1))
-            canvas[column, row] = Cell("•", role: .bar)
-            canvas.write(point.label, x: column + 1, y: row, role: .text, clip: area)
-        }
+        (layout ?? MapLayout(points: points, area: area)).draw(on: &canvas)
     }
 }

@@ -7,46 +7,92 @@ import TerminalKit
 struct StatusBar {
     let state: AppState
 
+    /// How long a field stays on a narrowing bar (see `StatusLine`). The state is always
+    /// shown; then the figures a user watches to judge a run (step, loss, learning rate,
+    /// speed, progress); then what they glance at; the keys and the program's name last,
+    /// since `?` works whether it is shown or not. A notice displaces what ranks below the
+    /// figures until it shows whole, and the figures other than the step only until its
+    /// first `StatusLine.minimumNotice` columns show.
+    enum Priority {
+        static let step = 90
+        static let loss = 80
+        static let learningRate = 70
+        static let speed = 60
+        static let progress = 50
+        static let title = 40
+        static let elapsed = 30
+        static let output = 25
+        static let keys = 20
+        static let name = 10
+    }
+
     func render(in area: Rect, on canvas: inout Canvas) {
         canvas.fill(area, role: .status)
-        // Most important first, so that a narrow terminal still shows the state.
-        var lead: [String], rest: [String]
+        guard area.height > 0 else { return }
+        for segment in line.layout(width: area.width) {
+            canvas.write(segment.text, x: area.x + segment.x, y: area.y, role: segment.role, clip: area)
+        }
+    }
+
+    /// The fields of the current mode in display order, the notice after the state.
+    var line: StatusLine {
+        var fields: [StatusLine.Field] = []
+        var stateIndex: Int?
+        func add(_ text: String, _ priority: Int) {
+            // An untitled run has no title field, not an empty one that takes a separator.
+            if !text.isEmpty { fields.append(.init(text: text, priority: priority)) }
+        }
+        func addState() {
+            let role: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
+            let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            stateIndex = fields.count
+            fields.append(.init(text: " \(label) ", priority: StatusLine.always, role: role))
+        }
+        let speed = LineChart.format(state.tokensPerSecond.rounded())
         switch state.mode {
         case .languageModel:
-            lead = [" recur", state.title, "step \(state.step)", "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s"]
-            rest = [String(format: "epoch %.2f", state.epoch), StatusBar.duration(state.elapsed),
-                    String(format: "lr %.1e", Double(state.learningRate))]
-            if let last = state.losses.last { rest.append(String(format: "loss %.3f", last.loss)) }
+            add("recur", Priority.name)
+            add(state.title, Priority.title)
+            add("step \(state.step)", Priority.step)
+            add("\(speed) tok/s", Priority.speed)
+            addState()
+            add(String(format: "epoch %.2f", state.epoch), Priority.progress)
+            add(StatusBar.duration(state.elapsed), Priority.elapsed)
+            add(String(format: "lr %.1e", Double(state.learningRate)), Priority.learningRate)
+            if let last = state.losses.last { add(String(format: "loss %.3f", last.loss), Priority.loss) }
+            if let saved = state.lastSaved { add(StatusBar.clock(saved), Priority.output) }
         case .word2vec:
-            lead = [" recur word2vec", state.title, "epoch \(state.step)", String(format: "%.0f%%", 100 * state.epoch),
-                    "\(LineChart.format(state.tokensPerSecond.rounded())) words/s"]
-            rest = [StatusBar.duration(state.elapsed)]
-            if let path = state.checkpointPath { rest.append("vectors → \((path as NSString).lastPathComponent)") }
+            add("recur word2vec", Priority.name)
+            add(state.title, Priority.title)
+            add("epoch \(state.step)", Priority.step)
+            add(String(format: "%.0f%%", 100 * state.epoch), Priority.progress)
+            add("\(speed) words/s", Priority.speed)
+            addState()
+            add(StatusBar.duration(state.elapsed), Priority.elapsed)
+            if let path = state.checkpointPath { add("vectors → \((path as NSString).lastPathComponent)", Priority.output) }
         case .race:
-            lead = [" recur race", state.title, "step \(state.step)", "\(LineChart.format(state.tokensPerSecond.rounded())) tok/s in all"]
-            rest = ["\(state.race.count) models", StatusBar.duration(state.elapsed)]
+            add("recur race", Priority.name)
+            add(state.title, Priority.title)
+            add("step \(state.step)", Priority.step)
+            add("\(speed) tok/s in all", Priority.speed)
+            addState()
+            add("\(state.race.count) models", Priority.progress)
+            add(StatusBar.duration(state.elapsed), Priority.elapsed)
         case .vectors:
-            lead = [" recur vectors", state.title, "\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)"]
-            rest = []
+            add("recur vectors", Priority.name)
+            add(state.title, Priority.title)
+            add("\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)", Priority.step)
         }
-        var x = canvas.write(lead.joined(separator: "  "), x: area.x, y: area.y, role: .status, clip: area) + 2
-        if state.mode != .vectors {
-            let stateRole: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
-            let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
-            x = canvas.write(" \(label) ", x: x, y: area.y, role: stateRole, clip: area) + 2
-        }
-        if let notice = state.trainingNotice ?? state.notice {
-            x = canvas.write(notice, x: x, y: area.y, role: .warning, clip: area) + 2
-        }
-        if !rest.isEmpty { x = canvas.write(rest.joined(separator: "  "), x: x, y: area.y, role: .status, clip: area) + 2 }
-        if let saved = state.lastSaved {
-            // A formatter per frame would allocate on every redraw; the clock is enough.
-            let time = Calendar.current.dateComponents([.hour, .minute, .second], from: saved)
-            let text = String(format: "saved %02d:%02d:%02d", time.hour ?? 0, time.minute ?? 0, time.second ?? 0)
-            x = canvas.write(text, x: x, y: area.y, role: .status, clip: area) + 2
-        }
-        let keys = "? help  q quit "
-        if area.maxX - keys.count > x { canvas.write(keys, x: area.maxX - keys.count, y: area.y, role: .status, clip: area) }
+        fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
+        return StatusLine(fields: fields, notice: state.trainingNotice ?? state.notice,
+                          noticeAfter: stateIndex, yieldsWhole: Priority.progress, yieldsStart: Priority.step)
+    }
+
+    /// "saved 14:03:27": the clock time of the last checkpoint.
+    static func clock(_ saved: Date) -> String {
+        // A formatter per frame would allocate on every redraw; the clock is enough.
+        let time = Calendar.current.dateComponents([.hour, .minute, .second], from: saved)
+        return String(format: "saved %02d:%02d:%02d", time.hour ?? 0, time.minute ?? 0, time.second ?? 0)
     }
 
     /// 42s, 3m05s, 1h02m.
