@@ -20,6 +20,10 @@ struct NeighboursPane {
         if let entry {
             let end = canvas.write("/ " + entry, x: header.x, y: header.y, role: .selection, clip: header)
             canvas.write("▏ Tab completes, Enter searches", x: end, y: header.y, role: .muted, clip: header)
+        } else if view.showMap {
+            // The map shows the most frequent words, not the query's neighbours: say so.
+            canvas.write("\(view.map.count) most frequent words, \(view.method.rawValue) · m back to the list",
+                         x: header.x, y: header.y, role: .muted, clip: header)
         } else {
             let x = canvas.write("nearest to ", x: header.x, y: header.y, role: .muted, clip: header)
             let end = canvas.write(describeQuery(vocabulary), x: x, y: header.y, role: .selection, clip: header)
