@@ -3,14 +3,16 @@
 # for each reference configuration, alternates `recur bench` and torch_charlm.py ROUNDS
 # times and prints the medians and their ratio; then times whole sampling commands. The
 # tiny configuration runs 1,000 steps: at 200 (half a second) the figures swing by 30%.
-# Needs ../shared/bench and a Python with torch (PYTHON, default python3).
+# Needs a Python with Tests/Reference/requirements.txt (PYTHON, default python3); PyTorch
+# runs Tests/Reference/recur_torch_reference.py with 2 threads. Ends with the ratios
+# against the targets (char-LSTM 1.5x, the others 1.3x, sampling 3x), failing below them.
 # Usage: Tests/Reference/speed_vs_pytorch.sh [rounds] [path/to/recur]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 recur=${2:-.build/release/recur}
 python=${PYTHON:-python3}
-torch_script=../shared/bench/torch_charlm.py
+torch_script="Tests/Reference/recur_torch_reference.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -32,15 +34,18 @@ for entry in "${configs[@]}"; do
         line=$("$recur" bench $model $steps --json)
         echo "$line" | field tokens_per_sec >>"$work/ours"
         echo "$line" | field gflops >>"$work/gflops"
-        "$python" "$torch_script" $model $steps 2>/dev/null | field tokens_per_sec >>"$work/theirs"
+        "$python" "$torch_script" speed $model $steps 2>/dev/null | field tokens_per_sec >>"$work/theirs"
     done
     ours=$(median <"$work/ours"); theirs=$(median <"$work/theirs"); gflops=$(median <"$work/gflops")
-    printf '%-12s %12.0f %12.0f %6.2fx %9.1f\n' "$name" "$ours" "$theirs" "$(echo "$ours / $theirs" | bc -l)" "$gflops"
+    ratio=$(echo "$ours / $theirs" | bc -l)
+    printf '%-12s %12.0f %12.0f %6.2fx %9.1f\n' "$name" "$ours" "$theirs" "$ratio" "$gflops"
+    target=$([ "$name" = "a char-lstm" ] && echo 1.5 || echo 1.3)
+    echo "${name// /_} $ratio $target" >>"$work/ratios"
 done
 
 # Sampling, char-LSTM 2×256, batch 1, 2000 tokens: the whole recur command (model load
 # included) against PyTorch's sampling loop with oneDNN off (its faster setting).
-corpus=../shared/corpora/tinyshakespeare.txt
+corpus=samples/default.txt
 "$recur" train --corpus "$corpus" --cell lstm --layers 2 --embed 64 --hidden 256 --steps 1 --eval-every 0 \
     --checkpoint "$work/lstm.safetensors" 2>/dev/null
 : >"$work/ours"; : >"$work/theirs"
@@ -49,8 +54,14 @@ for _ in $(seq "$rounds"); do
     "$recur" sample --checkpoint "$work/lstm.safetensors" --length 2000 --temperature 0.8 >/dev/null
     end=$(date +%s.%N)
     echo "2000 / ($end - $start)" | bc -l >>"$work/ours"
-    "$python" "$torch_script" --cell lstm --vocab 65 --embed 64 --hidden 256 --layers 2 --sample 2000 \
-        --temperature 0.8 --mkldnn off 2>/dev/null | field tokens_per_sec >>"$work/theirs"
+    "$python" "$torch_script" sample --cell lstm --vocab 65 --embed 64 --hidden 256 --layers 2 --length 2000 \
+        --temperature 0.8 2>/dev/null | field tokens_per_sec >>"$work/theirs"
 done
 ours=$(median <"$work/ours"); theirs=$(median <"$work/theirs")
-printf '%-12s %12.0f %12.0f %6.2fx   (recur: whole command; torch: sampling loop only)\n' "sampling" "$ours" "$theirs" "$(echo "$ours / $theirs" | bc -l)"
+ratio=$(echo "$ours / $theirs" | bc -l)
+printf '%-12s %12.0f %12.0f %6.2fx   (recur: whole command; torch: sampling loop only)\n' "sampling" "$ours" "$theirs" "$ratio"
+echo "sampling $ratio 3" >>"$work/ratios"
+echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo 'no AVX-512'); $("$recur" bench --cell lstm --steps 1 --warmup 0 --json | grep -o '"kernels": *"[a-z0-9]*"' || true)"
+# The targets of the project's speed issue, each against PyTorch on this machine.
+awk '{ ok = ($2 >= $3); printf "%s: %s %.2fx (target %sx)\n", ok ? "ok" : "BELOW", $1, $2, $3; passed += ok; failed += !ok }
+     END { printf "%d passed, %d failed\n", passed, failed; exit failed > 0 }' "$work/ratios"
