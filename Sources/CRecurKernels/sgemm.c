@@ -29,9 +29,10 @@
 
 // ---------------------------------------------------------------------------------
 // Blocking parameters. KC×16 floats of B (16 KB) plus 6×KC of A (6 KB) fit the 32 KB
-// L1 (AVX-512: 2 panels, 32 KB, + 8 KB of A against Zen 4's 32 KB L1 and ≥ 48 KB on
-// Intel's AVX-512 parts; measured no better with KC 128); MC×KC of packed A (144 KB)
-// sits well inside a 512 KB L2; NC bounds the packed B
+// L1 (AVX-512: 2 panels, 32 KB, + 8 KB of A, over Zen 4's 32 KB L1 — yet KC 128 was
+// measured 0-3% slower on every shape of Tests/Reference/gemm_paths_speed.c, because the
+// k loop streams B from L2 fast enough); MC×KC of packed A (144 KB) sits well inside a
+// 512 KB L2; NC bounds the packed B
 // block (KC×NC = 2 MB, L3). They can be overridden at compile time for tuning.
 // ---------------------------------------------------------------------------------
 #ifndef RK_KC
