@@ -29,11 +29,11 @@
 
 // ---------------------------------------------------------------------------------
 // Blocking parameters. KC×16 floats of B (16 KB) plus 6×KC of A (6 KB) fit the 32 KB
-// L1 (AVX-512: 2 panels, 32 KB, + 8 KB of A, over Zen 4's 32 KB L1 — yet KC 128 was
-// measured 0-3% slower on every shape of Tests/Reference/gemm_paths_speed.c, because the
-// k loop streams B from L2 fast enough); MC×KC of packed A (144 KB) sits well inside a
-// 512 KB L2; NC bounds the packed B
-// block (KC×NC = 2 MB, L3). They can be overridden at compile time for tuning.
+// L1; MC×KC of packed A (144 KB) sits well inside a 512 KB L2; NC bounds the packed B
+// block (KC×NC = 2 MB, L3). The AVX-512 tile's two B panels plus its A panel (40 KB)
+// overflow Zen 4's 32 KB L1, yet KC 128 measured 0-3% slower on every shape of
+// Tests/Reference/gemm_paths_speed.c (the k loop streams B from L2 fast enough), so
+// all paths share these. They can be overridden at compile time for tuning.
 // ---------------------------------------------------------------------------------
 #ifndef RK_KC
 #define RK_KC 256
