@@ -135,4 +135,61 @@ final class KernelTests: XCTestCase {
             for (got, want) in zip(result, expected + cells) { XCTAssertEqual(Double(got), want, accuracy: 1e-6) }
         }
     }
+
+    /// The AVX-512 LSTM forward repeats the AVX2 operations 16 lanes at a time (and the
+    /// backward is AVX2's own), so both paths must give the same bits, including on a
+    /// ragged unit range (units 3..<37 of H = 40: a masked tail on either width).
+    func testLSTMKernelsAreBitIdenticalOnAVX2AndAVX512() throws {
+        guard recur_kernels_best_path() >= Int32(RECUR_KERNELS_AVX512.rawValue) else {
+            throw XCTSkip("this CPU has no AVX-512")
+        }
+        var random = RandomGenerator(seed: 21)
+        let B = 5, H = 40, j0: Int32 = 3, j1: Int32 = 37
+        let pre = (0..<(B * 4 * H)).map { _ in random.nextNormal() * 4 }, cPrev = (0..<(B * H)).map { _ in random.nextNormal() }
+        let dh = (0..<(B * H)).map { _ in random.nextNormal() }, dcNext = (0..<(B * H)).map { _ in random.nextNormal() }
+        var results: [String: [Float]] = [:]
+        let previous = recur_kernels_path()
+        defer { _ = recur_kernels_set_path(previous) }
+        for path in [RECUR_KERNELS_AVX2, RECUR_KERNELS_AVX512].map({ Int32($0.rawValue) }) {
+            _ = recur_kernels_set_path(path)
+            var gates = pre, c = [Float](repeating: 0, count: B * H), tanhC = c, h = c
+            recur_lstm_forward(Int32(B), Int32(H), j0, j1, &gates, cPrev, &c, &tanhC, &h)
+            var dc = dcNext, dPre = [Float](repeating: 0, count: B * 4 * H)
+            recur_lstm_backward(Int32(B), Int32(H), j0, j1, gates, cPrev, tanhC, dh, &dc, &dPre)
+            results[KernelPaths.name(path)] = gates + c + tanhC + h + dc + dPre
+        }
+        let avx2 = results["avx2"]!, avx512 = results["avx512"]!
+        let differing = zip(avx2, avx512).filter { $0.bitPattern != $1.bitPattern }.count
+        XCTAssertEqual(differing, 0, "\(differing) of \(avx2.count) LSTM values differ between avx2 and avx512")
+    }
+
+    /// Softmax rows against Double on every path: widths around the 8- and 16-lane
+    /// vectors and past the AVX-512 threshold, large and small logits, and a −inf.
+    func testSoftmaxRowsAgreeWithDoubleOnEveryPath() {
+        var random = RandomGenerator(seed: 17)
+        onEveryPath { path in
+            // 512 and up take the AVX-512 softmax on that path (RA_SOFTMAX_AVX512_MIN_WIDTH).
+            for width in [1, 7, 8, 15, 16, 17, 65, 512, 1001] {
+                let rows = 3
+                // Row 0 large logits (the max subtraction matters), rows 1-2 small ones (a
+                // padding lane counted in the sum would add exp(0 − max) ≈ 1).
+                var logits = (0..<(rows * width)).map { random.nextNormal() * ($0 < width ? 30 : 0.5) }
+                if width > 1 { logits[width + 1] = -.infinity }
+                var probabilities = logits
+                recur_softmax_rows(Int32(rows), Int32(width), &probabilities)
+                for row in 0..<rows {
+                    let line = logits[(row * width)..<((row + 1) * width)].map(Double.init)
+                    let largest = line.max()!
+                    let total = line.map { exp($0 - largest) }.reduce(0, +)
+                    for j in 0..<width {
+                        let expected = exp(line[j] - largest) / total
+                        // Relative 1e-5: x − max is rounded to float before exp (≈4e-6 at
+                        // |x − max| ≈ 50); absolute 1e-7 on probabilities that sum to 1.
+                        XCTAssertEqual(Double(probabilities[row * width + j]), expected, accuracy: 1e-5 * expected + 1e-7,
+                                       "\(path) width \(width) row \(row) column \(j)")
+                    }
+                }
+            }
+        }
+    }
 }

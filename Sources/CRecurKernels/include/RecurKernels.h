@@ -79,8 +79,9 @@ typedef enum {
 /// for YMM plus 5,6,7 for opmask/ZMM), unless the environment variable
 /// `RECUR_KERNELS=portable|avx2|avx512` asks for another. A request the CPU cannot run
 /// falls back to the best path it can, and an unknown value is ignored; both print one
-/// line on stderr. The families without an AVX-512 version yet (activations, word2vec)
-/// run their AVX2 code on the AVX-512 path.
+/// line on stderr. On the AVX-512 path, the cell kernels use AVX-512 for the LSTM
+/// forward and wide softmax rows only (where it measured faster), and word2vec and the
+/// other cell kernels run their AVX2 code.
 int recur_kernels_path(void);
 
 /// The best path this CPU and OS support, whatever RECUR_KERNELS says.
