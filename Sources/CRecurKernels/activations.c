@@ -7,7 +7,8 @@
 //   2. AVX2+FMA path: 8 lanes at a time with polynomial exp/expm1, compiled through
 //      __attribute__((target("avx2,fma"))) because the target is built with plain -O3
 //      (baseline x86-64); it only runs after recur_kernels_has_fma() saw CPU support.
-//   3. Public entry points that pick a path per call.
+//   3. Public entry points that pick a path per call (the AVX-512 twins of the LSTM
+//      forward and wide-row softmax are in activations_avx512.c).
 //
 // AVX2 math in brief (derivations next to each routine):
 //   exp(v)   = 2^n · (1 + t),  n = round(v/ln2), r = v − n·ln2 (|r| ≤ ln2/2, split ln2),
@@ -18,6 +19,7 @@
 // would cancel.
 #include "RecurActivations.h"
 #include "RecurKernels.h"
+#include "activations_internal.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -211,30 +213,8 @@ static void column_sums_c(int rows, int width, const float *matrix, float *sums)
 
 // ---- exp / expm1 core ---------------------------------------------------------------
 
-// Range reduction constants. ln2 is split so n·RA_LN2_HI is exact for |n| ≤ 2^8 inside
-// an FMA and the remainder carries the rest: r = (v − n·LN2_HI) − n·LN2_LO.
-#define RA_LOG2E 1.44269504088896341f
-#define RA_LN2_HI 0.693147182464599609375f      // float(ln 2)
-#define RA_LN2_LO (-1.904654291153e-09f)        // ln 2 − RA_LN2_HI
-// 1.5·2^23: adding it rounds a float in (−2^22, 2^22) to an integer, which then sits in
-// the low mantissa bits (bit pattern 0x4B400000 + n).
-#define RA_ROUND_MAGIC 12582912.0f
-#define RA_ROUND_MAGIC_BITS 0x4B400000
-
-// q(r) ≈ (e^r − 1 − r)/r² on |r| ≤ ln2/2: degree-4 near-minimax fit (Lawson's
-// iteratively reweighted least squares in double on 4000 Chebyshev nodes, minimising the
-// relative error of expm1(r) = r + r²q(r), then rounded to float). Approximation error:
-// 1.8e-8 relative for expm1, 6e-9 for exp — well below fp32 rounding (6e-8).
-#define RA_Q0 4.999999702e-01f
-#define RA_Q1 1.666654348e-01f
-#define RA_Q2 4.166720062e-02f
-#define RA_Q3 8.366580121e-03f
-#define RA_Q4 1.388250967e-03f
-
-// Clamp for the single-scale form below: n = round(v·log2e) must stay in [−126, 127] so
-// 2^n is a normal float. Callers (σ, tanh) saturate long before these bounds matter.
-#define RA_EXP_LO (-87.6f)
-#define RA_EXP_HI 88.3f
+// The constants (range reduction, polynomial, clamps) live in activations_internal.h,
+// shared with the AVX-512 twins in activations_avx512.c.
 
 /// Splits e^v = 2^n·(1 + t): returns t = expm1(r) and sets *k_out to the rounding
 /// register, whose low bits hold n. v must be clamped so that |n| ≤ 150.
@@ -778,13 +758,16 @@ RA_AVX2 static double sum_squares_avx2(int count, const float *x) {
 // =====================================================================================
 // 3. Public entry points
 // =====================================================================================
-// recur_kernels_has_fma() is a relaxed atomic load after the first call, so checking it
-// per call costs nothing next to the work.
+// recur_kernels_path() is a relaxed atomic load after the first call, so checking it
+// per call costs nothing next to the work. The AVX-512 path has its own LSTM forward
+// and wide-row softmax (activations_avx512.c) and runs the AVX2 code for the rest.
 
 #if RA_HAVE_X86
 #define RA_USE_AVX2() recur_kernels_has_fma()
+#define RA_USE_AVX512() (recur_kernels_path() == RECUR_KERNELS_AVX512)
 #else
 #define RA_USE_AVX2() 0
+#define RA_USE_AVX512() 0
 #endif
 
 /// Clamps a unit range to [0, H] and reports whether there is anything to do.
@@ -798,6 +781,7 @@ void recur_lstm_forward(int B, int H, int j0, int j1, float *gates, const float 
                         float *c, float *tanhC, float *h) {
     if (!ra_units(B, H, &j0, &j1)) return;
 #if RA_HAVE_X86
+    if (RA_USE_AVX512()) { ra_lstm_forward_avx512(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
     if (RA_USE_AVX2()) { lstm_forward_avx2(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
 #endif
     lstm_forward_c(B, H, j0, j1, gates, cPrev, c, tanhC, h);
@@ -865,6 +849,10 @@ void recur_exp(int count, const float *x, float *y) {
 void recur_softmax_rows(int rows, int width, float *x) {
     if (rows <= 0 || width <= 0) return;
 #if RA_HAVE_X86
+    if (width >= RA_SOFTMAX_AVX512_MIN_WIDTH && RA_USE_AVX512()) {
+        ra_softmax_rows_avx512(rows, width, x);
+        return;
+    }
     if (RA_USE_AVX2()) { softmax_rows_avx2(rows, width, x); return; }
 #endif
     softmax_rows_c(rows, width, x);

@@ -5,10 +5,13 @@
 //
 //   for jc in N by NC            B block columns (packed B block lives in L2/L3)
 //     for pc in K by KC          pack op(B)[pc:+kc, jc:+nc] into 16-column panels
-//       for ic in M by MC        pack op(A)[ic:+mc, pc:+kc] into 6-row panels (L2)
-//         for jr in nc by 16     one B micro-panel (kc×16, ≤16 KB) stays in L1 ...
-//           for ir in mc by 6    ... while A micro-panels (6×kc) stream from L2
-//             micro-kernel: C[6×16] (+)= Apanel·Bpanel
+//       for ic in M by MC        pack op(A)[ic:+mc, pc:+kc] into MR-row panels (L2)
+//         for jr in nc by NR     one or two B micro-panels (kc×16 each) stay in L1 ...
+//           for ir in mc by MR   ... while A micro-panels (MR×kc) stream from L2
+//             micro-kernel: C[MR×NR] (+)= Apanel·Bpanel(s)
+//
+// MR×NR is the path's tile: 6×16 for AVX2 and portable, 8×32 for AVX-512, which reads
+// two adjacent 16-column B panels, so every path shares one packed-B layout.
 //
 // beta is applied on the first K block only; later K blocks accumulate (beta 1).
 // posix_memalign is POSIX, not ISO C: ask for it explicitly so strict -std=c11 builds
@@ -27,13 +30,16 @@
 // ---------------------------------------------------------------------------------
 // Blocking parameters. KC×16 floats of B (16 KB) plus 6×KC of A (6 KB) fit the 32 KB
 // L1; MC×KC of packed A (144 KB) sits well inside a 512 KB L2; NC bounds the packed B
-// block (KC×NC = 2 MB, L3). They can be overridden at compile time for tuning.
+// block (KC×NC = 2 MB, L3). The AVX-512 tile's two B panels plus its A panel (40 KB)
+// overflow Zen 4's 32 KB L1, yet KC 128 measured 0-3% slower on every shape of
+// Tests/Reference/gemm_paths_speed.c (the k loop streams B from L2 fast enough), so
+// all paths share these. They can be overridden at compile time for tuning.
 // ---------------------------------------------------------------------------------
 #ifndef RK_KC
 #define RK_KC 256
 #endif
 #ifndef RK_MC
-#define RK_MC 144          // multiple of RK_MR
+#define RK_MC 144          // multiple of every path's MR (6 and 8)
 #endif
 #ifndef RK_NC
 #define RK_NC 2048         // multiple of RK_NR
@@ -58,69 +64,18 @@
 #endif
 
 // ---------------------------------------------------------------------------------
-// Path selection
+// Path selection: one table per path, indexed by recur_kernels_path() (kernels_path.c)
 // ---------------------------------------------------------------------------------
-
-// -1 = not detected yet, 0 = portable C, 1 = AVX2+FMA. Detection is idempotent, so
-// a race between two first callers is harmless; atomics keep it well-defined.
-static int rk_path_state = -1;
-static int rk_cpu_fma = -1;
-
-#if RK_HAVE_X86
-#include <cpuid.h>
-
-// AVX2 and FMA in CPUID, and the OS saves YMM state (OSXSAVE + XCR0 bits 1,2). Done by
-// hand rather than with __builtin_cpu_supports so the target has no link dependency on
-// libgcc's / compiler-rt's __cpu_model, whichever runtime the Swift toolchain links.
-static int rk_detect_avx2_fma(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    const unsigned fma = 1u << 12, osxsave = 1u << 27, avx = 1u << 28;
-    if ((ecx & (fma | osxsave | avx)) != (fma | osxsave | avx)) return 0;
-    unsigned xcr0_lo, xcr0_hi;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    if ((xcr0_lo & 6u) != 6u) return 0;                  // XMM and YMM state enabled
-    if (__get_cpuid_max(0, NULL) < 7) return 0;
-    __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    return (ebx >> 5) & 1u;                              // AVX2
-}
-#else
-static int rk_detect_avx2_fma(void) { return 0; }
-#endif
-
-static int rk_cpu_has_fma(void) {
-    int v = __atomic_load_n(&rk_cpu_fma, __ATOMIC_RELAXED);
-    if (v < 0) {
-        v = rk_detect_avx2_fma();
-        __atomic_store_n(&rk_cpu_fma, v, __ATOMIC_RELAXED);
-    }
-    return v;
-}
-
-static int rk_path(void) {
-    int v = __atomic_load_n(&rk_path_state, __ATOMIC_RELAXED);
-    if (v < 0) {
-        const char *env = getenv("RECUR_KERNELS_NO_FMA");
-        int disabled = env && env[0] && strcmp(env, "0") != 0;
-        v = disabled ? 0 : rk_cpu_has_fma();
-        __atomic_store_n(&rk_path_state, v, __ATOMIC_RELAXED);
-    }
-    return v;
-}
 
 static const rk_ops *rk_current_ops(void) {
 #if RK_HAVE_X86
-    if (rk_path()) return &rk_ops_avx2;
+    switch (recur_kernels_path()) {
+    case RECUR_KERNELS_AVX512: return &rk_ops_avx512;
+    case RECUR_KERNELS_AVX2: return &rk_ops_avx2;
+    default: break;
+    }
 #endif
     return &rk_ops_generic;
-}
-
-int recur_kernels_has_fma(void) { return rk_path(); }
-
-int recur_kernels_set_fma_enabled(int enabled) {
-    int v = enabled ? rk_cpu_has_fma() : 0;
-    __atomic_store_n(&rk_path_state, v, __ATOMIC_RELAXED);
-    return v;
 }
 
 // ---------------------------------------------------------------------------------
@@ -215,13 +170,14 @@ static void rk_scale_c(int M, int N, float beta, float *C, ptrdiff_t ldc) {
 static void rk_driver(const rk_ops *ops, int transA, int transB, int M, int N, int K,
                       const float *A, ptrdiff_t lda, const float *B, ptrdiff_t ldb,
                       const float *packedB, float beta, float *C, ptrdiff_t ldc) {
+    const int MR = ops->mr, NR = ops->nr;
     const int kcb = rk_block_size(K, RK_KC, 8);
-    const int mcb = rk_block_size(M, RK_MC, RK_MR);
+    const int mcb = rk_block_size(M, RK_MC, MR);
     const int ncb = packedB ? RK_NC : rk_block_size(N, RK_NC, RK_NR);
     const int direct = !packedB && !transB &&
         M <= (ldb % 1024 == 0 ? RK_DIRECT_B_MAX_M_ALIASED : RK_DIRECT_B_MAX_M);
 
-    // mcb is a multiple of 6, so mcb·kcb holds every A panel; +8 for pack_a's spill.
+    // mcb is a multiple of MR, so mcb·kcb holds every A panel; +8 for pack_a's spill.
     float *apack = rk_scratch(RK_SLOT_A, (size_t)mcb * kcb + 8);
     float *bpack = NULL;
     if (!packedB) {
@@ -270,19 +226,26 @@ static void rk_driver(const rk_ops *ops, int transA, int transB, int M, int N, i
                                            : A + (ptrdiff_t)ic * lda + pc;
                 ops->pack_a(transA, mc, kc, asrc, lda, apack);
 
-                for (int jr = 0, p = 0; jr < nc; jr += RK_NR, p++) {
-                    const int nr = rk_min(RK_NR, nc - jr);
+                for (int jr = 0; jr < nc;) {
+                    const int p = jr / RK_NR;
+                    int nr = rk_min(NR, nc - jr);
                     const float *bp = bbase + p * pstride;
                     ptrdiff_t bstride = bs;
                     if (direct && p == full_panels) {       // the packed ragged panel
                         bp = bpack;
                         bstride = RK_NR;
+                    } else if (direct && nr > RK_NR && p + 1 == full_panels) {
+                        // A 32-wide tile would pair an in-place panel (stride ldb) with
+                        // the packed ragged one (stride 16): run the two as separate
+                        // 16-wide tiles instead.
+                        nr = RK_NR;
                     }
                     float *cp = C + (ptrdiff_t)ic * ldc + jc + jr;
-                    for (int ir = 0; ir < mc; ir += RK_MR) {
-                        ops->kernel(rk_min(RK_MR, mc - ir), nr, kc, apack + (ptrdiff_t)ir * kc,
-                                    bp, bstride, cp + (ptrdiff_t)ir * ldc, ldc, beta_k);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        ops->kernel(rk_min(MR, mc - ir), nr, kc, apack + (ptrdiff_t)ir * kc,
+                                    bp, bstride, pstride, cp + (ptrdiff_t)ir * ldc, ldc, beta_k);
                     }
+                    jr += nr;
                 }
             }
         }

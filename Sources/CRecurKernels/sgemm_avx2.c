@@ -8,6 +8,7 @@
 #include "sgemm_internal.h"
 
 #if RK_HAVE_X86
+#include "sgemm_x86.h"
 #include <immintrin.h>
 #include <stdint.h>
 
@@ -63,23 +64,6 @@ RK_AVX2 RK_INLINE void rk_update4(float *p, __m128 v, int n, float beta) {
         else _mm_maskstore_ps(p, m, _mm_fmadd_ps(_mm_set1_ps(beta), _mm_maskload_ps(p, m), v));
     }
 }
-
-/// In-place transpose of the 8×8 block held in r0..r7 (row i = ri): afterwards ri holds
-/// column i. 24 shuffles; used by the packers whose source runs along K.
-#define RK_TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7) do {                          \
-    __m256 t0_ = _mm256_unpacklo_ps(r0, r1), t1_ = _mm256_unpackhi_ps(r0, r1);      \
-    __m256 t2_ = _mm256_unpacklo_ps(r2, r3), t3_ = _mm256_unpackhi_ps(r2, r3);      \
-    __m256 t4_ = _mm256_unpacklo_ps(r4, r5), t5_ = _mm256_unpackhi_ps(r4, r5);      \
-    __m256 t6_ = _mm256_unpacklo_ps(r6, r7), t7_ = _mm256_unpackhi_ps(r6, r7);      \
-    __m256 s0_ = _mm256_shuffle_ps(t0_, t2_, 0x44), s1_ = _mm256_shuffle_ps(t0_, t2_, 0xEE); \
-    __m256 s2_ = _mm256_shuffle_ps(t1_, t3_, 0x44), s3_ = _mm256_shuffle_ps(t1_, t3_, 0xEE); \
-    __m256 s4_ = _mm256_shuffle_ps(t4_, t6_, 0x44), s5_ = _mm256_shuffle_ps(t4_, t6_, 0xEE); \
-    __m256 s6_ = _mm256_shuffle_ps(t5_, t7_, 0x44), s7_ = _mm256_shuffle_ps(t5_, t7_, 0xEE); \
-    r0 = _mm256_permute2f128_ps(s0_, s4_, 0x20); r1 = _mm256_permute2f128_ps(s1_, s5_, 0x20); \
-    r2 = _mm256_permute2f128_ps(s2_, s6_, 0x20); r3 = _mm256_permute2f128_ps(s3_, s7_, 0x20); \
-    r4 = _mm256_permute2f128_ps(s0_, s4_, 0x31); r5 = _mm256_permute2f128_ps(s1_, s5_, 0x31); \
-    r6 = _mm256_permute2f128_ps(s2_, s6_, 0x31); r7 = _mm256_permute2f128_ps(s3_, s7_, 0x31); \
-} while (0)
 
 // ---------------------------------------------------------------------------------
 // Micro-kernel: C[MR×(8·NV)] (+)= A panel (kc×6, packed) · B panel (kc×16, stride bs)
@@ -239,8 +223,9 @@ RK_AVX2 RK_INLINE void rk_kernel_narrow(const int NRC, int mr, int kc, const flo
     }
 
 RK_AVX2 static void rk_avx2_kernel(int mr, int nr, int kc, const float *a,
-                                   const float *b, ptrdiff_t bs,
+                                   const float *b, ptrdiff_t bs, ptrdiff_t pstride,
                                    float *c, ptrdiff_t ldc, float beta) {
+    (void)pstride;   // nr ≤ 16: one panel
     if (nr == 16) { RK_KERNEL_CASES(2, 1) }
     else if (nr > 8) { RK_KERNEL_CASES(2, 0) }
     else if (nr == 8) { RK_KERNEL_CASES(1, 1) }
@@ -327,9 +312,9 @@ RK_AVX2 static void rk_avx2_pack_a(int transA, int mc, int kc, const float *rest
 
 /// op(B) block (kc×nc) → 16-column micro-panels, `dst[p*panel_stride + k*16 + j]`.
 /// Writes exactly kc×16 floats per panel (no spill), so it can fill a caller's
-/// exactly-sized prepacked buffer.
-RK_AVX2 static void rk_avx2_pack_b(int transB, int kc, int nc, const float *restrict b,
-                                   ptrdiff_t ldb, float *restrict dst, ptrdiff_t panel_stride) {
+/// exactly-sized prepacked buffer. Also the AVX-512 path's B packer (shared layout).
+RK_AVX2 void rk_avx2_pack_b(int transB, int kc, int nc, const float *restrict b,
+                            ptrdiff_t ldb, float *restrict dst, ptrdiff_t panel_stride) {
     for (int j0 = 0; j0 < nc; j0 += RK_NR, dst += panel_stride) {
         const int nr = nc - j0 < RK_NR ? nc - j0 : RK_NR;
         if (!transB) {
@@ -464,6 +449,8 @@ RK_AVX2 static void rk_avx2_small_tb(int transA, int M, int N, int K,
 }
 
 const rk_ops rk_ops_avx2 = {
+    .mr = RK_MR,
+    .nr = RK_NR,
     .kernel = rk_avx2_kernel,
     .pack_a = rk_avx2_pack_a,
     .pack_b = rk_avx2_pack_b,

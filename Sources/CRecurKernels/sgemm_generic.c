@@ -1,6 +1,6 @@
 // Portable path: plain C that compilers auto-vectorise for the baseline ISA (SSE2 on
 // x86-64, NEON on arm64). Used when the CPU lacks AVX2/FMA, and as a reference for the
-// AVX2 path in tests. Same packed layouts as the AVX2 path (6-row A panels, 16-column
+// SIMD paths in tests. Same packed layouts as the AVX2 path (6-row A panels, 16-column
 // B panels), so the driver and prepacked buffers work with either.
 #include "sgemm_internal.h"
 
@@ -9,8 +9,9 @@
 /// 6×16 tile computed as two 6×8 halves: 6×8 accumulators are 12 SSE registers (of
 /// 16), so the compiler keeps them in registers; a full 6×16 block would spill.
 static void rk_generic_kernel(int mr, int nr, int kc, const float *restrict a,
-                              const float *restrict b, ptrdiff_t bs,
+                              const float *restrict b, ptrdiff_t bs, ptrdiff_t pstride,
                               float *restrict c, ptrdiff_t ldc, float beta) {
+    (void)pstride;   // nr ≤ 16: one panel
     for (int h = 0; h < nr; h += 8) {
         float acc[RK_MR][8];
         memset(acc, 0, sizeof acc);
@@ -73,6 +74,8 @@ static void rk_generic_pack_b(int transB, int kc, int nc, const float *restrict 
 }
 
 const rk_ops rk_ops_generic = {
+    .mr = RK_MR,
+    .nr = RK_NR,
     .kernel = rk_generic_kernel,
     .pack_a = rk_generic_pack_a,
     .pack_b = rk_generic_pack_b,

@@ -142,6 +142,7 @@ struct BenchCommand: ParsableCommand {
                 throw RecurError.invalidArgument("--steps, --seq and --batch must be positive and --warmup not negative")
             }
         }
+        if !json { print("kernels: \(Gemm.kernelPath)") }
         for benchmark in configurations {
             let result = try benchmark.run()
             if json {
@@ -150,7 +151,7 @@ struct BenchCommand: ParsableCommand {
                     "seconds": result.seconds, "steps": benchmark.steps, "cell": benchmark.model.cell.rawValue,
                     "vocab": benchmark.model.vocabularySize, "embed": benchmark.model.embed, "hidden": benchmark.model.hidden,
                     "layers": benchmark.model.layers, "seq": benchmark.sequenceLength, "batch": benchmark.batch,
-                    "threads": Gemm.threadCount,
+                    "threads": Gemm.threadCount, "kernels": Gemm.kernelPath,
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             } else {

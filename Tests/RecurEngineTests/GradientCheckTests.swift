@@ -1,5 +1,6 @@
 // Finite-difference checks of every layer's backward: the engine's Float gradients
-// against central differences of the independent Double reference model.
+// against central differences of the independent Double reference model, on every
+// kernel path the CPU has (KernelPaths).
 import XCTest
 @testable import RecurEngine
 
@@ -12,41 +13,43 @@ final class GradientCheckTests: XCTestCase {
 
     /// A tiny model, a random chunk, and the engine's gradient of its mean loss.
     func check(_ testCase: Case, file: StaticString = #filePath, line: UInt = #line) {
-        let config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
-                                 embed: 3, hidden: 4, layers: testCase.layers)
-        var random = RandomGenerator(seed: 42)
-        let model = LanguageModel(config: config, random: &random)
-        // Larger weights than the default init make saturation and gate effects visible.
-        for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
-        let T = 4, B = 2
-        let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
-        let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
-        let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
+        KernelPaths.forEach { path in
+            let config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
+                                     embed: 3, hidden: 4, layers: testCase.layers)
+            var random = RandomGenerator(seed: 42)
+            let model = LanguageModel(config: config, random: &random)
+            // Larger weights than the default init make saturation and gate effects visible.
+            for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
+            let T = 4, B = 2
+            let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+            let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+            let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
 
-        let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
-        let gradients = FloatBuffer(count: model.parameterCount)
-        let summed = flatInputs.withUnsafeBufferPointer { i in
-            flatTargets.withUnsafeBufferPointer { t in
-                graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+            let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
+            let gradients = FloatBuffer(count: model.parameterCount)
+            let summed = flatInputs.withUnsafeBufferPointer { i in
+                flatTargets.withUnsafeBufferPointer { t in
+                    graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+                }
             }
-        }
-        graph.backward(model: model, gradients: gradients.pointer)
+            graph.backward(model: model, gradients: gradients.pointer)
 
-        var reference = ReferenceModel(model: model)
-        XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
-                       accuracy: 1e-5, "forward loss differs from the reference", file: file, line: line)
-        var worst = (difference: 0.0, name: "", index: 0, analytic: 0.0, numeric: 0.0)
-        for slot in model.layout.slots {
-            for index in 0..<slot.count {
-                let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
-                let analytic = Double(gradients[slot.offset + index])
-                let difference = abs(analytic - numeric) / (1e-3 + abs(numeric))
-                if difference > worst.difference { worst = (difference, slot.name, index, analytic, numeric) }
+            var reference = ReferenceModel(model: model)
+            XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
+                           accuracy: 1e-5, "\(path): forward loss differs from the reference", file: file, line: line)
+            var worst = (difference: 0.0, name: "", index: 0, analytic: 0.0, numeric: 0.0)
+            for slot in model.layout.slots {
+                for index in 0..<slot.count {
+                    let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
+                    let analytic = Double(gradients[slot.offset + index])
+                    let difference = abs(analytic - numeric) / (1e-3 + abs(numeric))
+                    if difference > worst.difference { worst = (difference, slot.name, index, analytic, numeric) }
+                }
             }
+            XCTAssertLessThan(worst.difference, 2e-3,
+                              "\(path): largest gradient error in \(worst.name)[\(worst.index)]: analytic \(worst.analytic), numeric \(worst.numeric)",
+                              file: file, line: line)
         }
-        XCTAssertLessThan(worst.difference, 2e-3,
-                          "largest gradient error in \(worst.name)[\(worst.index)]: analytic \(worst.analytic), numeric \(worst.numeric)",
-                          file: file, line: line)
     }
 
     func testRNNTanh() { check(Case(cell: .rnn, activation: .tanh, layers: 1)) }
@@ -61,35 +64,37 @@ final class GradientCheckTests: XCTestCase {
     /// Models wide enough that the recurrence is split across threads (unit slices of
     /// 32): a sample of parameters from every tensor, half of them in the second slice.
     func testGradientsWhenUnitsAreSplitAcrossThreads() {
-        for cell in CellKind.allCases {
-            let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2)
-            var random = RandomGenerator(seed: 8)
-            let model = LanguageModel(config: config, random: &random)
-            let T = 2, B = 8
-            let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
-            let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
-            let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
-            let graph = TrainingGraph(config: config, maxSteps: T, batch: B, splitThreshold: 1)
-            XCTAssertGreaterThan(graph.unitChunkCount, 1, "\(cell): the test must exercise the split")
-            let gradients = FloatBuffer(count: model.parameterCount)
-            _ = flatInputs.withUnsafeBufferPointer { i in
-                flatTargets.withUnsafeBufferPointer { t in
-                    graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+        KernelPaths.forEach { path in
+            for cell in CellKind.allCases {
+                let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2)
+                var random = RandomGenerator(seed: 8)
+                let model = LanguageModel(config: config, random: &random)
+                let T = 2, B = 8
+                let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+                let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+                let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
+                let graph = TrainingGraph(config: config, maxSteps: T, batch: B, splitThreshold: 1)
+                XCTAssertGreaterThan(graph.unitChunkCount, 1, "\(cell): the test must exercise the split")
+                let gradients = FloatBuffer(count: model.parameterCount)
+                _ = flatInputs.withUnsafeBufferPointer { i in
+                    flatTargets.withUnsafeBufferPointer { t in
+                        graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+                    }
                 }
-            }
-            graph.backward(model: model, gradients: gradients.pointer)
-            var reference = ReferenceModel(model: model)
-            var worst = 0.0, worstName = ""
-            for slot in model.layout.slots {
-                for sample in 0..<6 {
-                    // Rows past 32·gates fall in the second unit slice for per-unit tensors.
-                    let index = sample < 3 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
-                    let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
-                    let difference = abs(Double(gradients[slot.offset + index]) - numeric) / (1e-3 + abs(numeric))
-                    if difference > worst { worst = difference; worstName = "\(slot.name)[\(index)]" }
+                graph.backward(model: model, gradients: gradients.pointer)
+                var reference = ReferenceModel(model: model)
+                var worst = 0.0, worstName = ""
+                for slot in model.layout.slots {
+                    for sample in 0..<6 {
+                        // Rows past 32·gates fall in the second unit slice for per-unit tensors.
+                        let index = sample < 3 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
+                        let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
+                        let difference = abs(Double(gradients[slot.offset + index]) - numeric) / (1e-3 + abs(numeric))
+                        if difference > worst { worst = difference; worstName = "\(slot.name)[\(index)]" }
+                    }
                 }
+                XCTAssertLessThan(worst, 2e-3, "\(path) \(cell): largest gradient error at \(worstName)")
             }
-            XCTAssertLessThan(worst, 2e-3, "\(cell): largest gradient error at \(worstName)")
         }
     }
 

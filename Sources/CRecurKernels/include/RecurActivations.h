@@ -18,7 +18,9 @@
 // - An output may be the very same buffer as an input of the same shape (in-place, e.g.
 //   dPre == dh, h == hPrev); partially overlapping buffers are not supported.
 // - Two code paths are chosen at run time with recur_kernels_has_fma() (RecurKernels.h;
-//   RECUR_KERNELS_NO_FMA=1 or recur_kernels_set_fma_enabled(0) select the fallback):
+//   RECUR_KERNELS=portable or recur_kernels_set_path(RECUR_KERNELS_PORTABLE) select the
+//   fallback; the AVX-512 path adds 16-lane twins of the LSTM forward, bit-identical
+//   to AVX2, and of softmax rows ≥ 512 wide, and runs the AVX2 code for the rest):
 //   AVX2+FMA with polynomial exp/tanh (max error over all floats: exp 8.6e-8 relative;
 //   σ 9e-8 absolute, 1.5e-7 relative; tanh 1.5e-7 absolute, 1.9e-7 relative), or
 //   portable C that calls expf/tanhf from libm and performs the same float operations

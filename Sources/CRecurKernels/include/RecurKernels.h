@@ -7,8 +7,9 @@
 // Concurrent calls from different threads are safe as long as they write disjoint C
 // blocks (scratch buffers are per thread).
 //
-// Two code paths are chosen at run time: an AVX2+FMA path (6×16 register-blocked
-// micro-kernel) when the CPU and OS support it, and a portable C path otherwise.
+// Three code paths, chosen once at run time for every kernel family (see
+// recur_kernels_path below): AVX-512 (8×32 register-blocked micro-kernel on ZMM
+// registers), AVX2+FMA (6×16 on YMM), and portable C. All share one packed-B layout.
 #ifndef RECUR_KERNELS_H
 #define RECUR_KERNELS_H
 
@@ -29,9 +30,9 @@ extern "C" {
 /// - `K == 0` gives `C = beta·C` (zeros for beta 0). `M == 0` or `N == 0` does nothing.
 ///
 /// Large products pack panels of op(A) and op(B) into per-thread aligned buffers and
-/// run a 6×16 FMA micro-kernel over L1/L2-sized blocks. Small-M products (one time
-/// step's batch, M ≈ 32) skip packing B, which each call would otherwise redo for only
-/// a few rows of work: with `transB` and M ≤ 32 a dot-product kernel runs straight on
+/// run the path's FMA micro-kernel (8×32 AVX-512, 6×16 AVX2) over L1/L2-sized blocks.
+/// Small-M products (one time step's batch, M ≈ 32) skip packing B, which each call
+/// would otherwise redo for only a few rows of work: with `transB` and M ≤ 32 a dot-product kernel runs straight on
 /// B's rows; without `transB` and M ≤ 64 the kernel reads B's rows in place.
 /// For h·W_hhᵀ repeated every step, `recur_sgemm_packed` is ~10% faster still.
 void recur_sgemm(int transA, int transB, int M, int N, int K,
@@ -50,7 +51,9 @@ size_t recur_sgemm_packed_b_count(int K, int N);
 ///
 /// Why: the per-time-step recurrent product h·W_hhᵀ (M=32, K=256, N=1024) reuses the
 /// same weights 64 times per sequence; packing them once per weight update removes the
-/// transpose from every step. The layout is the same for both code paths.
+/// transpose from every step. The layout is the same for all code paths (the AVX-512
+/// kernel reads two adjacent panels as one 32-column tile), so a buffer packed on one
+/// path stays valid after `recur_kernels_set_path`.
 void recur_sgemm_pack_b(int transB, int K, int N, const float *B, int ldb,
                         float *packed);
 
@@ -64,14 +67,40 @@ void recur_sgemm_packed(int transA, int M, int N, int K,
                         const float *A, int lda, const float *packed,
                         float beta, float *C, int ldc);
 
-/// 1 if the AVX2+FMA path is in use, 0 for the portable C path.
-/// Detected once from CPUID (AVX2, FMA, and OS support for saving YMM registers).
+/// Instruction-set paths of the kernels, in increasing order of capability.
+typedef enum {
+    RECUR_KERNELS_PORTABLE = 0,   ///< plain C (the reference; any CPU)
+    RECUR_KERNELS_AVX2 = 1,       ///< AVX2 + FMA, OS saves YMM state
+    RECUR_KERNELS_AVX512 = 2,     ///< AVX-512F + VL, OS saves opmask and ZMM state
+} recur_kernels_path_id;
+
+/// The path every kernel family (GEMM, cell activations, word2vec) uses now.
+/// Chosen on first use: the best path the CPU and OS support (CPUID, and XCR0 bits 1,2
+/// for YMM plus 5,6,7 for opmask/ZMM), unless the environment variable
+/// `RECUR_KERNELS=portable|avx2|avx512` asks for another. A request the CPU cannot run
+/// falls back to the best path it can, and an unknown value is ignored; both print one
+/// line on stderr. On the AVX-512 path, the cell kernels use AVX-512 for the LSTM
+/// forward and wide softmax rows only (where it measured faster), and word2vec and the
+/// other cell kernels run their AVX2 code.
+int recur_kernels_path(void);
+
+/// The best path this CPU and OS support, whatever RECUR_KERNELS says.
+int recur_kernels_best_path(void);
+
+/// Switches every kernel family to `path`, lowered to `recur_kernels_best_path()` if
+/// the CPU cannot run it, and returns the path now in effect. For tests and
+/// benchmarks; do not call while another thread is inside a kernel.
+int recur_kernels_set_path(int path);
+
+/// "portable", "avx2", "avx512" (as RECUR_KERNELS spells them), or "unknown".
+const char *recur_kernels_path_name(int path);
+
+/// 1 if a path with AVX2+FMA (AVX2 or AVX-512) is in use, 0 for portable C.
 int recur_kernels_has_fma(void);
 
-/// Turns the AVX2+FMA path off (0) or back on (non-zero; only if the CPU supports it)
-/// and returns the resulting `recur_kernels_has_fma()`. For tests and benchmarks of
-/// the fallback; do not call while another thread is inside a kernel. The environment
-/// variable RECUR_KERNELS_NO_FMA=1 has the same effect as calling this with 0 at start.
+/// Older switch, kept for callers that only know two paths: 0 selects the portable
+/// path, non-zero the best path the CPU has. Returns the resulting
+/// `recur_kernels_has_fma()`.
 int recur_kernels_set_fma_enabled(int enabled);
 
 #ifdef __cplusplus

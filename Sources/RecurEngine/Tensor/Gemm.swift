@@ -13,6 +13,10 @@ public enum Gemm {
     /// Cores used by large products.
     public static let threadCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 
+    /// The instruction-set path every C kernel runs ("portable", "avx2" or "avx512"):
+    /// the best the CPU has unless `RECUR_KERNELS` chose another (RecurKernels.h).
+    public static var kernelPath: String { String(cString: recur_kernels_path_name(recur_kernels_path())) }
+
     /// `C[M×N] = beta·C + op(A)·op(B)`, where `op(A)` is `M×K` (stored `K×M` when
     /// `transposeA`) and `op(B)` is `K×N` (stored `N×K` when `transposeB`). With `beta`
     /// 0 the old contents of C are never read.
