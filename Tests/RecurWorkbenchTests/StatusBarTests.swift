@@ -45,17 +45,17 @@ final class StatusBarTests: XCTestCase {
         var state = training()
         state.lastSaved = Calendar.current.date(from: DateComponents(year: 2026, month: 11, day: 30, hour: 14, minute: 3, second: 27))
         XCTAssertEqual(bar(state, columns: 120),
-                       " tale.txt  step 123456  1234 tok/s   running   epoch 0.50  3m05s  lr 2.0e-03  loss 2.500  saved 14:03:27                ")
+                       " tale.txt  step 123456  1234 tok/s   running   epoch 0.50  lr 2.0e-03  loss 2.500  saved 14:03:27        ? help  q quit ")
     }
 
     func testAt80ColumnsTheLeastImportantFieldsGoWhole() {
         // The name, the keys, the elapsed time and the title go, in that order; the learning
         // rate stays whole (it was cut to "2.0e-0" here).
         XCTAssertEqual(bar(training(), columns: 80),
-                       " step 123456  1234 tok/s   running   epoch 0.50  lr 2.0e-03  loss 2.500         ")
+                       " step 123456  1234 tok/s   running   lr 2.0e-03  loss 2.500      ? help  q quit ")
         // However long the title, the figures stay.
         XCTAssertEqual(bar(training(title: "a-rather-long-corpus-name.txt"), columns: 80),
-                       " step 123456  1234 tok/s   running   epoch 0.50  lr 2.0e-03  loss 2.500         ")
+                       " step 123456  1234 tok/s   running   lr 2.0e-03  loss 2.500      ? help  q quit ")
     }
 
     func testAt40ColumnsTheStateStepAndLossRemain() {
@@ -68,7 +68,7 @@ final class StatusBarTests: XCTestCase {
         // The title, the time, the keys and the name make way for the whole of it; the
         // figures do not.
         XCTAssertEqual(bar(state, columns: 120),
-                       " step 123456  1234 tok/s   running   diverged at step 123456: the loss is NaN; low…  epoch 0.50  lr 2.0e-03  loss 2.500 ")
+                       " step 123456  1234 tok/s   running   diverged at step 123456: the loss is NaN; lowered the lea…  lr 2.0e-03  loss 2.500 ")
         // The epoch makes way for its first twelve columns and more.
         XCTAssertEqual(bar(state, columns: 80),
                        " step 123456  1234 tok/s   running   diverged at step …  lr 2.0e-03  loss 2.500 ")
@@ -79,7 +79,7 @@ final class StatusBarTests: XCTestCase {
         var state = training()
         state.notice = "saving to run.ckpt"
         XCTAssertEqual(bar(state, columns: 120),
-                       " tale.txt  step 123456  1234 tok/s   running   saving to run.ckpt  epoch 0.50  3m05s  lr 2.0e-03  loss 2.500            ")
+                       " tale.txt  step 123456  1234 tok/s   running   saving to run.ckpt  epoch 0.50  lr 2.0e-03  loss 2.500    ? help  q quit ")
     }
 
     /// At every width from 0 to 160, with and without a notice: the state shows (from the
@@ -127,12 +127,12 @@ final class StatusBarTests: XCTestCase {
         word2vec.mode = .word2vec
         word2vec.trainingState = .stopped
         word2vec.checkpointPath = "/tmp/out/vectors.txt"
-        XCTAssertEqual(bar(word2vec, columns: 60), " tale.txt  epoch 123456  50%  1234 words/s   done   3m05s   ")
+        XCTAssertEqual(bar(word2vec, columns: 60), " epoch 123456  50%  1234 words/s   done      ? help  q quit ")
         var vectors = AppState(size: Size(columns: 60, rows: 20), title: "glove.txt")
         vectors.mode = .vectors
         XCTAssertEqual(bar(vectors, columns: 60), " recur vectors  glove.txt  0 words × 0       ? help  q quit ")
         // Without a state label, the notice follows the last field; the name and keys make way.
         vectors.notice = "nothing is training"
-        XCTAssertEqual(bar(vectors, columns: 60), " glove.txt  0 words × 0  nothing is training                ")
+        XCTAssertEqual(bar(vectors, columns: 60), " 0 words × 0  nothing is training            ? help  q quit ")
     }
 }

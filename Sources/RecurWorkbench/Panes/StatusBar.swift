@@ -9,8 +9,9 @@ struct StatusBar {
 
     /// How long a field stays on a narrowing bar (see `StatusLine`). The state is always
     /// shown; then the figures a user watches to judge a run (step, loss, learning rate,
-    /// speed, progress); then what they glance at; the keys and the program's name last,
-    /// since `?` works whether it is shown or not. A notice displaces what ranks below the
+    /// speed); then the last save (a run is never lost, and the bar says so) and "? help
+    /// q quit", which is how a newcomer finds every other key; then progress and what
+    /// they glance at; the program's name last. A notice displaces what ranks below the
     /// figures until it shows whole, and the figures other than the step only until its
     /// first `StatusLine.minimumNotice` columns show.
     enum Priority {
@@ -18,11 +19,11 @@ struct StatusBar {
         static let loss = 80
         static let learningRate = 70
         static let speed = 60
+        static let output = 53
+        static let keys = 52
         static let progress = 50
         static let title = 40
         static let elapsed = 30
-        static let output = 25
-        static let keys = 20
         static let name = 10
     }
 
@@ -65,11 +66,12 @@ struct StatusBar {
             add("recur word2vec", Priority.name)
             add(state.title, Priority.title)
             add("epoch \(state.step)", Priority.step)
-            add(String(format: "%.0f%%", 100 * state.epoch), Priority.progress)
+            // How far word2vec has come is its main figure, as the loss is a model's.
+            add(String(format: "%.0f%%", 100 * state.epoch), Priority.loss)
             add("\(speed) words/s", Priority.speed)
             addState()
             add(StatusBar.duration(state.elapsed), Priority.elapsed)
-            if let path = state.checkpointPath { add("vectors → \((path as NSString).lastPathComponent)", Priority.output) }
+            if let path = state.checkpointPath { add("vectors → \((path as NSString).lastPathComponent)", Priority.title) }
         case .race:
             add("recur race", Priority.name)
             add(state.title, Priority.title)
@@ -85,7 +87,7 @@ struct StatusBar {
         }
         fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
         return StatusLine(fields: fields, notice: state.trainingNotice ?? state.notice,
-                          noticeAfter: stateIndex, yieldsWhole: Priority.progress, yieldsStart: Priority.step)
+                          noticeAfter: stateIndex, yieldsWhole: Priority.output + 1, yieldsStart: Priority.step)
     }
 
     /// "saved 14:03:27": the clock time of the last checkpoint.
