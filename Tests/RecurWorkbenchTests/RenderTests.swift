@@ -51,7 +51,7 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(rows[1].contains("nearest to 'e'"), rows[1])
         XCTAssertTrue(rows[2].contains("'a'   0.750 ███"), rows[2])
         XCTAssertTrue(rows[14].contains("temperature 0.80 ├"), rows[14])
-        XCTAssertTrue(rows[15].contains("top-k off · top-p off · seed 7"), rows[15])
+        XCTAssertTrue(rows[15].contains("no prime (after \" \") · top-k off"), rows[15])
         XCTAssertTrue(rows[16].contains("next token · entropy 0.90 nats"), rows[16])
         XCTAssertTrue(rows[17].contains("'a'   0.600 "), rows[17])
         XCTAssertTrue(rows[19].contains("a bee ate"), rows[19])

@@ -44,7 +44,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// Where sampling starts without a prime: the start of a line (after "\n") when the
     /// vocabulary has a newline, otherwise after its first token. Said in the sample pane.
     public var lineStart: (ids: [Int32], description: String) {
-        if let newline = id(of: "\n") { return ([newline], "the start of a line") }
+        if let newline = id(of: "\n") { return ([newline], "from a line start") }
         return ([0], "after \(tokens.first.map { $0.debugDescription } ?? "token 0")")
     }
 

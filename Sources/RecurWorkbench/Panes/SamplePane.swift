@@ -69,20 +69,21 @@ struct SamplePane {
         }
     }
 
-    /// top-k, top-p, seed, and what the text continues: an exploration, the prime, or
-    /// (without a prime) the start of a line.
+    /// What the text continues (an exploration, the prime, or without a prime the start of
+    /// a line), then top-k, top-p and seed: the context first, since a narrow pane clips
+    /// the end of the line.
     var settingsLine: String {
         let topK = view.topK == 0 ? "off" : String(view.topK)
         let topP = view.topP >= 1 ? "off" : String(format: "%.2f", view.topP)
         let start: String
         if let exploring = view.exploring {
-            start = "exploring \(exploring.count) tokens · K keeps · Esc back"
+            start = "exploring \(exploring.count) tokens (K keeps, Esc back)"
         } else if view.prime.isEmpty {
-            start = "prime none (from \(vocabulary?.lineStart.description ?? "the start"))"
+            start = "no prime (\(vocabulary?.lineStart.description ?? "from the start"))"
         } else {
             start = "prime \"\(view.prime.prefix(20))\""
         }
-        return "top-k \(topK) · top-p \(topP) · seed \(view.seed) · \(start)"
+        return "\(start) · top-k \(topK) · top-p \(topP) · seed \(view.seed)"
     }
 
     /// The drawn tokens flowed into lines, the one under the cursor highlighted and the
