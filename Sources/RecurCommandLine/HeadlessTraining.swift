@@ -18,6 +18,8 @@ public struct HeadlessTraining {
     /// On a non-finite loss or gradient: nil stops with an error; otherwise the path of
     /// the checkpoint to roll back to, after which the learning rate is halved.
     public let rollbackPath: String?
+    /// The token level, for bits per character or perplexity beside the validation loss.
+    public var level: TokenLevel?
 
     public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
                 checkpointInterval: Int = 0, checkpointPath: String? = nil, save: ((String) throws -> Void)? = nil,
@@ -82,7 +84,7 @@ public struct HeadlessTraining {
             if evaluate, let loss = trainer.validationLoss() {
                 trainer.noteValidationLoss(loss)
                 record["val_loss"] = loss
-                say(String(format: "step %d  val_loss %.4f", trainer.step, loss))
+                say(String(format: "step %d  val_loss %.4f", trainer.step, loss) + (level.map { " (\($0.describe(nats: loss)))" } ?? ""))
             }
             if let log {
                 try log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))

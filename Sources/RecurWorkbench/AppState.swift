@@ -238,6 +238,12 @@ public struct AppState {
     public var modelStep = 0
     /// Validation runs every this many steps (0: unknown).
     public var evaluationInterval = 0
+    /// n-gram floors (order → nats per token on the validation text), once computed.
+    public var baselines: [Int: Double] = [:]
+    /// The lowest floor, drawn in the loss pane.
+    public var bestBaseline: (order: Int, loss: Double)? {
+        baselines.min { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { ($0.key, $0.value) }
+    }
     public var probe: HiddenStateProbe?
     public var gradientFlow: GradientFlow?
     /// The models of a race (empty otherwise).

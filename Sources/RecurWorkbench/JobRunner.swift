@@ -10,7 +10,7 @@ import Foundation
 /// Runs jobs in lanes; a newer job in a lane supersedes the older ones.
 final class JobRunner: @unchecked Sendable {
     enum Lane: Hashable, Sendable {
-        case sample, neighbours, map, files
+        case sample, neighbours, map, files, baselines
         case raceSample(Int)
     }
 
@@ -40,7 +40,7 @@ final class JobRunner: @unchecked Sendable {
         // What the user waits for runs ahead of training; the map and files behind it.
         let qos: DispatchQoS = switch lane {
         case .sample, .neighbours, .raceSample: .userInitiated
-        case .map, .files: .utility
+        case .map, .files, .baselines: .utility
         }
         let created = LaneState(label: "recur.workbench.\(lane)", qos: qos)
         lanes[lane] = created

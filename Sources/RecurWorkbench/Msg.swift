@@ -19,6 +19,8 @@ public enum Msg {
     case quitRequested
     /// What a background job has to say (a file written, or why not).
     case notice(String)
+    /// The n-gram floors of the text (order → nats per token), computed in the background.
+    case baselinesReady([Int: Double])
 }
 
 /// What a word2vec run reports to the workbench.

@@ -20,6 +20,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .notice(let text):
         state.notice = text
         return []
+    case .baselinesReady(let baselines):
+        state.baselines = baselines
+        return []
     case .sampleReady(let result):
         // A result for settings that have changed since is dropped; a newer one is coming.
         guard result.request == state.sample.request else { return [] }

@@ -19,7 +19,7 @@ public func render(_ state: AppState) -> Canvas {
         let focused = pane == state.focus
         if state.mode == .race {
             if pane == .loss {
-                RaceLossPane(entries: state.race, view: state.loss).render(in: area, on: &canvas, focused: focused)
+                RaceLossPane(entries: state.race, view: state.loss, floor: state.bestBaseline).render(in: area, on: &canvas, focused: focused)
             } else {
                 RaceSamplesPane(entries: state.race, temperature: state.sample.temperature).render(in: area, on: &canvas, focused: focused)
             }
@@ -29,7 +29,9 @@ public func render(_ state: AppState) -> Canvas {
         case .loss:
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss,
                      evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
-                     tokenUnit: state.mode == .word2vec ? "words trained" : "tokens")
+                     tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
+                     level: state.mode == .languageModel ? state.vocabulary?.level : nil,
+                     floor: state.mode == .languageModel ? state.bestBaseline : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow)

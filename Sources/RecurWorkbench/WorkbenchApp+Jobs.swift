@@ -118,6 +118,18 @@ extension WorkbenchApp {
         }
     }
 
+    /// The n-gram floors of the corpus in the background (a few seconds on a megabyte of
+    /// text), scored like the network's validation loss with its batch of streams.
+    func computeBaselines(of trainer: Trainer, vocabularySize: Int) {
+        let training = trainer.trainingIDs, validation = trainer.validationIDs, batch = trainer.config.batch
+        jobs.submit(.baselines) { [weak self] token in
+            guard let losses = NGramBaselines.losses(training: training, validation: validation,
+                                                     vocabularySize: vocabularySize, batch: batch,
+                                                     shouldStop: { token.isCancelled }) else { return }
+            self?.post { .baselinesReady(losses) }
+        }
+    }
+
     /// word2vec: writes the vectors trained so far (word2vec text format) to the mode's
     /// output path, in the files lane; the result comes back as a notice.
     func writeVectors() {

@@ -113,6 +113,7 @@ public final class WorkbenchApp {
             }
             raceSession = race
             race.start(paused: configuration.startPaused)
+            if let first = trainers.first { computeBaselines(of: first, vocabularySize: vocabulary.count) }
         case .vectors(let vectors):
             state.mode = .vectors
             state.focus = .neighbours
@@ -145,6 +146,7 @@ public final class WorkbenchApp {
         autosave = configuration.autosave
         self.session = session
         session.start(paused: configuration.startPaused)
+        computeBaselines(of: trainer, vocabularySize: corpus.vocabulary.count)
     }
 
     // MARK: - Sources

@@ -76,7 +76,8 @@ struct InspectCommand: ParsableCommand {
             print("progress    step \(progress.step), \(progress.tokens) tokens, \(progress.optimizer.kind.rawValue) lr \(progress.optimizer.learningRate)")
             let history = stored.history
             if let last = history.lastValidation, let best = history.bestValidation {
-                print(String(format: "val loss    last %.4f at step %d, best %.4f (perplexity %.2f)", last.loss, last.step, best, exp(best)))
+                print(String(format: "val loss    last %.4f at step %d, best %.4f (%@)", last.loss, last.step, best,
+                             config.level.describe(nats: best) as NSString))
             } else {
                 print("val loss    \(progress.validationLoss.map { String(format: "%.4f", $0) } ?? "not evaluated")")
             }

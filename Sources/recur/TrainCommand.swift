@@ -64,9 +64,11 @@ struct TrainCommand: ParsableCommand {
             throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
         }
         let save: ((String) throws -> Void)? = checkpoint == nil ? nil : { path in try prepared.writeCheckpoint(to: path) }
-        try HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
-                             checkpointInterval: checkpointEvery, checkpointPath: checkpoint, save: save,
-                             rollbackPath: onDiverge == .rollback ? checkpoint : nil).run()
+        var training = HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
+                                        checkpointInterval: checkpointEvery, checkpointPath: checkpoint, save: save,
+                                        rollbackPath: onDiverge == .rollback ? checkpoint : nil)
+        training.level = prepared.corpus.vocabulary.level
+        try training.run()
     }
 }
 
@@ -74,13 +76,15 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Validation loss of a checkpoint on a corpus's last 10%.",
-        discussion: "Mean cross-entropy in nats per token over the validation text, cut into the checkpoint's batch of streams and run chunk by chunk from a zero state with the state carried.")
+        discussion: "Mean cross-entropy in nats per token over the validation text, cut into the checkpoint's batch of streams and run chunk by chunk from a zero state with the state carried; also in bits per token and as perplexity. --baselines adds the floors to beat: interpolated Kneser–Ney n-gram models (n = 1…5) fitted on the first 90% and scored on exactly the tokens the network predicts.")
 
     @Option(help: "The checkpoint to evaluate.")
     var checkpoint: String
     @Option(help: "The text file; its last 10% is the validation text.")
     var corpus: String
-    @Flag(help: "Print {\"val_loss\": x} instead of a sentence.")
+    @Flag(help: "Also score n-gram models (n = 1…5) on the same tokens: the floors the network should beat.")
+    var baselines = false
+    @Flag(help: "Print one JSON object: val_loss, bits_per_token, perplexity (and baselines).")
     var json = false
 
     func run() throws {
@@ -92,10 +96,24 @@ struct EvalCommand: ParsableCommand {
                                          sequenceLength: stored.config.seq) else {
             throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
         }
+        var floors: [Int: Double] = [:]
+        if baselines {
+            floors = NGramBaselines.losses(training: text.trainingIDs, validation: text.validationIDs,
+                                           vocabularySize: text.vocabulary.count, batch: stored.config.batch) ?? [:]
+        }
+        let level = stored.config.level
         if json {
-            print(String(decoding: try JSONSerialization.data(withJSONObject: ["val_loss": loss]), as: UTF8.self))
-        } else {
-            print(String(format: "validation loss %.6f nats/token (perplexity %.3f) over %d tokens", loss, exp(loss), text.validationIDs.count))
+            var record: [String: Any] = lossFigures(nats: loss)
+            if baselines { record["baselines"] = Dictionary(uniqueKeysWithValues: floors.map { (String($0.key), $0.value) }) }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        print(String(format: "validation loss %.6f nats/token (%@, perplexity %.3f) over %d tokens", loss,
+                     String(format: "%.4f bits/token", loss / log(2)) as NSString, exp(loss), text.validationIDs.count))
+        for order in floors.keys.sorted() {
+            let floor = floors[order]!
+            print(String(format: "%d-gram floor  %.6f nats/token (%@)%@", order, floor, level.describe(nats: floor) as NSString,
+                         (floor <= loss ? "  — the network has not beaten it yet" : "") as NSString))
         }
     }
 }

@@ -48,6 +48,7 @@ final class GoldenFrameTests: XCTestCase {
         result.context = [0]
         _ = update(&state, .sampleReady(result))
         _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 1, similarity: 0.75), Neighbour(id: 2, similarity: 0.5)]))
+        _ = update(&state, .baselinesReady([1: 3.1, 2: 2.45, 3: 2.3]))
         _ = update(&state, .mapReady([MapPoint(label: "a", x: 0, y: 0), MapPoint(label: "bee", x: 1, y: 1), MapPoint(label: "e", x: 0.5, y: 0.2)]))
         return state
     }
@@ -55,7 +56,8 @@ final class GoldenFrameTests: XCTestCase {
     func testEveryPaneAtThreeSizes() throws {
         let state = scriptedState(size: Size(columns: 100, rows: 30))
         let panes: [(String, (Rect, inout Canvas) -> Void)] = [
-            ("loss", { LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss, evaluationInterval: 200).render(in: $0, on: &$1, focused: true) }),
+            ("loss", { LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss, evaluationInterval: 200,
+                                level: .char, floor: state.bestBaseline).render(in: $0, on: &$1, focused: true) }),
             ("hidden", { HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: nil).render(in: $0, on: &$1, focused: false) }),
             ("neighbours", { NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: nil).render(in: $0, on: &$1, focused: false) }),
             ("sample", { SamplePane(view: state.sample, vocabulary: state.vocabulary, entry: nil).render(in: $0, on: &$1, focused: false) }),

@@ -12,6 +12,10 @@ struct LossPane {
     var evaluationInterval = 0
     /// What the token axis counts: "tokens", or "words trained" for word2vec.
     var tokenUnit = "tokens"
+    /// The model's token level, for bits per character or perplexity beside the loss.
+    var level: TokenLevel?
+    /// The best n-gram floor (order, nats per token), drawn as a labelled line.
+    var floor: (order: Int, loss: Double)?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -25,7 +29,8 @@ struct LossPane {
         }
         if let validation = validationLosses.last {
             let best = validationLosses.map(\.loss).min() ?? validation.loss
-            canvas.write(String(format: "val %.3f  best %.3f  ppl %.2f", validation.loss, best, exp(best)),
+            let unit = level.map { "  (\($0.describe(nats: best)))" } ?? String(format: "  ppl %.2f", exp(best))
+            canvas.write(String(format: "val %.3f  best %.3f", validation.loss, best) + unit,
                          x: x, y: header.y, role: .validationLoss, clip: header)
         } else if evaluationInterval > 0 {
             // Say when the first validation loss will come, instead of leaving a blank.
@@ -42,10 +47,16 @@ struct LossPane {
         var series = [ChartSeries(points: raw, role: .trainLoss)]
         if view.smoothing > 0 { series.append(ChartSeries(points: LossPane.smoothed(raw, weight: view.smoothing), role: .smoothedLoss)) }
         series.append(ChartSeries(points: shownValidation.map { (x: position($0), y: $0.loss) }, role: .validationLoss))
+        // The n-gram floor across the whole width: the loss a model must get under.
+        if let floor, let first = raw.first?.x, let last = raw.last?.x {
+            series.insert(ChartSeries(points: [(x: first, y: floor.loss), (x: max(last, first + 1), y: floor.loss)], role: .axis), at: 0)
+        }
         LineChart(series: series, xCaption: caption, logarithmic: view.logarithmic).render(in: chartArea, on: &canvas)
         // Legend: what each colour is, and the view's settings.
         var legendX = legendRow.x
-        for (label, role) in [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), ("━ val", .validationLoss)] {
+        var labels = [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), ("━ val", .validationLoss)]
+        if let floor { labels.append((String(format: "━ %d-gram %.2f", floor.order, floor.loss), .axis)) }
+        for (label, role) in labels {
             if role == .smoothedLoss && view.smoothing == 0 { continue }
             legendX = canvas.write(label, x: legendX, y: legendRow.y, role: role, clip: legendRow) + 2
         }

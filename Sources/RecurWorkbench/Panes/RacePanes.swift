@@ -10,6 +10,8 @@ let raceRoles: [StyleRole] = [.smoothedLoss, .validationLoss, .bar, .sliderKnob,
 struct RaceLossPane {
     let entries: [RaceEntry]
     let view: LossView
+    /// The best n-gram floor of the text, drawn across the chart.
+    var floor: (order: Int, loss: Double)?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss · each model's smoothed training loss and its validation loss", role: focused ? .focusedBorder : .border)
@@ -23,7 +25,16 @@ struct RaceLossPane {
             series.append(ChartSeries(points: LossPane.smoothed(raw, weight: max(view.smoothing, 0.9)), role: role))
             series.append(ChartSeries(points: entry.validationLosses.map { (x: Double($0.step), y: $0.loss) }, role: role))
         }
+        let steps = entries.flatMap { $0.losses.map(\.step) }
+        if let floor, let first = steps.min(), let last = steps.max() {
+            series.insert(ChartSeries(points: [(x: Double(first), y: floor.loss), (x: Double(max(last, first + 1)), y: floor.loss)], role: .axis), at: 0)
+        }
         LineChart(series: series, xCaption: "step", logarithmic: view.logarithmic).render(in: chart, on: &canvas)
+        if let floor, !steps.isEmpty {
+            // Its label at the chart's top right, where the curves rarely are after the start.
+            let label = String(format: " %d-gram floor %.2f ", floor.order, floor.loss)
+            canvas.write(label, x: max(chart.maxX - label.count, chart.x), y: chart.y, role: .axis, clip: chart)
+        }
         for (index, entry) in entries.enumerated() where index < legend.height {
             let role = raceRoles[index % raceRoles.count]
             var text = "━ \(entry.name)"
