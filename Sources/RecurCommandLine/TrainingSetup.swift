@@ -32,8 +32,19 @@ public struct TrainingSetup {
     public var decayFactor: Float?
     public var decayEvery: Int?
     public var decayPatience: Int?
+    /// Start the embedding from this vectors file (word2vec text/binary or GloVe).
+    public var embedInit: String?
+    /// Keep the embedding fixed.
+    public var freezeEmbed = false
+    /// The decoder's weight is the embedding's.
+    public var tieWeights = false
 
     public init() {}
+
+    /// The vectors `--embed-init` names, read once (nil without the flag).
+    func embeddingVectors() throws -> WordVectors? {
+        try embedInit.map { try WordVectors(contentsOf: $0) }
+    }
 
     public func schedule() throws -> LearningRateSchedule {
         switch (decayEvery, decayPatience) {
@@ -99,25 +110,47 @@ public struct TrainingSetup {
         settings.weightDecay = weightDecay ?? Self.defaults.weightDecay
         settings.momentum = momentum ?? Self.defaults.momentum
         settings.nesterov = nesterov
-        return TrainingConfig(sequenceLength: sequenceLength ?? Self.defaults.sequenceLength, batch: batch ?? Self.defaults.batch,
-                              optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed,
-                              schedule: try schedule())
+        guard !(freezeEmbed && tieWeights) else {
+            throw RecurError.invalidArgument("--freeze-embed and --tie-weights exclude each other: a tied decoder would be frozen too")
+        }
+        var config = TrainingConfig(sequenceLength: sequenceLength ?? Self.defaults.sequenceLength, batch: batch ?? Self.defaults.batch,
+                                    optimizer: settings, clip: clip ?? Self.defaults.clip, seed: seed ?? Self.defaults.seed,
+                                    schedule: try schedule())
+        config.freezeEmbedding = freezeEmbed
+        return config
     }
 
-    public func modelConfig(vocabularySize: Int) -> ModelConfig {
-        ModelConfig(cell: cell ?? Self.defaults.cell, activation: activation ?? Self.defaults.activation,
-                    vocabularySize: vocabularySize, embed: embed ?? Self.defaults.embed, hidden: hidden ?? Self.defaults.hidden,
-                    layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout)
+    /// The model the flags describe; `embedWidth` (a vectors file's) stands in for a
+    /// missing --embed, and for a missing --hidden too when the weights are tied.
+    public func modelConfig(vocabularySize: Int, embedWidth: Int? = nil) -> ModelConfig {
+        let embed = self.embed ?? embedWidth ?? Self.defaults.embed
+        let hidden = self.hidden ?? (tieWeights ? embed : Self.defaults.hidden)
+        return ModelConfig(cell: cell ?? Self.defaults.cell, activation: activation ?? Self.defaults.activation,
+                           vocabularySize: vocabularySize, embed: embed, hidden: hidden,
+                           layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout, tieWeights: tieWeights)
     }
 
-    /// A freshly initialised model and its trainer.
+    /// A freshly initialised model and its trainer; with --embed-init the embedding rows
+    /// of the tokens the file has come from it (stderr says how many).
     public func freshTrainer(corpus: Corpus) throws -> Trainer {
-        let config = modelConfig(vocabularySize: corpus.vocabulary.count)
+        guard !(freezeEmbed && tieWeights) else {
+            throw RecurError.invalidArgument("--freeze-embed and --tie-weights exclude each other: a tied decoder would be frozen too")
+        }
+        guard freezeEmbed == false || embedInit != nil else {
+            throw RecurError.invalidArgument("--freeze-embed keeps the embedding as it starts: give it --embed-init FILE, or it stays random")
+        }
+        let vectors = try embeddingVectors()
+        let config = modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         try config.validate()
         let training = try trainingConfig()
         try training.validate()
         var random = RandomGenerator(seed: training.seed)
-        return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: training)
+        let model = LanguageModel(config: config, random: &random)
+        if let vectors, let embedInit {
+            let matched = try model.initializeEmbedding(from: vectors, vocabulary: corpus.vocabulary, name: embedInit)
+            Console.error("embedding: \(matched) of \(corpus.vocabulary.count) tokens start from \(embedInit)\n")
+        }
+        return try Trainer(model: model, corpus: corpus, config: training)
     }
 
     /// A trainer starting from a checkpoint's weights with a fresh optimizer and data
@@ -141,7 +174,7 @@ public struct TrainingSetup {
         guard let path = resumePath ?? initPath else {
             let corpus = try loadCorpus()
             return PreparedTraining(trainer: try freshTrainer(corpus: corpus), corpus: corpus, lowercase: lowercase,
-                                    minCount: minCount ?? Self.defaults.minCount)
+                                    minCount: minCount ?? Self.defaults.minCount, embedInit: embedInit)
         }
         let stored = try Checkpoint.read(from: path)
         let corpus = try loadCorpus(for: stored)
@@ -152,7 +185,8 @@ public struct TrainingSetup {
         } else {
             trainer = try initialisedTrainer(from: stored, corpus: corpus)
         }
-        return PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount)
+        return PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
+                                embedInit: stored.config.embedInit)
     }
 
     /// Prepares a run that saves to `path`, never overwriting a run already there without
@@ -193,7 +227,8 @@ public struct TrainingSetup {
             return try startAnew("it was trained on another text")
         }
         let trainer = try stored.resumedTrainer(corpus: corpus)
-        return (PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount),
+        return (PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
+                                 embedInit: stored.config.embedInit),
                 .resumed(step: trainer.step))
     }
 
@@ -211,6 +246,9 @@ public struct TrainingSetup {
         compare("--hidden", hidden, config.hidden)
         compare("--layers", layers, config.layers)
         compare("--min-count", minCount, config.minCount)
+        // A saved run keeps its tie whether or not the flag is typed again.
+        if tieWeights && !config.tieWeights { conflicts.append("--tie-weights (checkpoint: untied)") }
+        if embedInit != nil { conflicts.append("--embed-init (the checkpoint's embedding is already trained; start anew to use it)") }
         if lowercase && !config.lowercase { conflicts.append("--lowercase (checkpoint: not lowercased)") }
         if !allowTrainingChanges {
             compare("--seq", sequenceLength, config.seq)
@@ -223,6 +261,7 @@ public struct TrainingSetup {
                 compare("--weight-decay", weightDecay, progress.optimizer.weightDecay)
                 compare("--clip", clip, progress.clip)
                 compare("--seed", seed, progress.seed)
+                if freezeEmbed && !config.freezeEmbed { conflicts.append("--freeze-embed (checkpoint: trained embedding)") }
                 if decayFactor != nil || decayEvery != nil || decayPatience != nil, try schedule() != progress.schedule {
                     conflicts.append("the learning-rate schedule (checkpoint: \(progress.schedule))")
                 }
@@ -269,19 +308,29 @@ public struct PreparedTraining {
     public let corpus: Corpus
     public let lowercase: Bool
     public let minCount: Int
+    /// The vectors file the embedding started from, kept in every checkpoint of the run.
+    public var embedInit: String?
+
+    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String? = nil) {
+        self.trainer = trainer
+        self.corpus = corpus
+        self.lowercase = lowercase
+        self.minCount = minCount
+        self.embedInit = embedInit
+    }
 
     /// Writes the trainer's complete state to `path` (atomically).
     public func writeCheckpoint(to path: String) throws {
         try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                       validationLoss: trainer.lastValidationLoss).write(to: path)
+                       validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
     }
 
     /// The same, as a Session's writer: it receives the trainer on the session's queue.
     public func writer(to path: String) -> CheckpointWriter {
-        let corpus = corpus, lowercase = lowercase, minCount = minCount
+        let corpus = corpus, lowercase = lowercase, minCount = minCount, embedInit = embedInit
         return { trainer in
             try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                           validationLoss: trainer.lastValidationLoss).write(to: path)
+                           validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
         }
     }
 }

@@ -32,7 +32,14 @@ struct RaceCommand: ParsableCommand {
         let setup = model.setup
         let corpus = try setup.loadCorpus()
         let training = try setup.trainingConfig()
-        var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count)
+        let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }
+        guard !(matchParams && setup.tieWeights) else {
+            throw RecurError.invalidArgument("--match-params changes --hidden, which a tied model (--tie-weights) must keep equal to --embed")
+        }
+        guard !setup.freezeEmbed || vectors != nil else {
+            throw RecurError.invalidArgument("--freeze-embed keeps the embedding as it starts: give it --embed-init FILE, or it stays random")
+        }
+        var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         var target: Int?
         var trainers: [Trainer] = [], names: [String] = []
         for (cell, activation) in specs {
@@ -43,7 +50,9 @@ struct RaceCommand: ParsableCommand {
             try config.validate()
             if target == nil { target = config.layout.totalCount }
             var random = RandomGenerator(seed: training.seed)
-            trainers.append(try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus, config: training))
+            let model = LanguageModel(config: config, random: &random)
+            if let vectors, let path = setup.embedInit { _ = try model.initializeEmbedding(from: vectors, vocabulary: corpus.vocabulary, name: path) }
+            trainers.append(try Trainer(model: model, corpus: corpus, config: training))
             let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }

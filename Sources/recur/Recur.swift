@@ -88,6 +88,12 @@ struct ModelOptions: ParsableArguments {
     var lrDecayEvery: Int?
     @Option(name: .customLong("lr-patience"), parsing: .unconditional, help: "Plateau decay: apply --lr-decay after N validations without improvement.")
     var lrPatience: Int?
+    @Option(name: .customLong("embed-init"), help: "Start the embedding from a vectors file (word2vec text or binary, GloVe): rows of the tokens it has are copied, the others keep their random start. --embed defaults to its dimension.")
+    var embedInit: String?
+    @Flag(name: .customLong("freeze-embed"), help: "Keep the embedding as --embed-init set it: no updates, no weight decay, left out of gradient clipping.")
+    var freezeEmbed = false
+    @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
+    var tieWeights = false
 
     var setup: TrainingSetup {
         var setup = TrainingSetup()
@@ -113,6 +119,9 @@ struct ModelOptions: ParsableArguments {
         setup.decayFactor = lrDecay
         setup.decayEvery = lrDecayEvery
         setup.decayPatience = lrPatience
+        setup.embedInit = embedInit
+        setup.freezeEmbed = freezeEmbed
+        setup.tieWeights = tieWeights
         return setup
     }
 }

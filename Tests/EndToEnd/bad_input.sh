@@ -45,6 +45,10 @@ for flag in "--hidden 0" "--hidden -3" "--embed 0" "--layers 0" "--seq 0" "--bat
     expect_error "train $flag" "" "$recur" train --corpus "$small" --steps 1 "$1=$2"
 done
 expect_error "train --steps -1" "steps" "$recur" train --corpus "$small" --steps=-1
+expect_error "--tie-weights with unequal widths" "needs --hidden equal to --embed" "$recur" train --corpus "$small" --steps 1 --tie-weights --embed 16 --hidden 32
+expect_error "--freeze-embed without --embed-init" "embed-init" "$recur" train --corpus "$small" --steps 1 --freeze-embed
+expect_error "--freeze-embed with --tie-weights" "exclude" "$recur" train --corpus "$small" --steps 1 --freeze-embed --tie-weights --embed-init "$work/none.txt"
+expect_error "--embed-init: a missing file" "cannot read vectors" "$recur" train --corpus "$small" --steps 1 --embed-init "$work/none.txt"
 expect_error "unknown cell" "cell" "$recur" train --corpus "$small" --cell transformer
 
 # A valid checkpoint to break in various ways.

@@ -9,13 +9,14 @@ final class GradientCheckTests: XCTestCase {
         let cell: CellKind
         let activation: Activation
         let layers: Int
+        var tied = false
     }
 
     /// A tiny model, a random chunk, and the engine's gradient of its mean loss.
     func check(_ testCase: Case, file: StaticString = #filePath, line: UInt = #line) {
         KernelPaths.forEach { path in
             let config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
-                                     embed: 3, hidden: 4, layers: testCase.layers)
+                                     embed: testCase.tied ? 4 : 3, hidden: 4, layers: testCase.layers, tieWeights: testCase.tied)
             var random = RandomGenerator(seed: 42)
             let model = LanguageModel(config: config, random: &random)
             // Larger weights than the default init make saturation and gate effects visible.
@@ -38,9 +39,11 @@ final class GradientCheckTests: XCTestCase {
             XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
                            accuracy: 1e-5, "\(path): forward loss differs from the reference", file: file, line: line)
             var worst = (difference: 0.0, name: "", index: 0, analytic: 0.0, numeric: 0.0)
-            for slot in model.layout.slots {
+            // A tied tensor is one parameter with two uses: perturbing it moves both.
+            for slot in model.layout.slots where slot.aliasOf == nil {
+                let shared = model.layout.slots.filter { $0.aliasOf == slot.name }.map(\.name)
                 for index in 0..<slot.count {
-                    let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
+                    let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets, alsoIn: shared)
                     let analytic = Double(gradients[slot.offset + index])
                     let difference = abs(analytic - numeric) / (1e-3 + abs(numeric))
                     if difference > worst.difference { worst = (difference, slot.name, index, analytic, numeric) }
@@ -60,6 +63,8 @@ final class GradientCheckTests: XCTestCase {
     func testLSTMTwoLayers() { check(Case(cell: .lstm, activation: .tanh, layers: 2)) }
     func testGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1)) }
     func testGRUTwoLayers() { check(Case(cell: .gru, activation: .tanh, layers: 2)) }
+    func testTiedLSTM() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tied: true)) }
+    func testTiedGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1, tied: true)) }
 
     /// Models wide enough that the recurrence is split across threads (unit slices of
     /// 32): a sample of parameters from every tensor, half of them in the second slice.

@@ -87,13 +87,16 @@ struct ReferenceModel {
     }
 
     /// Central difference of the mean loss with respect to one parameter, in Double.
-    mutating func numericGradient(_ name: String, _ index: Int, inputs: [[Int]], targets: [[Int]], epsilon: Double = 1e-5) -> Double {
+    /// `alsoIn` names tensors that share this parameter (a tied decoder): they move together.
+    mutating func numericGradient(_ name: String, _ index: Int, inputs: [[Int]], targets: [[Int]], epsilon: Double = 1e-5,
+                                  alsoIn shared: [String] = []) -> Double {
+        let names = [name] + shared
         let original = parameters[name]![index]
-        parameters[name]![index] = original + epsilon
+        for tensor in names { parameters[tensor]![index] = original + epsilon }
         let plus = loss(inputs: inputs, targets: targets).loss
-        parameters[name]![index] = original - epsilon
+        for tensor in names { parameters[tensor]![index] = original - epsilon }
         let minus = loss(inputs: inputs, targets: targets).loss
-        parameters[name]![index] = original
+        for tensor in names { parameters[tensor]![index] = original }
         return (plus - minus) / (2 * epsilon)
     }
 }

@@ -14,17 +14,21 @@ python=${PYTHON:-python3}
 oracle=Tests/Reference/recur_torch_reference.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for config in "lstm tanh" "gru tanh" "rnn tanh" "rnn relu" "rnn sigmoid"; do
+# The tied LSTM: decoder.weight = encoder.weight in both (Recur --tie-weights, PyTorch's
+# shared Parameter), so the step's gradient is the sum of both uses.
+for config in "lstm tanh" "gru tanh" "rnn tanh" "rnn relu" "rnn sigmoid" "lstm tanh tied"; do
     set -- $config
-    before=$work/$1-$2.safetensors after=$work/$1-$2-after.safetensors
-    "$recur" train --corpus "$corpus" --cell "$1" --activation "$2" --layers 2 --embed 16 --hidden 32 \
+    shape=(--embed 16 --hidden 32)
+    [ "${3:-}" = tied ] && shape=(--embed 32 --hidden 32 --tie-weights)
+    before=$work/$1-$2-${3:-}.safetensors after=$work/$1-$2-${3:-}-after.safetensors
+    "$recur" train --corpus "$corpus" --cell "$1" --activation "$2" --layers 2 "${shape[@]}" \
         --seq 16 --batch 8 --steps 30 --eval-every 0 --checkpoint "$before" 2>/dev/null
     ours=$("$recur" eval --checkpoint "$before" --corpus "$corpus" --json)
     theirs=$("$python" "$oracle" eval "$before" "$corpus")
     "$recur" train --corpus "$corpus" --init "$before" --optimizer sgd --lr 0.5 --clip 0 --steps 1 \
         --eval-every 0 --checkpoint "$after" 2>/dev/null
     step=$("$python" "$oracle" step "$before" "$after" "$corpus" --lr 0.5)
-    "$python" - "$1 $2" "$ours" "$theirs" "$step" <<'PY'
+    "$python" - "$1 $2 ${3:-}" "$ours" "$theirs" "$step" <<'PY'
 import json, sys
 name, ours, theirs, step = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
 relative = abs(ours["val_loss"] - theirs["val_loss"]) / theirs["val_loss"]
@@ -34,4 +38,4 @@ print(f"{name:12} val_loss recur {ours['val_loss']:.8f} torch {theirs['val_loss'
 sys.exit(0 if ok else 1)
 PY
 done
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"

@@ -95,6 +95,9 @@ class LanguageModel(nn.Module):
 def model_from(config, tensors):
     model = LanguageModel(config["cell"], config["activation"], config["vocab_size"], config["embed"],
                           config["hidden"], config["layers"])
+    if config.get("tie_weights"):
+        # PyTorch's tying (word_language_model --tied): one Parameter under both names.
+        model.decoder.weight = model.encoder.weight
     state = {name: tensors[name] for name in model.state_dict()}
     model.load_state_dict(state)
     return model

@@ -17,15 +17,62 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var dropout: Float
     public var lowercase: Bool
     public var minCount: Int
+    /// decoder.weight is encoder.weight (both are stored, with the same data).
+    public var tieWeights = false
+    /// The embedding is not trained.
+    public var freezeEmbed = false
+    /// The vectors file the embedding started from, if any (for the record).
+    public var embedInit: String?
 
     enum CodingKeys: String, CodingKey {
         case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase
-        case vocabSize = "vocab_size", minCount = "min_count"
+        case vocabSize = "vocab_size", minCount = "min_count", tieWeights = "tie_weights", freezeEmbed = "freeze_embed"
+        case embedInit = "embed_init"
+    }
+
+    public init(level: TokenLevel, cell: CellKind, activation: Activation, vocabSize: Int, embed: Int, hidden: Int,
+                layers: Int, seq: Int, batch: Int, dropout: Float, lowercase: Bool, minCount: Int,
+                tieWeights: Bool = false, freezeEmbed: Bool = false, embedInit: String? = nil) {
+        self.level = level
+        self.cell = cell
+        self.activation = activation
+        self.vocabSize = vocabSize
+        self.embed = embed
+        self.hidden = hidden
+        self.layers = layers
+        self.seq = seq
+        self.batch = batch
+        self.dropout = dropout
+        self.lowercase = lowercase
+        self.minCount = minCount
+        self.tieWeights = tieWeights
+        self.freezeEmbed = freezeEmbed
+        self.embedInit = embedInit
+    }
+
+    /// Tying, freezing and the embedding's source may be absent (written before they existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        level = try container.decode(TokenLevel.self, forKey: .level)
+        cell = try container.decode(CellKind.self, forKey: .cell)
+        activation = try container.decode(Activation.self, forKey: .activation)
+        vocabSize = try container.decode(Int.self, forKey: .vocabSize)
+        embed = try container.decode(Int.self, forKey: .embed)
+        hidden = try container.decode(Int.self, forKey: .hidden)
+        layers = try container.decode(Int.self, forKey: .layers)
+        seq = try container.decode(Int.self, forKey: .seq)
+        batch = try container.decode(Int.self, forKey: .batch)
+        dropout = try container.decode(Float.self, forKey: .dropout)
+        lowercase = try container.decode(Bool.self, forKey: .lowercase)
+        minCount = try container.decode(Int.self, forKey: .minCount)
+        tieWeights = try container.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false
+        freezeEmbed = try container.decodeIfPresent(Bool.self, forKey: .freezeEmbed) ?? false
+        embedInit = try container.decodeIfPresent(String.self, forKey: .embedInit)
     }
 
     public var model: ModelConfig {
         ModelConfig(cell: cell, activation: activation, vocabularySize: vocabSize, embed: embed,
-                    hidden: hidden, layers: layers, dropout: dropout)
+                    hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights)
     }
 }
 
@@ -133,12 +180,13 @@ public struct Checkpoint {
     public var path = ""
 
     /// A checkpoint of a trainer's complete state.
-    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?) {
+    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?, embedInit: String? = nil) {
         let model = trainer.model.config
         config = CheckpointConfig(level: corpus.vocabulary.level, cell: model.cell, activation: model.activation,
                                   vocabSize: model.vocabularySize, embed: model.embed, hidden: model.hidden,
                                   layers: model.layers, seq: trainer.config.sequenceLength, batch: trainer.config.batch,
-                                  dropout: model.dropout, lowercase: lowercase, minCount: minCount)
+                                  dropout: model.dropout, lowercase: lowercase, minCount: minCount,
+                                  tieWeights: model.tieWeights, freezeEmbed: trainer.config.freezeEmbedding, embedInit: embedInit)
         vocabulary = corpus.vocabulary
         self.model = trainer.model.copy()
         progress = TrainingProgress(
@@ -259,9 +307,16 @@ public struct Checkpoint {
             guard shape == slot.shape else { throw bad("tensor \(slot.name) has shape \(shape), but the config needs \(slot.shape)") }
         }
         var parameters = [Float](repeating: 0, count: layout.totalCount)
-        for slot in layout.slots {
+        for slot in layout.slots where slot.aliasOf == nil {
             parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor(slot.name)!.values)
         }
+        // A tied tensor is stored twice, as PyTorch's state_dict stores it: the copies must agree.
+        for slot in layout.slots where slot.aliasOf != nil {
+            guard file.tensor(slot.name)!.values.elementsEqual(parameters[slot.offset..<slot.offset + slot.count], by: { $0.bitPattern == $1.bitPattern }) else {
+                throw bad("config.tie_weights is set but tensor \(slot.name) differs from \(slot.aliasOf!)")
+            }
+        }
+        guard !(config.tieWeights && config.freezeEmbed) else { throw bad("config.tie_weights and config.freeze_embed exclude each other") }
         var checkpoint = Checkpoint(config: config, vocabulary: Vocabulary(level: config.level, tokens: tokens, lowercase: config.lowercase),
                                     model: LanguageModel(config: modelConfig, parameters: parameters))
         checkpoint.path = path
@@ -283,7 +338,7 @@ public struct Checkpoint {
                 throw bad("tensor optim.\(slot.name).\(suffix) is missing or misshapen")
             }
             var values = [Float](repeating: 0, count: layout.totalCount)
-            for slot in layout.slots {
+            for slot in layout.slots where slot.aliasOf == nil {
                 values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor("optim.\(slot.name).\(suffix)")!.values)
             }
             return values
@@ -344,8 +399,9 @@ public struct Checkpoint {
         guard corpus.ids.count == progress.corpusTokens, Checkpoint.hash(corpus.ids) == progress.corpusHash else {
             throw RecurError.invalidCorpus("the corpus differs from the one this checkpoint was trained on (\(progress.corpusTokens) tokens, hash \(progress.corpusHash)); resume needs the same text")
         }
-        let training = TrainingConfig(sequenceLength: config.seq, batch: config.batch, optimizer: progress.optimizer,
+        var training = TrainingConfig(sequenceLength: config.seq, batch: config.batch, optimizer: progress.optimizer,
                                       clip: progress.clip, seed: progress.seed, schedule: progress.schedule)
+        training.freezeEmbedding = config.freezeEmbed
         let trainer = try Trainer(model: model.copy(), corpus: corpus, config: training)
         try restore(into: trainer)
         return trainer

@@ -21,7 +21,9 @@ public final class LanguageModel: @unchecked Sendable {
         self.layout = config.layout
         self.parameters = FloatBuffer(count: layout.totalCount)
         let recurrentBound = 1 / Float(config.hidden).squareRoot()
-        for slot in layout.slots {
+        // A tied decoder keeps the encoder's initialisation, as PyTorch's
+        // `decoder.weight = encoder.weight` after construction does.
+        for slot in layout.slots where slot.aliasOf == nil {
             let values = parameters.pointer + slot.offset
             if slot.name == "encoder.weight" {
                 for index in 0..<slot.count { values[index] = random.nextNormal() }

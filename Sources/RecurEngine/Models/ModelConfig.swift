@@ -35,9 +35,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var layers: Int
     /// Dropout on the embedding output, between layers and before the decoder.
     public var dropout: Float
+    /// The decoder's weight is the encoder's (Press & Wolf): one tensor, both uses'
+    /// gradients added. Needs hidden == embed.
+    public var tieWeights = false
 
     public init(cell: CellKind = .rnn, activation: Activation = .tanh, vocabularySize: Int,
-                embed: Int, hidden: Int, layers: Int = 1, dropout: Float = 0) {
+                embed: Int, hidden: Int, layers: Int = 1, dropout: Float = 0, tieWeights: Bool = false) {
+        self.tieWeights = tieWeights
         self.cell = cell
         self.activation = activation
         self.vocabularySize = vocabularySize
@@ -63,7 +67,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         shapes.append(("decoder.weight", [vocabularySize, hidden]))
         shapes.append(("decoder.bias", [vocabularySize]))
-        return ParameterLayout(shapes)
+        return ParameterLayout(shapes, aliases: tieWeights ? ["decoder.weight": "encoder.weight"] : [:])
     }
 
     /// Checks every size against `ModelLimits` before anything depends on it; the message
@@ -74,6 +78,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try ModelLimits.check(embed, in: 1...ModelLimits.width, name("embed"))
         try ModelLimits.check(hidden, in: 1...ModelLimits.width, name("hidden"))
         try ModelLimits.check(layers, in: 1...ModelLimits.layers, name("layers"))
+        guard !tieWeights || hidden == embed else {
+            throw RecurError.invalidArgument("\(name("tie-weights")) needs \(name("hidden")) equal to \(name("embed")) (got \(hidden) and \(embed)): the decoder's weight is the encoder's")
+        }
         guard dropout.isFinite, dropout >= 0, dropout < 1 else {
             throw RecurError.invalidArgument("\(name("dropout")) must be in [0, 1) (got \(dropout))")
         }

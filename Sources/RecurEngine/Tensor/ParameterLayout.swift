@@ -7,6 +7,9 @@ public struct TensorSlot: Sendable, Equatable {
     public let name: String
     public let shape: [Int]
     public let offset: Int
+    /// Another name for the storage of the slot called so (tied weights): it has that
+    /// slot's offset and adds nothing to the buffer.
+    public var aliasOf: String?
     public var count: Int { shape.reduce(1, *) }
 }
 
@@ -15,10 +18,16 @@ public struct ParameterLayout: Sendable, Equatable {
     public let slots: [TensorSlot]
     public let totalCount: Int
 
-    public init(_ namedShapes: [(String, [Int])]) {
+    /// `aliases` maps a name to the (earlier) slot whose storage it shares.
+    public init(_ namedShapes: [(String, [Int])], aliases: [String: String] = [:]) {
         var offset = 0
         var slots: [TensorSlot] = []
         for (name, shape) in namedShapes {
+            if let target = aliases[name], let shared = slots.first(where: { $0.name == target }) {
+                precondition(shared.shape == shape, "an alias must have its target's shape")
+                slots.append(TensorSlot(name: name, shape: shape, offset: shared.offset, aliasOf: target))
+                continue
+            }
             let slot = TensorSlot(name: name, shape: shape, offset: offset)
             slots.append(slot)
             offset += slot.count

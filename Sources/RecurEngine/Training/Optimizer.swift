@@ -56,16 +56,19 @@ public final class Optimizer {
     /// Applies one update to `parameters` from `gradients` (both `count` long), the
     /// gradient first multiplied by `gradientScale` (clipping). Large models are updated
     /// on all cores, each taking a contiguous range: the rule is element-wise.
+    /// Elements in `frozen` are left untouched (weights and moments).
     public func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, count: Int,
-                       gradientScale: Float = 1) {
+                       gradientScale: Float = 1, frozen: Range<Int> = 0..<0) {
         stepCount += 1
         let parts = count >= 1 << 16 ? Gemm.threadCount : 1
         let chunk = (count + parts - 1) / parts
         let shared = UncheckedSendable((self, parameters, gradients))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (optimizer, parameters, gradients) = shared.value
-            let start = part * chunk
-            optimizer.apply(range: start..<min(start + chunk, count), parameters: parameters, gradients: gradients, scale: gradientScale)
+            let start = part * chunk, end = min(start + chunk, count)
+            for range in [start..<max(start, min(end, frozen.lowerBound)), max(start, frozen.upperBound)..<end] where !range.isEmpty {
+                optimizer.apply(range: range, parameters: parameters, gradients: gradients, scale: gradientScale)
+            }
         }
     }
 

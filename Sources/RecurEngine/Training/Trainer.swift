@@ -35,6 +35,12 @@ public final class Trainer {
     /// The run's curves and figures, saved with it (drivers keep `history.elapsed` current).
     public var history = RunHistory()
 
+    /// The parameters `freezeEmbedding` keeps fixed (empty otherwise).
+    var frozen: Range<Int> {
+        guard config.freezeEmbedding else { return 0..<0 }
+        let encoder = model.layout["encoder.weight"]
+        return encoder.offset..<(encoder.offset + encoder.count)
+    }
     let graph: TrainingGraph
     let gradients: FloatBuffer
     private var inputs: [Int32]
@@ -87,6 +93,7 @@ public final class Trainer {
         let g = gradients.pointer
         parallelRows(gradients.count, width: 1) { _, range in (g + range.lowerBound).update(repeating: 0, count: range.count) }
         graph.backward(model: model, gradients: gradients.pointer)
+        if !frozen.isEmpty { (g + frozen.lowerBound).update(repeating: 0, count: frozen.count) }
         let norm = gradientNorm()
         position += T
         tokensSeen += tokens
@@ -101,7 +108,7 @@ public final class Trainer {
         // optimizer reads each gradient.
         let scale = config.clip > 0 && norm > Double(config.clip) ? Float(Double(config.clip) / (norm + 1e-6)) : 1
         optimizer.update(parameters: model.parameters.pointer, gradients: gradients.pointer, count: model.parameterCount,
-                         gradientScale: scale)
+                         gradientScale: scale, frozen: frozen)
         model.version += 1
         step += 1
         history.recordTraining(step: step, tokens: tokensSeen, loss: loss)

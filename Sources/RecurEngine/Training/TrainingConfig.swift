@@ -11,6 +11,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var clip: Float
     public var seed: UInt64
     public var schedule: LearningRateSchedule
+    /// Keep the input embedding (encoder.weight) as it is: no update, no weight decay, and
+    /// its gradient left out of the clipping norm (PyTorch's requires_grad = False).
+    public var freezeEmbedding = false
 
     public init(sequenceLength: Int = 64, batch: Int = 32, optimizer: OptimizerSettings = OptimizerSettings(),
                 clip: Float = 5, seed: UInt64 = 1, schedule: LearningRateSchedule = .constant) {
