@@ -19,7 +19,7 @@ public func render(_ state: AppState) -> Canvas {
         let focused = pane == state.focus
         if state.mode == .race {
             if pane == .loss {
-                RaceLossPane(entries: state.race, view: state.loss, floor: state.bestBaseline).render(in: area, on: &canvas, focused: focused)
+                RaceLossPane(entries: state.race, view: state.loss, floor: state.bestBaseline, level: state.vocabulary?.level).render(in: area, on: &canvas, focused: focused)
             } else {
                 RaceSamplesPane(entries: state.race, temperature: state.sample.temperature).render(in: area, on: &canvas, focused: focused)
             }

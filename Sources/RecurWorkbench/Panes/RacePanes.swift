@@ -12,6 +12,8 @@ struct RaceLossPane {
     let view: LossView
     /// The best n-gram floor of the text, drawn across the chart.
     var floor: (order: Int, loss: Double)?
+    /// For bits per character or perplexity beside the validation loss.
+    var level: TokenLevel?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss · each model's smoothed training loss and its validation loss", role: focused ? .focusedBorder : .border)
@@ -39,7 +41,9 @@ struct RaceLossPane {
             let role = raceRoles[index % raceRoles.count]
             var text = "━ \(entry.name)"
             if let last = entry.losses.last { text += String(format: "   train %.3f", last.loss) }
-            if let validation = entry.validationLosses.last { text += String(format: "   val %.3f", validation.loss) }
+            if let validation = entry.validationLosses.last {
+                text += String(format: "   val %.3f", validation.loss) + (level.map { " (\($0.describe(nats: validation.loss)))" } ?? "")
+            }
             text += "   \(LineChart.format(entry.tokensPerSecond.rounded())) tok/s"
             canvas.write(text, x: legend.x, y: legend.y + index, role: role, clip: legend)
         }
