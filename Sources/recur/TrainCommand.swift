@@ -110,6 +110,9 @@ struct EvalCommand: ParsableCommand {
         }
         print(String(format: "validation loss %.6f nats/token (%@, perplexity %.3f) over %d tokens", loss,
                      String(format: "%.4f bits/token", loss / log(2)) as NSString, exp(loss), text.validationIDs.count))
+        if baselines && text.trainingIDs.count > NGramBaselines.maximumTrainingTokens {
+            print("(the n-gram counts come from the first \(NGramBaselines.maximumTrainingTokens) of \(text.trainingIDs.count) training tokens)")
+        }
         for order in floors.keys.sorted() {
             let floor = floors[order]!
             print(String(format: "%d-gram floor  %.6f nats/token (%@)%@", order, floor, level.describe(nats: floor) as NSString,

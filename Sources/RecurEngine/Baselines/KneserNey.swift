@@ -130,12 +130,18 @@ public struct KneserNey: Sendable {
 public enum NGramBaselines {
     /// The orders reported.
     public static let orders = 1...5
+    /// The counts are taken from at most this many training tokens (the first ones), so a
+    /// 100 MB corpus does not need gigabytes of n-gram tables; 4M covers a few megabytes
+    /// of text whole.
+    public static let maximumTrainingTokens = 4_000_000
 
-    /// Fits on `training` and scores on `validation` like the network (see `KneserNey.loss`);
-    /// nil when cancelled or when the validation text is too short for `batch` streams.
+    /// Fits on `training` (its first `maximumTrainingTokens`) and scores on `validation`
+    /// like the network (see `KneserNey.loss`); nil when cancelled or when the validation
+    /// text is too short for `batch` streams.
     public static func losses(training: some Collection<Int32>, validation: some Collection<Int32>, vocabularySize: Int,
                               batch: Int, shouldStop: () -> Bool = { false }) -> [Int: Double]? {
-        let model = KneserNey(tokens: training, maximumOrder: orders.upperBound, vocabularySize: vocabularySize, shouldStop: shouldStop)
+        let model = KneserNey(tokens: training.prefix(maximumTrainingTokens), maximumOrder: orders.upperBound,
+                              vocabularySize: vocabularySize, shouldStop: shouldStop)
         var losses: [Int: Double] = [:]
         for order in orders {
             guard let loss = model.loss(on: validation, batch: batch, order: order, shouldStop: shouldStop) else { return nil }
