@@ -178,12 +178,12 @@ static void softmax_rows_c(int rows, int width, float *x) {
 /// of four rows as ((r0 + r1) + (r2 + r3)), then single rows; finally sums += total.
 enum { RA_COLSUM_BLOCK = 1024 };
 
-static void column_sums_c(int rows, int width, const float *matrix, float *sums) {
+static void column_sums_c(int rows, int width, const float *matrix, int ld, float *sums) {
     float total[RA_COLSUM_BLOCK];
     for (int c0 = 0; c0 < width; c0 += RA_COLSUM_BLOCK) {
         const int n = width - c0 < RA_COLSUM_BLOCK ? width - c0 : RA_COLSUM_BLOCK;
         const float *p = matrix + c0;
-        const size_t w = (size_t)width;
+        const size_t w = (size_t)ld;
         int r = 0;
         if (rows >= 4) {
             for (int j = 0; j < n; j++) total[j] = (p[j] + p[w + j]) + (p[2 * w + j] + p[3 * w + j]);
@@ -691,12 +691,13 @@ RA_AVX2 static void add_rows_avx2(int rows, int width, const float *bias, const 
 /// slower). Per block of up to RA_COLSUM_BLOCK columns, an L1-resident fp32 buffer
 /// collects Σ rows, taking four rows per pass as ((r0 + r1) + (r2 + r3)) to quarter the
 /// buffer's load/store traffic; the block total is then added to sums.
-RA_AVX2 static void column_sums_avx2(int rows, int width, const float *matrix, float *sums) {
+RA_AVX2 static void column_sums_avx2(int rows, int width, const float *matrix, int ld,
+                                     float *sums) {
     float total[RA_COLSUM_BLOCK];
     for (int c0 = 0; c0 < width; c0 += RA_COLSUM_BLOCK) {
         const int n = width - c0 < RA_COLSUM_BLOCK ? width - c0 : RA_COLSUM_BLOCK;
         const float *p = matrix + c0;
-        const size_t w = (size_t)width;
+        const size_t w = (size_t)ld;
         int r = 0;
 #define RA_BODY(j, m, full)                                                            \
         ra_store(total + j, _mm256_add_ps(                                             \
@@ -918,12 +919,12 @@ void recur_add_rows(int rows, int width, const float *bias, const float *bias2,
     }
 }
 
-void recur_column_sums(int rows, int width, const float *matrix, float *sums) {
+void recur_column_sums(int rows, int width, const float *matrix, int ld, float *sums) {
     if (rows <= 0 || width <= 0) return;
 #if RA_HAVE_X86
-    if (RA_USE_AVX2()) { column_sums_avx2(rows, width, matrix, sums); return; }
+    if (RA_USE_AVX2()) { column_sums_avx2(rows, width, matrix, ld, sums); return; }
 #endif
-    column_sums_c(rows, width, matrix, sums);
+    column_sums_c(rows, width, matrix, ld, sums);
 }
 
 void recur_add(int count, const float *x, float *y) {

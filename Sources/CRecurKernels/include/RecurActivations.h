@@ -113,10 +113,11 @@ void recur_softmax_rows(int rows, int width, float *x);
 void recur_add_rows(int rows, int width, const float *bias, const float *bias2,
                     float *matrix);
 
-/// sums (width) += Σ over rows of matrix (rows, width): bias gradients. Each column is
+/// sums (width) += Σ over rows of matrix (rows, width; row stride ld ≥ width): bias
+/// gradients; the stride lets cores take blocks of columns. Each column is
 /// totalled in fp32 over the rows first (rows taken four at a time, pairwise), then the
 /// total is added to sums[j]; both code paths use this order and give the same bits.
-void recur_column_sums(int rows, int width, const float *matrix, float *sums);
+void recur_column_sums(int rows, int width, const float *matrix, int ld, float *sums);
 
 /// y += x over `count` floats (gradient accumulation).
 void recur_add(int count, const float *x, float *y);
