@@ -178,12 +178,12 @@ static void softmax_rows_c(int rows, int width, float *x) {
 /// of four rows as ((r0 + r1) + (r2 + r3)), then single rows; finally sums += total.
 enum { RA_COLSUM_BLOCK = 1024 };
 
-static void column_sums_c(int rows, int width, const float *matrix, float *sums) {
+static void column_sums_c(int rows, int width, const float *matrix, int ld, float *sums) {
     float total[RA_COLSUM_BLOCK];
     for (int c0 = 0; c0 < width; c0 += RA_COLSUM_BLOCK) {
         const int n = width - c0 < RA_COLSUM_BLOCK ? width - c0 : RA_COLSUM_BLOCK;
         const float *p = matrix + c0;
-        const size_t w = (size_t)width;
+        const size_t w = (size_t)ld;
         int r = 0;
         if (rows >= 4) {
             for (int j = 0; j < n; j++) total[j] = (p[j] + p[w + j]) + (p[2 * w + j] + p[3 * w + j]);
@@ -199,6 +199,22 @@ static void column_sums_c(int rows, int width, const float *matrix, float *sums)
         for (; r < rows; r++, p += w)
             for (int j = 0; j < n; j++) total[j] += p[j];
         for (int j = 0; j < n; j++) sums[c0 + j] += total[j];
+    }
+}
+
+/// Adam, PyTorch's formula, in the order and association of the Swift loop it replaces
+/// (Optimizer.swift): g' = s·g + λ·p; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'·g';
+/// p −= η̂·m / (√v / √(1−β2ᵗ) + ε). sqrtf is correctly rounded, as Swift's squareRoot().
+static void adam_scalar(int count, float *p, const float *g, float *m, float *v,
+                        const recur_adam_constants *k) {
+    // Also when inlined into adam_avx2 (an FMA target): no a·b + c may fuse here.
+#pragma STDC FP_CONTRACT OFF
+    const float rest1 = 1 - k->beta1, rest2 = 1 - k->beta2;
+    for (int j = 0; j < count; j++) {
+        const float gradient = k->gradientScale * g[j] + k->weightDecay * p[j];
+        m[j] = k->beta1 * m[j] + rest1 * gradient;
+        v[j] = k->beta2 * v[j] + rest2 * gradient * gradient;
+        p[j] -= k->stepSize * m[j] / (sqrtf(v[j]) / k->correction2Root + k->epsilon);
     }
 }
 
@@ -675,12 +691,13 @@ RA_AVX2 static void add_rows_avx2(int rows, int width, const float *bias, const 
 /// slower). Per block of up to RA_COLSUM_BLOCK columns, an L1-resident fp32 buffer
 /// collects Σ rows, taking four rows per pass as ((r0 + r1) + (r2 + r3)) to quarter the
 /// buffer's load/store traffic; the block total is then added to sums.
-RA_AVX2 static void column_sums_avx2(int rows, int width, const float *matrix, float *sums) {
+RA_AVX2 static void column_sums_avx2(int rows, int width, const float *matrix, int ld,
+                                     float *sums) {
     float total[RA_COLSUM_BLOCK];
     for (int c0 = 0; c0 < width; c0 += RA_COLSUM_BLOCK) {
         const int n = width - c0 < RA_COLSUM_BLOCK ? width - c0 : RA_COLSUM_BLOCK;
         const float *p = matrix + c0;
-        const size_t w = (size_t)width;
+        const size_t w = (size_t)ld;
         int r = 0;
 #define RA_BODY(j, m, full)                                                            \
         ra_store(total + j, _mm256_add_ps(                                             \
@@ -751,6 +768,34 @@ RA_AVX2 static double sum_squares_avx2(int count, const float *x) {
     double total = _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
     for (; k < count; k++) total += (double)x[k] * (double)x[k];
     return total;
+}
+
+/// Adam on 8 elements at a time: the operations of recur_adam_update's scalar loop, in
+/// its order, as separate intrinsics (so none fuses into an FMA); vsqrtps and vdivps are
+/// correctly rounded like their scalar forms, so every element is bit-identical to the
+/// portable path. The tail runs that scalar loop.
+RA_AVX2 static void adam_avx2(int count, float *p, const float *g, float *m, float *v,
+                              const recur_adam_constants *k) {
+    const __m256 scale = _mm256_set1_ps(k->gradientScale), decay = _mm256_set1_ps(k->weightDecay);
+    const __m256 beta1 = _mm256_set1_ps(k->beta1), rest1 = _mm256_set1_ps(1 - k->beta1);
+    const __m256 beta2 = _mm256_set1_ps(k->beta2), rest2 = _mm256_set1_ps(1 - k->beta2);
+    const __m256 stepSize = _mm256_set1_ps(k->stepSize);
+    const __m256 root2 = _mm256_set1_ps(k->correction2Root), epsilon = _mm256_set1_ps(k->epsilon);
+    int j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const __m256 pj = _mm256_loadu_ps(p + j);
+        const __m256 gradient = _mm256_add_ps(_mm256_mul_ps(scale, _mm256_loadu_ps(g + j)),
+                                              _mm256_mul_ps(decay, pj));
+        const __m256 first = _mm256_add_ps(_mm256_mul_ps(beta1, _mm256_loadu_ps(m + j)),
+                                           _mm256_mul_ps(rest1, gradient));
+        const __m256 second = _mm256_add_ps(_mm256_mul_ps(beta2, _mm256_loadu_ps(v + j)),
+                                            _mm256_mul_ps(_mm256_mul_ps(rest2, gradient), gradient));
+        const __m256 denominator = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(second), root2), epsilon);
+        _mm256_storeu_ps(m + j, first);
+        _mm256_storeu_ps(v + j, second);
+        _mm256_storeu_ps(p + j, _mm256_sub_ps(pj, _mm256_div_ps(_mm256_mul_ps(stepSize, first), denominator)));
+    }
+    adam_scalar(count - j, p + j, g + j, m + j, v + j, k);
 }
 
 #endif // RA_HAVE_X86
@@ -874,12 +919,12 @@ void recur_add_rows(int rows, int width, const float *bias, const float *bias2,
     }
 }
 
-void recur_column_sums(int rows, int width, const float *matrix, float *sums) {
+void recur_column_sums(int rows, int width, const float *matrix, int ld, float *sums) {
     if (rows <= 0 || width <= 0) return;
 #if RA_HAVE_X86
-    if (RA_USE_AVX2()) { column_sums_avx2(rows, width, matrix, sums); return; }
+    if (RA_USE_AVX2()) { column_sums_avx2(rows, width, matrix, ld, sums); return; }
 #endif
-    column_sums_c(rows, width, matrix, sums);
+    column_sums_c(rows, width, matrix, ld, sums);
 }
 
 void recur_add(int count, const float *x, float *y) {
@@ -906,4 +951,13 @@ double recur_sum_squares(int count, const float *x) {
     double total = 0;
     for (int k = 0; k < count; k++) total += (double)x[k] * (double)x[k];
     return total;
+}
+
+void recur_adam_update(int count, float *p, const float *g, float *m, float *v,
+                       const recur_adam_constants *constants) {
+    if (count <= 0) return;
+#if RA_HAVE_X86
+    if (RA_USE_AVX2()) { adam_avx2(count, p, g, m, v, constants); return; }
+#endif
+    adam_scalar(count, p, g, m, v, constants);
 }

@@ -113,10 +113,11 @@ void recur_softmax_rows(int rows, int width, float *x);
 void recur_add_rows(int rows, int width, const float *bias, const float *bias2,
                     float *matrix);
 
-/// sums (width) += Σ over rows of matrix (rows, width): bias gradients. Each column is
+/// sums (width) += Σ over rows of matrix (rows, width; row stride ld ≥ width): bias
+/// gradients; the stride lets cores take blocks of columns. Each column is
 /// totalled in fp32 over the rows first (rows taken four at a time, pairwise), then the
 /// total is added to sums[j]; both code paths use this order and give the same bits.
-void recur_column_sums(int rows, int width, const float *matrix, float *sums);
+void recur_column_sums(int rows, int width, const float *matrix, int ld, float *sums);
 
 /// y += x over `count` floats (gradient accumulation).
 void recur_add(int count, const float *x, float *y);
@@ -126,6 +127,24 @@ void recur_scale(int count, float s, float *x);
 
 /// Σ x² over `count` floats, accumulated in double (the global gradient norm).
 double recur_sum_squares(int count, const float *x);
+
+/// Adam's per-step constants (Optimizer.swift computes them once per update).
+typedef struct {
+    float gradientScale;     // multiplies the gradient first (clipping)
+    float weightDecay;       // L2 penalty λ added to the gradient
+    float beta1, beta2;
+    float stepSize;          // learning rate / (1 − β1ᵗ)
+    float correction2Root;   // √(1 − β2ᵗ)
+    float epsilon;
+} recur_adam_constants;
+
+/// One Adam update of `count` parameters p with gradients g and moments m, v (all
+/// updated in place but g). Exists because Swift turns SIMD square roots into one libm
+/// call per lane: the scalar Swift loop was ~2.4% of a char-LSTM training step. Every
+/// path computes each element with the same operations in the same order, no FMA, so
+/// all paths give the same bits as the former Swift loop.
+void recur_adam_update(int count, float *p, const float *g, float *m, float *v,
+                       const recur_adam_constants *constants);
 
 #ifdef __cplusplus
 }

@@ -503,15 +503,35 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 
 // MARK: - Row operations shared with sampling
 
-/// Adds a (width) bias — or the sum of two — to every row of a (rows, width) matrix.
+/// Adds a (width) bias — or the sum of two — to every row of a (rows, width) matrix,
+/// blocks of rows on all cores for large matrices (each element is its own sum, so the
+/// split changes no bits).
 func addBias(_ bias: UnsafePointer<Float>, _ second: UnsafePointer<Float>? = nil,
              to matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-    recur_add_rows(Int32(rows), Int32(width), bias, second, matrix)
+    parallelRows(rows, width: width) { _, range in
+        recur_add_rows(Int32(range.count), Int32(width), bias, second, matrix + range.lowerBound * width)
+    }
 }
 
-/// sums[j] += Σ_rows matrix[row, j]
+/// sums[j] += Σ_rows matrix[row, j], blocks of columns on all cores for large matrices:
+/// every column is still totalled by one thread in the same order, so the split changes
+/// no bits. (With addBias's split: 1-1.5% faster training on `recur bench` a, b, d, e,
+/// where these ran on one core while the other waited.)
 func addColumnSums(of matrix: UnsafePointer<Float>, rows: Int, width: Int, to sums: UnsafeMutablePointer<Float>) {
-    recur_column_sums(Int32(rows), Int32(width), matrix, sums)
+    let parts = rows * width >= 1 << 18 ? min(Gemm.threadCount, max(width / 64, 1)) : 1
+    guard parts > 1 else {
+        recur_column_sums(Int32(rows), Int32(width), matrix, Int32(width), sums)
+        return
+    }
+    // Blocks a multiple of 16 columns, so they start on whole vectors.
+    let chunk = ((width + parts - 1) / parts + 15) / 16 * 16
+    let shared = UncheckedSendable((matrix, sums))
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let (matrix, sums) = shared.value
+        let start = part * chunk
+        guard start < width else { return }
+        recur_column_sums(Int32(rows), Int32(min(chunk, width - start)), matrix + start, Int32(width), sums + start)
+    }
 }
 
 /// Numerically stable softmax of every row, in place (rows shared by all cores for

@@ -1,5 +1,6 @@
 // Parameter updates with PyTorch's formulas (torch.optim.SGD, Adam, RMSprop, Adagrad with
 // their default hyper-parameters), applied to the model's single flat buffer.
+import CRecurKernels
 import Dispatch
 import Foundation
 
@@ -94,13 +95,13 @@ public final class Optimizer {
             let beta1 = s.beta1, beta2 = s.beta2, epsilon = s.epsilon
             let correction1 = 1 - powf(beta1, Float(stepCount))
             let correction2Root = (1 - powf(beta2, Float(stepCount))).squareRoot()
-            let stepSize = lr / correction1
-            for i in range {
-                let gradient = scale * g[i] + decay * p[i]
-                m[i] = beta1 * m[i] + (1 - beta1) * gradient
-                v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
-            }
+            var constants = recur_adam_constants(
+                gradientScale: scale, weightDecay: decay, beta1: beta1, beta2: beta2,
+                stepSize: lr / correction1, correction2Root: correction2Root, epsilon: epsilon)
+            // g' = s·g + λ·p; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'·g';
+            // p −= (η/(1−β1ᵗ))·m / (√v / √(1−β2ᵗ) + ε), vectorised in C (RecurActivations.h).
+            recur_adam_update(Int32(range.count), p + range.lowerBound, g + range.lowerBound,
+                              m + range.lowerBound, v + range.lowerBound, &constants)
         case .rmsprop:
             let alpha = s.alpha, epsilon = s.epsilon
             for i in range {
