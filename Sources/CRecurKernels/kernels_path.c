@@ -100,8 +100,3 @@ int recur_kernels_set_path(int path) {
 }
 
 int recur_kernels_has_fma(void) { return recur_kernels_path() >= RECUR_KERNELS_AVX2; }
-
-int recur_kernels_set_fma_enabled(int enabled) {
-    recur_kernels_set_path(enabled ? recur_kernels_best_path() : RECUR_KERNELS_PORTABLE);
-    return recur_kernels_has_fma();
-}

@@ -201,7 +201,7 @@ public struct TrainingSetup {
         func startAnew(_ reason: String) throws -> (PreparedTraining, Reopening) {
             let prepared = try prepare()
             try beforeReplacing()
-            return (prepared, .replaced(backup: try Checkpoint.keepAsBackup(path), reason: reason))
+            return (prepared, .replaced(backup: try OutputFile.keepAsBackup(path), reason: reason))
         }
         if fresh { return try startAnew("--fresh") }
         let stored: Checkpoint
@@ -288,7 +288,7 @@ public enum Reopening: Equatable, Sendable {
         guard let path, OutputFile.isRegularFile(path) else { return .none }
         let target = try? OutputFile.resolve(path).path, origin = try? OutputFile.resolve(source).path
         guard let target, let origin, (target as NSString).standardizingPath != (origin as NSString).standardizingPath else { return .none }
-        return .replaced(backup: try Checkpoint.keepAsBackup(path), reason: "it held another run")
+        return .replaced(backup: try OutputFile.keepAsBackup(path), reason: "it held another run")
     }
 
     /// One line for the status bar or stderr.

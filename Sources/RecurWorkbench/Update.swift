@@ -369,12 +369,6 @@ func complete(_ text: String, in vocabulary: Vocabulary, completion: inout Compl
     return head + candidates[0]
 }
 
-/// Completes the last term of a query to the first vocabulary entry it begins.
-func complete(_ text: String, in vocabulary: Vocabulary) -> String {
-    var completion: Completion?
-    return complete(text, in: vocabulary, completion: &completion)
-}
-
 private func splitLastTerm(_ text: String) -> (head: String, last: String) {
     guard let space = text.lastIndex(of: " ") else { return ("", text) }
     return (String(text[...space]), String(text[text.index(after: space)...]))

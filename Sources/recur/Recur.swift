@@ -175,7 +175,7 @@ struct WorkbenchCommand: ParsableCommand {
             try OutputFile.checkWritable(outPath, what: "vectors file")
             try NcursesTerminal.checkAvailable()
             // The vectors of an earlier run are kept, not overwritten.
-            let kept = OutputFile.isRegularFile(outPath) ? try Checkpoint.keepAsBackup(outPath) : nil
+            let kept = OutputFile.isRegularFile(outPath) ? try OutputFile.keepAsBackup(outPath) : nil
             configuration = WorkbenchConfiguration(source: .word2vec(trainer), title: URL(fileURLWithPath: corpusPath).lastPathComponent,
                                                    theme: theme, colour: colour, startPaused: paused, checkpointPath: outPath,
                                                    startNotice: kept.map { "kept the previous vectors as \(($0 as NSString).lastPathComponent)" })

@@ -9,7 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 recur=${1:-.build/release/recur}
 recur=$(cd "$(dirname "$recur")" && pwd)/$(basename "$recur")
-corpus=$(pwd)/samples/small.txt
+root=$(pwd)
+corpus=$root/samples/small.txt
 work=$(mktemp -d)
 session="recur-reopen-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
@@ -19,16 +20,7 @@ failed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' | tail -8; }
 check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
-screen() { tmux capture-pane -p -t "$session"; }
-status_bar() { screen | tail -1; }
-wait_for() {
-    local deadline=$((SECONDS + $2))
-    while [ $SECONDS -lt $deadline ]; do
-        if screen | grep -Eq "$1"; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
+source "$root/Tests/EndToEnd/tmux_lib.sh"
 start() {
     rm -f status
     tmux kill-session -t "$session" 2>/dev/null
@@ -40,14 +32,6 @@ checkpoint_step() { "$recur" inspect --json "$1" | python3 -c 'import json,sys; 
 
 # ---- The workbench, twice with the same command.
 start --corpus "$corpus" --hidden 32 --embed 16
-wait_status() {
-    local deadline=$((SECONDS + $2))
-    while [ $SECONDS -lt $deadline ]; do
-        if status_bar | grep -Eq "$1"; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
 check "workbench trains" wait_status 'step [1-9][0-9]{2,}' 60
 tmux send-keys -t "$session" q
 check "quit exits" wait_exit

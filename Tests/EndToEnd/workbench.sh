@@ -16,28 +16,9 @@ trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' || true; }
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
-screen() { tmux capture-pane -p -t "$session"; }
-status_bar() { screen | tail -1; }
+source Tests/EndToEnd/tmux_lib.sh
 # The step number shown in the status bar.
 current_step() { screen | grep -o 'step [0-9]*' | tail -1 | awk '{print $2}'; }
-# Waits up to $2 seconds for the screen to match the extended regex $1.
-wait_for() {
-    local deadline=$((SECONDS + $2))
-    while [ $SECONDS -lt $deadline ]; do
-        if screen | grep -Eq "$1"; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
-# The same for the status bar, whose fields (the name first) make way for a notice.
-wait_status() {
-    local deadline=$((SECONDS + $2))
-    while [ $SECONDS -lt $deadline ]; do
-        if status_bar | grep -Eq "$1"; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
 
 # Starts recur with the given arguments; when it exits the pane records its status and
 # the terminal modes, then waits so the pane stays readable.

@@ -59,8 +59,9 @@ final class SamplingTests: XCTestCase {
         let model = LanguageModel(config: ModelConfig(cell: .gru, vocabularySize: 7, embed: 4, hidden: 8), random: &random)
         let sampler = Sampler(model: model)
         var first = RandomGenerator(seed: 11), second = RandomGenerator(seed: 11)
-        let a = sampler.generate(prime: [1, 2], length: 40, settings: SamplingSettings(temperature: 1), random: &first)
-        let b = sampler.generate(prime: [1, 2], length: 40, settings: SamplingSettings(temperature: 1), random: &second)
+        var a: [Int32] = [], b: [Int32] = []
+        sampler.stream(prime: [1, 2], length: 40, settings: SamplingSettings(temperature: 1), random: &first) { a.append($0) }
+        sampler.stream(prime: [1, 2], length: 40, settings: SamplingSettings(temperature: 1), random: &second) { b.append($0) }
         XCTAssertEqual(a, b)
         XCTAssertEqual(a.count, 40)
     }

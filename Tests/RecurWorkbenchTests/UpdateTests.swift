@@ -285,8 +285,11 @@ final class UpdateTests: XCTestCase {
 
     func testCompletionFromTheVocabulary() {
         let words = Vocabulary(level: .word, tokens: ["<unk>", "the", "fox", "forest", "fog"])
-        XCTAssertEqual(complete("king - fo", in: words), "king - fox")
-        XCTAssertEqual(complete("xyz", in: words), "xyz")
+        var completion: Completion?
+        XCTAssertEqual(complete("king - fo", in: words, completion: &completion), "king - fox")
+        completion = nil
+        XCTAssertEqual(complete("xyz", in: words, completion: &completion), "xyz")
+        XCTAssertNil(completion)
     }
 
     func testLossAndHiddenKeysActOnTheFocusedPane() {

@@ -98,11 +98,6 @@ const char *recur_kernels_path_name(int path);
 /// 1 if a path with AVX2+FMA (AVX2 or AVX-512) is in use, 0 for portable C.
 int recur_kernels_has_fma(void);
 
-/// Older switch, kept for callers that only know two paths: 0 selects the portable
-/// path, non-zero the best path the CPU has. Returns the resulting
-/// `recur_kernels_has_fma()`.
-int recur_kernels_set_fma_enabled(int enabled);
-
 #ifdef __cplusplus
 }
 #endif

@@ -437,29 +437,3 @@ public struct Checkpoint {
         trainer.history = history
     }
 }
-
-extension Checkpoint {
-    /// How many older runs `keepAsBackup` keeps beside a checkpoint.
-    public static let backupGenerations = 3
-
-    /// Moves the checkpoint at `path` aside before a new run takes its place: NAME.1.EXT
-    /// (the previous .1 becomes .2, and so on; the oldest of `backupGenerations` goes).
-    /// A symlink's target is what moves. Returns the backup's path.
-    public static func keepAsBackup(_ path: String) throws -> String {
-        let (resolved, _) = try OutputFile.resolve(path)
-        func generation(_ number: Int) -> String {
-            let name = resolved as NSString
-            let ext = name.pathExtension
-            return ext.isEmpty ? "\(resolved).\(number)" : "\(name.deletingPathExtension).\(number).\(ext)"
-        }
-        for number in stride(from: backupGenerations - 1, through: 1, by: -1) where FileManager.default.fileExists(atPath: generation(number)) {
-            guard rename(generation(number), generation(number + 1)) == 0 else {
-                throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
-            }
-        }
-        guard rename(resolved, generation(1)) == 0 else {
-            throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
-        }
-        return generation(1)
-    }
-}

@@ -155,6 +155,33 @@ public enum OutputFile {
     }
 }
 
+extension OutputFile {
+    /// How many older files `keepAsBackup` keeps beside a path (runs, vectors).
+    public static let backupGenerations = 3
+
+    /// Moves the file at `path` aside before a new one takes its place (a new run's
+    /// checkpoint, word2vec's vectors): NAME.1.EXT
+    /// (the previous .1 becomes .2, and so on; the oldest of `backupGenerations` goes).
+    /// A symlink's target is what moves. Returns the backup's path.
+    public static func keepAsBackup(_ path: String) throws -> String {
+        let (resolved, _) = try OutputFile.resolve(path)
+        func generation(_ number: Int) -> String {
+            let name = resolved as NSString
+            let ext = name.pathExtension
+            return ext.isEmpty ? "\(resolved).\(number)" : "\(name.deletingPathExtension).\(number).\(ext)"
+        }
+        for number in stride(from: backupGenerations - 1, through: 1, by: -1) where FileManager.default.fileExists(atPath: generation(number)) {
+            guard rename(generation(number), generation(number + 1)) == 0 else {
+                throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(resolved, generation(1)) == 0 else {
+            throw RecurError.io("cannot keep a backup of \(path): \(String(cString: strerror(errno)))")
+        }
+        return generation(1)
+    }
+}
+
 /// A file written line by line as work goes on (the training log): opened through
 /// symlinks, truncated if it is a regular file, written in place if it is a FIFO or a
 /// device. Write failures (a full disk, a FIFO whose reader left) are thrown.

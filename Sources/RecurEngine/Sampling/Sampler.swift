@@ -35,19 +35,6 @@ public final class Sampler {
         return UnsafeBufferPointer(start: graph.probabilities.pointer, count: model.config.vocabularySize)
     }
 
-    /// Draws `length` tokens after feeding `prime` (at least one token). Calls `emit` with
-    /// each token as it is drawn, so callers can stream.
-    public func generate(prime: [Int32], length: Int, settings: SamplingSettings,
-                         random: inout RandomGenerator, emit: (Int32) -> Void = { _ in }) -> [Int32] {
-        var drawn: [Int32] = []
-        drawn.reserveCapacity(min(length, 1 << 16))
-        stream(prime: prime, length: length, settings: settings, random: &random) { next in
-            drawn.append(next)
-            emit(next)
-        }
-        return drawn
-    }
-
     /// Draws `length` tokens after feeding `prime`, handing each to `emit` without keeping
     /// them: any length streams in constant memory. An error thrown by `emit` stops it.
     public func stream(prime: [Int32], length: Int, settings: SamplingSettings,
