@@ -17,6 +17,13 @@ public enum ProbeSignal: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The signal named as `description` names it ("h", "c", or a gate letter), if
+    /// `cell` has it.
+    public init?(name: String, cell: CellKind) {
+        guard let signal = Self.available(for: cell).first(where: { $0.description == name }) else { return nil }
+        self = signal
+    }
+
     /// The signals a cell has, in display order.
     public static func available(for cell: CellKind) -> [ProbeSignal] {
         switch cell {

@@ -346,6 +346,15 @@ public final class TrainingGraph {
         }
     }
 
+    /// ‖∂L/∂x_r‖ for every row r = t·B + b of the last backward, where x_r is the
+    /// embedding vector that row read (after dropout): the saliency of each input token.
+    public func inputGradientNorms() -> [Double] {
+        let E = config.embed
+        return (0..<steps * batch).map { row in
+            Double(recur_sum_squares(Int32(E), dInput.pointer + row * E)).squareRoot()
+        }
+    }
+
     /// Adds the gradient of the mean cross-entropy of the last forward chunk to
     /// `gradients` (same layout as the parameters). Destroys `probabilities`. With
     /// `lastStepOnly` the loss is the last step's alone, L_T (for gradient-flow plots).

@@ -1,0 +1,60 @@
+// Annotation tracks: one number per token computed from the text alone (inside quotes,
+// bracket depth, position in the line, …), the "meta-tracks" against which a unit's
+// activation is compared. A track's value at token t describes the text up to and
+// including token t, which is all the model has read when it produces h_t.
+
+/// A named per-token feature of the text.
+public struct AnnotationTrack: Sendable, Equatable {
+    public let name: String
+    /// One line for help and panes.
+    public let summary: String
+    /// One value per token.
+    public let values: [Float]
+
+    public init(name: String, summary: String, values: [Float]) {
+        self.name = name
+        self.summary = summary
+        self.values = values
+    }
+
+    /// Every track of `level` over `tokens` (each a character or a word, "\n" for a newline).
+    public static func all(tokens: [String], level: TokenLevel) -> [AnnotationTrack] {
+        var quote = [Float](), bracket = [Float](), line = [Float](), inWord = [Float](), punctuation = [Float](), capital = [Float]()
+        quote.reserveCapacity(tokens.count)
+        var insideQuote = false, depth = 0, position = 0
+        for token in tokens {
+            let first = token.unicodeScalars.first
+            // A straight double quote toggles; curly quotes open and close.
+            switch token {
+            case "\"": insideQuote.toggle()
+            case "\u{201C}": insideQuote = true
+            case "\u{201D}": insideQuote = false
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth = max(depth - 1, 0)
+            default: break
+            }
+            position = token == "\n" ? 0 : position + 1
+            quote.append(insideQuote ? 1 : 0)
+            bracket.append(Float(depth))
+            line.append(Float(position))
+            let wordLike = first.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+            inWord.append(wordLike ? 1 : 0)
+            punctuation.append(!wordLike && token != "\n" && !(first?.properties.isWhitespace ?? true) ? 1 : 0)
+            capital.append(first?.properties.isUppercase == true ? 1 : 0)
+        }
+        let unit = level == .char ? "characters" : "words"
+        var tracks = [
+            AnnotationTrack(name: "quote", summary: "1 inside double quotes, 0 outside", values: quote),
+            AnnotationTrack(name: "bracket", summary: "depth of open ( [ {", values: bracket),
+            AnnotationTrack(name: "line_position", summary: "\(unit) since the line began", values: line),
+        ]
+        switch level {
+        case .char:
+            tracks.append(AnnotationTrack(name: "in_word", summary: "1 on a letter or digit", values: inWord))
+        case .word:
+            tracks.append(AnnotationTrack(name: "punctuation", summary: "1 on a punctuation mark", values: punctuation))
+            tracks.append(AnnotationTrack(name: "capitalised", summary: "1 on a word that starts with a capital", values: capital))
+        }
+        return tracks
+    }
+}
