@@ -76,7 +76,7 @@ public struct LossView: Equatable {
 }
 
 /// How the hidden-state pane draws.
-public struct HiddenView: Equatable {
+public struct HiddenView {
     /// nil: the last layer.
     public var layer: Int?
     public var signal: ProbeSignal = .hidden
@@ -85,6 +85,14 @@ public struct HiddenView: Equatable {
     public var sortByVariance = false
     /// Show the gradient flow through time instead of the activations.
     public var showGradientFlow = false
+    /// The unit finder's list, while it is open (c).
+    public var finder: UnitFinderView?
+    /// The annotation track drawn under the heatmap, and the r it was chosen for.
+    public var track: (name: String, r: Double)?
+    /// A span of the probe text being selected, and the matches of the last one.
+    public var selection: SpanSelection?
+    public var matching: SpanMatchRequest?
+    public var matches: SpanMatches?
 }
 
 /// A text being typed into a pane.
@@ -170,6 +178,9 @@ public struct SampleView {
     public var shownDistribution: NextTokenDistribution? {
         steps.isEmpty ? nil : steps[inspecting ? min(cursor, steps.count - 1) : 0].distribution
     }
+    /// Saliency in the inspector (e): on or off, and the last result.
+    public var explaining = false
+    public var saliency: SaliencyView?
     /// The settings and weights the shown sample was drawn with.
     public var source: SampleRequest?
     /// The training step of the weights the shown text came from.

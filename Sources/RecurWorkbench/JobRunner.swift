@@ -11,6 +11,8 @@ import Foundation
 final class JobRunner: @unchecked Sendable {
     enum Lane: Hashable, Sendable {
         case sample, neighbours, map, files, baselines
+        /// The unit finder, span matching and saliency.
+        case units, match, saliency
         case raceSample(Int)
     }
 
@@ -39,7 +41,7 @@ final class JobRunner: @unchecked Sendable {
         if let existing = lanes[lane] { return existing }
         // What the user waits for runs ahead of training; the map and files behind it.
         let qos: DispatchQoS = switch lane {
-        case .sample, .neighbours, .raceSample: .userInitiated
+        case .sample, .neighbours, .raceSample, .units, .match, .saliency: .userInitiated
         case .map, .files, .baselines: .utility
         }
         let created = LaneState(label: "recur.workbench.\(lane)", qos: qos)

@@ -21,6 +21,11 @@ public enum Msg {
     case notice(String)
     /// The n-gram floors of the text (order → nats per token), computed in the background.
     case baselinesReady([Int: Double])
+    /// The unit finder: how far it has read, then its report for the weights of `step`.
+    case cellsProgress(Double)
+    case cellsReady(CellReport, step: Int)
+    case matchesReady(SpanMatches)
+    case saliencyReady(SaliencyRequest, Saliency)
 }
 
 /// What a word2vec run reports to the workbench.
@@ -86,5 +91,9 @@ public enum Effect: Equatable {
     case writeVectors
     /// word2vec: pause or resume between slices, or train one slice while paused.
     case word2vec(Word2VecCommand)
+    /// Correlate every unit with the annotation tracks of the validation text.
+    case findCells
+    case matchSpan(SpanMatchRequest)
+    case explain(SaliencyRequest)
     case quit
 }

@@ -35,7 +35,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.sample.source = result.request
         state.sample.step = result.step
         // The checkpoint keeps the sample shown, so a reopened run shows it again.
-        return state.mode == .languageModel && result.complete ? [.session(.noteSample(text: result.text, step: result.step))] : []
+        let note: [Effect] = state.mode == .languageModel && result.complete ? [.session(.noteSample(text: result.text, step: result.step))] : []
+        return note + (result.complete ? explainCursor(state) : [])
     case .neighboursReady(let positive, let negative, let neighbours):
         if negative.isEmpty, positive.count == 1, state.neighbours.pinnedBaseline[positive[0]] != nil {
             state.neighbours.pinnedCurrent[positive[0]] = neighbours.map(\.id)
@@ -58,6 +59,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .quitRequested:
         state.quitting = true
         return [.quit]
+    case .cellsProgress, .cellsReady, .matchesReady, .saliencyReady:
+        return applyUnitResult(&state, msg)
     }
 }
 
@@ -114,6 +117,7 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard state.learningRate > 0 else { return [] }
         return [.session(.setLearningRate(state.learningRate * (key == .character("+") ? 2 : 0.5)))]
     case .escape:
+        if state.focus == .hidden, closeUnitView(&state) { return [] }
         if state.sample.inspecting {
             state.sample.inspecting = false
         } else if state.sample.exploring != nil {
@@ -129,6 +133,10 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             // The inspector's cursor walks the drawn tokens.
             state.sample.cursor = min(max(state.sample.cursor + (key == .right ? 1 : -1), 0), max(state.sample.steps.count - 1, 0))
             state.sample.alternative = 0
+            return explainCursor(state)
+        }
+        if state.focus == .hidden, state.hidden.selection != nil {
+            moveSelection(&state, by: key == .right ? 1 : -1)
             return []
         }
         return setTemperature(&state, ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20)
@@ -171,9 +179,9 @@ private func pane(owning key: Key, in state: AppState) -> PaneID? {
     guard case .character(let character) = key else { return nil }
     switch character {
     case "l", "x", "z", "[", "]": return .loss
-    case "v", "d", "g", "L": return .hidden
+    case "v", "d", "g", "L", "c", "b": return .hidden
     case "P", "m": return .neighbours
-    case "n", "r", "k", "i", "=", "K": return .sample
+    case "n", "r", "k", "i", "=", "K", "e": return .sample
     // t is top-p in the sample pane and the projection in the map pane.
     case "t": return state.focus == .map || state.mode == .word2vec || state.mode == .vectors ? .map : .sample
     default: return nil
@@ -202,6 +210,7 @@ private func handleLossKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 }
 
 private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    if let effects = handleUnitKey(&state, key) { return effects }
     let units = state.probe?.units ?? 0
     switch key {
     case .up: state.hidden.cursor = max(state.hidden.cursor - 1, 0)
@@ -210,6 +219,7 @@ private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .pageDown: state.hidden.cursor = min(state.hidden.cursor + 10, max(units - 1, 0))
     case .character("v"): state.hidden.sortByVariance.toggle()
     case .character("d"):
+        state.hidden.finder = nil
         state.hidden.showGradientFlow.toggle()
         return [.session(.measureGradientFlow(state.hidden.showGradientFlow))]
     case .character("g"):
@@ -265,6 +275,9 @@ private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.sample.inspecting = !state.sample.steps.isEmpty
         state.sample.cursor = 0
         state.sample.alternative = 0
+        return explainCursor(state)
+    case .character("e"):
+        state.notice = "e shows saliency in the inspector: press n first"
         return []
     case .character("r"):
         state.sample.seed &+= 1
@@ -304,10 +317,12 @@ private func handleInspectorKey(_ state: inout AppState, _ key: Key) -> [Effect]
     switch key {
     case .up:
         state.sample.alternative = max(sample.alternative - 1, 0)
-        return []
+        return explainCursor(state)
     case .down:
         state.sample.alternative = min(sample.alternative + 1, max(candidates.count - 1, 0))
-        return []
+        return explainCursor(state)
+    case .character("e"):
+        return toggleSaliency(&state)
     case .enter:
         // Explore: redraw from the chosen alternative without touching the prime; K keeps
         // the explored text as the prime, Esc goes back to it.

@@ -34,7 +34,8 @@ public func render(_ state: AppState) -> Canvas {
                      floor: state.mode == .languageModel ? state.bestBaseline : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
-            HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow)
+            HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow,
+                            level: state.vocabulary?.level ?? .char)
                 .render(in: area, on: &canvas, focused: focused)
         case .neighbours:
             var query: String?

@@ -73,6 +73,9 @@ public final class WorkbenchApp {
     var word2vecControl: Word2VecControl?
     let word2vecFinished = DispatchSemaphore(value: 0)
     var word2vecTrainer: Word2VecTrainer?
+    /// The text the hidden-state probe is the start of (the validation text, or the whole
+    /// corpus when that is empty): what the unit finder and span matching read.
+    var unitText: [Int32] = []
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -132,8 +135,8 @@ public final class WorkbenchApp {
 
     private func startLanguageModel(trainer: Trainer, corpus: Corpus, configuration: WorkbenchConfiguration) {
         state.frequentTokens = corpus.mostFrequent(40)
-        let validation = Array(corpus.validationIDs.prefix(WorkbenchApp.probeLength))
-        let probe = validation.isEmpty ? Array(corpus.ids.prefix(WorkbenchApp.probeLength)) : validation
+        unitText = corpus.validationIDs.isEmpty ? Array(corpus.ids) : Array(corpus.validationIDs)
+        let probe = Array(unitText.prefix(WorkbenchApp.probeLength))
         let session = Session(trainer: trainer, vocabulary: corpus.vocabulary, probeIDs: probe,
                               writer: configuration.checkpointWriter) { [weak self] snapshot in
             MainActor.assumeIsolated { self?.dispatch(.snapshot(snapshot)) }
@@ -223,6 +226,12 @@ public final class WorkbenchApp {
             case .resume: word2vecControl?.resume()
             case .step: word2vecControl?.step()
             }
+        case .findCells:
+            findCells()
+        case .matchSpan(let request):
+            matchSpan(request)
+        case .explain(let request):
+            explain(request)
         case .quit:
             quit()
         }

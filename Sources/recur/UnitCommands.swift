@@ -91,7 +91,7 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "The checkpoint to examine.") var checkpoint: String
     @Option(help: "The text file; its last 10% is searched.") var corpus: String
     @Option(help: "The span to match: text that occurs in the validation text.") var span: String
-    @Option(parsing: .unconditional, help: "A unit is on where its activation is above this.") var threshold: Float = 0.3
+    @Option(parsing: .unconditional, help: "A unit is on where its activation is above this. (default: 0.3 for h, c, g and n; 0.5 for the sigmoid gates)") var threshold: Float?
     @Option(parsing: .unconditional, help: "Layer, from 1. (default: the last)") var layer: Int?
     @Option(help: "Signal: h, c (LSTM) or a gate letter (i f g o, r z n).") var signal = "h"
     @Option(parsing: .unconditional, help: "How many matches to list.") var top = 10
@@ -101,7 +101,7 @@ struct MatchCommand: ParsableCommand {
     func run() throws {
         guard top >= 1 else { throw RecurError.invalidArgument("--top must be at least 1 (got \(top))") }
         guard context >= 0 && context <= 1000 else { throw RecurError.invalidArgument("--context must be from 0 to 1000 (got \(context))") }
-        guard threshold.isFinite else { throw RecurError.invalidArgument("--threshold must be a number (got \(threshold))") }
+        if let threshold, !threshold.isFinite { throw RecurError.invalidArgument("--threshold must be a number (got \(threshold))") }
         let input = try CheckpointText(checkpoint: checkpoint, corpus: corpus)
         let config = input.stored.config, vocabulary = input.stored.vocabulary
         let chosenLayer = layer ?? config.layers
@@ -119,6 +119,7 @@ struct MatchCommand: ParsableCommand {
             throw RecurError.invalidArgument("--span \(span.debugDescription) does not occur in the validation text (the last 10% of \(corpus))")
         }
         let settings = SpanMatchSettings(layer: chosenLayer - 1, signal: probeSignal, threshold: threshold, count: top)
+        let threshold = settings.threshold
         let masks = OnUnitMasks(model: input.stored.model, ids: input.validation, settings: settings,
                                 progress: progressLine("reading the units", tokens: input.validation.count))!
         let range = start..<start + spanIDs.count

@@ -8,32 +8,33 @@ import RecurEngine
 import TerminalKit
 @testable import RecurWorkbench
 
-final class GoldenFrameTests: XCTestCase {
-    static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
+let goldensFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
 
-    /// Compares `canvas` with Goldens/NAME.txt, or writes it when RECUR_UPDATE_GOLDENS is set.
-    func assertGolden(_ canvas: Canvas, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = Self.goldens.appendingPathComponent("\(name).txt")
-        let actual = canvas.rows.joined(separator: "\n") + "\n"
-        if ProcessInfo.processInfo.environment["RECUR_UPDATE_GOLDENS"] != nil {
-            try FileManager.default.createDirectory(at: Self.goldens, withIntermediateDirectories: true)
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            return XCTFail("no golden \(name).txt: run with RECUR_UPDATE_GOLDENS=1 to write it", file: file, line: line)
-        }
-        guard expected != actual else { return }
-        let expectedRows = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let actualRows = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        var report = ["\(name): the frame differs from its golden file"]
-        for row in 0..<max(expectedRows.count, actualRows.count) {
-            let want = row < expectedRows.count ? String(expectedRows[row]) : "(none)"
-            let got = row < actualRows.count ? String(actualRows[row]) : "(none)"
-            if want != got { report += ["row \(row):", "  expected |\(want)|", "  actual   |\(got)|"] }
-        }
-        XCTFail(report.joined(separator: "\n"), file: file, line: line)
+/// Compares `canvas` with Goldens/NAME.txt, or writes it when RECUR_UPDATE_GOLDENS is set.
+func assertGolden(_ canvas: Canvas, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let url = goldensFolder.appendingPathComponent("\(name).txt")
+    let actual = canvas.rows.joined(separator: "\n") + "\n"
+    if ProcessInfo.processInfo.environment["RECUR_UPDATE_GOLDENS"] != nil {
+        try FileManager.default.createDirectory(at: goldensFolder, withIntermediateDirectories: true)
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+        return
     }
+    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+        return XCTFail("no golden \(name).txt: run with RECUR_UPDATE_GOLDENS=1 to write it", file: file, line: line)
+    }
+    guard expected != actual else { return }
+    let expectedRows = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let actualRows = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    var report = ["\(name): the frame differs from its golden file"]
+    for row in 0..<max(expectedRows.count, actualRows.count) {
+        let want = row < expectedRows.count ? String(expectedRows[row]) : "(none)"
+        let got = row < actualRows.count ? String(actualRows[row]) : "(none)"
+        if want != got { report += ["row \(row):", "  expected |\(want)|", "  actual   |\(got)|"] }
+    }
+    XCTFail(report.joined(separator: "\n"), file: file, line: line)
+}
+
+final class GoldenFrameTests: XCTestCase {
 
     /// A state with data in every pane, built only through `update`, at fixed times.
     func scriptedState(size: Size) -> AppState {

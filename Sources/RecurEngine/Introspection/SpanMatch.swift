@@ -14,11 +14,20 @@ public struct SpanMatchSettings: Sendable, Equatable {
     /// How many matches to return.
     public var count: Int
 
-    public init(layer: Int, signal: ProbeSignal = .hidden, threshold: Float = 0.3, count: Int = 20) {
+    public init(layer: Int, signal: ProbeSignal = .hidden, threshold: Float? = nil, count: Int = 20) {
         self.layer = layer
         self.signal = signal
-        self.threshold = threshold
+        self.threshold = threshold ?? Self.defaultThreshold(for: signal)
         self.count = count
+    }
+
+    /// Where a unit counts as on unless told: 0.3 for h, c and the tanh candidates (g, n),
+    /// 0.5 for the sigmoid gates, whose values lie in 0…1.
+    public static func defaultThreshold(for signal: ProbeSignal) -> Float {
+        switch signal {
+        case .hidden, .cell, .gate("g"), .gate("n"): 0.3
+        case .gate: 0.5
+        }
     }
 }
 

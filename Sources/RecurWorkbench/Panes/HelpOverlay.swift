@@ -27,8 +27,10 @@ struct HelpOverlay {
                 ("", ""),
                 ("Loss", "l log · x steps/tokens/time · z zoom · [ ] smoothing"),
                 ("Hidden", "↑↓ unit · v sort · g h/c/gates · L layer · d gradient flow"),
+                ("", "c units that track quotes, brackets… · b select a span"),
                 ("Neighbours", "↑↓ select · Enter hop · P pin (drift per epoch) · m PCA map"),
                 ("Sample", "r resample · k top-k · t top-p · i prime · = temp · n inspect"),
+                ("", "e (inspecting) saliency: which earlier tokens matter"),
             ]
         case .word2vec:
             return [

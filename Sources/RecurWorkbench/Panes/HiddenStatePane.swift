@@ -9,6 +9,7 @@ struct HiddenStatePane {
     let model: ModelConfig?
     let view: HiddenView
     let gradientFlow: GradientFlow?
+    var level: TokenLevel = .char
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         if view.showGradientFlow {
@@ -40,6 +41,13 @@ struct HiddenStatePane {
         }
         let columns = min(probe.steps, heatArea.width - labelWidth)
         let H = probe.units
+        if view.finder != nil || view.matching != nil || view.matches != nil {
+            renderUnitList(in: heatArea, on: &canvas)
+        } else if let track = view.track, heatArea.height > 2 {
+            let trackRow: Rect
+            (heatArea, trackRow) = heatArea.splitBottom(1)
+            renderTrack(track.name, probe: probe, columns: columns, labelWidth: labelWidth, in: trackRow, on: &canvas)
+        }
         let order = HiddenStatePane.unitOrder(matrix, steps: probe.steps, units: H, byVariance: view.sortByVariance)
         let cursor = min(view.cursor, H - 1)
         // Scroll so that the cursor row is visible.
@@ -48,22 +56,26 @@ struct HiddenStatePane {
         let scale = HiddenStatePane.scale(matrix, signal: view.signal)
         var values: [Float] = []
         values.reserveCapacity(rows * columns)
-        for row in 0..<rows {
+        for row in 0..<rows where view.finder == nil && view.matching == nil && view.matches == nil {
             let unit = order[first + row]
             for step in 0..<columns { values.append(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)) }
             let label = (first + row == cursor ? "▶" : " ") + "\(unit)"
             canvas.write(label, x: heatArea.x, y: heatArea.y + row, role: first + row == cursor ? .selection : .axis,
                          clip: Rect(x: heatArea.x, y: heatArea.y, width: labelWidth - 1, height: heatArea.height))
         }
-        Heatmap(rows: rows, columns: columns, values: values)
-            .render(in: Rect(x: heatArea.x + labelWidth, y: heatArea.y, width: columns, height: rows), on: &canvas)
+        if view.finder == nil && view.matching == nil && view.matches == nil {
+            Heatmap(rows: rows, columns: columns, values: values)
+                .render(in: Rect(x: heatArea.x + labelWidth, y: heatArea.y, width: columns, height: rows), on: &canvas)
+        }
         // The probe text, each token coloured by the cursor unit's value at that step:
         // characters under their columns; words (too wide for a column) as running text.
         let unit = order[cursor]
         let wordLevel = probe.tokens.contains { $0.unicodeScalars.count > 1 }
         var x = textRows.x + labelWidth
+        let selected = view.selection?.range
         for step in 0..<(wordLevel ? probe.steps : columns) {
-            let role = StyleRole.heat(Heatmap.level(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)))
+            let role = selected?.contains(step) == true || view.selection?.cursor == step ? StyleRole.selection
+                : StyleRole.heat(Heatmap.level(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)))
             let token = probe.tokens[step]
             if wordLevel {
                 if x >= textRows.maxX { break }
@@ -74,8 +86,7 @@ struct HiddenStatePane {
                 canvas[x + step, textRows.y] = Cell(Canvas.printable(shown), role: role)
             }
         }
-        let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort · d gradient flow" + (layers > 1 ? " · L layer" : "")
-        canvas.write(status, x: textRows.x, y: textRows.y + 1, role: .muted, clip: textRows)
+        canvas.write(statusLine(unit: unit, layers: layers), x: textRows.x, y: textRows.y + 1, role: .muted, clip: textRows)
     }
 
     /// For each sigmoid gate of the layer, the share of unit activations over the probe

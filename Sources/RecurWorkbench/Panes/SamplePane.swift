@@ -49,7 +49,7 @@ struct SamplePane {
             let header: Rect
             (header, rest) = rest.splitTop(1)
             let title = view.inspecting
-                ? String(format: "token %d of %d · entropy %.2f nats · ←→ move · ↑↓ pick · Enter redraw", view.cursor + 1, view.steps.count, distribution.entropy)
+                ? String(format: "token %d of %d · entropy %.2f nats · ←→ move · ↑↓ pick · Enter redraw · e saliency", view.cursor + 1, view.steps.count, distribution.entropy)
                 : String(format: "next token · entropy %.2f nats · n inspect", distribution.entropy)
             canvas.write(title, x: header.x, y: header.y, role: .axis, clip: header)
             let bars: Rect
@@ -62,6 +62,11 @@ struct SamplePane {
         if view.text.isEmpty {
             canvas.write("waiting for the first weights…", x: rest.x, y: rest.y, role: .muted, clip: rest)
         } else if view.inspecting, let vocabulary {
+            if view.explaining, rest.height >= 3 {
+                let line: Rect
+                (line, rest) = rest.splitTop(1)
+                canvas.write(SamplePane.saliencyLine(view, vocabulary: vocabulary), x: line.x, y: line.y, role: .axis, clip: line)
+            }
             SamplePane.renderTokens(view, vocabulary: vocabulary, in: rest, on: &canvas)
         } else {
             let current = view.source == view.request
@@ -112,14 +117,44 @@ struct SamplePane {
             lines[lines.count - 1].append((text: text, step: step))
             width += text.count
         }
+        // With saliency on, the tokens before the cursor are coloured by their score.
+        let saliency = view.currentSaliency
+        let largest = max(saliency?.scores.max() ?? 0, 1e-30)
+        var pieceIndex = 0
+        var roles: [StyleRole] = []
+        for line in lines {
+            for piece in line {
+                var role: StyleRole = piece.step == view.cursor ? .selection : piece.step == nil ? .muted : .text
+                if let saliency, piece.step.map({ $0 < view.cursor }) ?? true {
+                    let index = pieceIndex + saliency.scores.count - (view.primeIDs.count + view.cursor)
+                    if saliency.scores.indices.contains(index) { role = .heat(max(Heatmap.level(Float(saliency.scores[index] / largest)), 1)) }
+                }
+                roles.append(role)
+                pieceIndex += 1
+            }
+        }
         let cursorLine = lines.firstIndex { $0.contains { $0.step == view.cursor } } ?? 0
         let first = max(0, min(cursorLine - area.height / 2, lines.count - area.height))
+        var index = lines.prefix(first).reduce(0) { $0 + $1.count }
         for (row, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
             var x = area.x
             for piece in line {
-                let role: StyleRole = piece.step == view.cursor ? .selection : piece.step == nil ? .muted : .text
-                x = canvas.write(piece.text, x: x, y: area.y + row, role: role, clip: area)
+                x = canvas.write(piece.text, x: x, y: area.y + row, role: roles[index], clip: area)
+                index += 1
             }
         }
+    }
+
+    /// What the saliency colours explain, and the tokens that matter most (so that it
+    /// reads without colour too).
+    static func saliencyLine(_ view: SampleView, vocabulary: Vocabulary) -> String {
+        guard let request = view.saliencyRequest else { return "saliency: move the cursor onto a drawn token" }
+        let target = NeighboursPane.label(vocabulary.tokens[Int(request.target)])
+        guard let saliency = view.currentSaliency else { return "saliency of \(target): computing…" }
+        let inputs = request.ids.suffix(saliency.scores.count)
+        let strongest = zip(inputs, saliency.scores).enumerated().sorted { $0.element.1 > $1.element.1 }.prefix(3)
+            .map { NeighboursPane.label(vocabulary.tokens[Int($0.element.0)]) + "@\($0.offset - inputs.count)" }
+        return "why \(target) (p " + String(format: "%.2f", saliency.probability) + "): ‖∂log p/∂embedding‖ · most "
+            + strongest.joined(separator: " ") + " · e off"
     }
 }
