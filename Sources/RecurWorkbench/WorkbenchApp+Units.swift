@@ -36,17 +36,16 @@ extension WorkbenchApp {
         jobs.submit(.match) { [weak self] token in
             let settings = SpanMatchSettings(layer: request.layer, signal: request.signal, threshold: request.threshold, count: 20)
             guard let masks = OnUnitMasks(model: model, ids: ids, settings: settings, progress: { _ in !token.isCancelled }) else { return }
-            func text(_ range: Range<Int>) -> String {
-                vocabulary.render(ids[max(range.lowerBound, 0)..<min(max(range.upperBound, 0), ids.count)])
-            }
             let context = 24
             let entries = masks.matches(of: request.range, count: settings.count).map { match in
-                SpanMatchEntry(start: match.start, score: match.score, before: text(match.start - context..<match.start),
-                               span: text(match.start..<match.start + match.length),
-                               after: text(match.start + match.length..<match.start + match.length + context))
+                let end = match.start + match.length
+                let parts = vocabulary.render(adjacent: [ids[max(match.start - context, 0)..<match.start], ids[match.start..<end],
+                                                         ids[end..<min(end + context, ids.count)]])
+                return SpanMatchEntry(start: match.start, score: match.score, before: parts[0].text + parts[1].separator,
+                                      span: parts[1].text, after: parts[2].separator + parts[2].text)
             }
             let matches = SpanMatches(request: request, patternUnits: OnUnitMasks.count(masks.pattern(over: request.range)),
-                                      entries: entries, span: text(request.range))
+                                      entries: entries, span: vocabulary.render(ids[request.range]))
             guard !token.isCancelled else { return }
             self?.post { .matchesReady(matches) }
         }

@@ -132,12 +132,14 @@ struct MatchCommand: ParsableCommand {
         let ids = input.validation
         func text(_ range: Range<Int>) -> String { vocabulary.render(ids[max(range.lowerBound, 0)..<min(range.upperBound, ids.count)]) }
         func around(_ start: Int, _ length: Int) -> (before: String, span: String, after: String) {
-            (text(start - context..<start), text(start..<start + length), text(start + length..<start + length + context))
+            let bounds = [max(start - context, 0), start, start + length, min(start + length + context, ids.count)]
+            let parts = vocabulary.render(adjacent: (0..<3).map { ids[bounds[$0]..<max(bounds[$0 + 1], bounds[$0])] })
+            return (parts[0].text + parts[1].separator, parts[1].text, parts[2].separator + parts[2].text)
         }
         if json {
             try printJSON([
                 "span": ["start": start, "text": text(range), "length": spanIDs.count],
-                "layer": chosenLayer, "signal": probeSignal.description, "threshold": Double(threshold),
+                "layer": chosenLayer, "signal": probeSignal.description, "threshold": Double(String(threshold)) ?? 0,
                 "pattern_units": patternUnits,
                 "matches": matches.map { match -> [String: Any] in
                     let parts = around(match.start, match.length)

@@ -27,6 +27,17 @@ final class InterpretabilityTests: XCTestCase {
         XCTAssertEqual(track("capitalised", tokens, level: .word), [1, 0, 0, 0, 0, 0, 0, 1, 0])
     }
 
+    func testAdjacentRunsRenderWithTheirSeparators() {
+        let words = Vocabulary(level: .word, tokens: ["First", "the", "thunder", ",", "\n"])
+        let ids: [Int32] = [4, 0, 1, 2, 3]
+        let parts = words.render(adjacent: [ids[0..<2], ids[2..<3], ids[3..<5]])
+        XCTAssertEqual(parts.map(\.separator), ["", " ", " "])
+        XCTAssertEqual(parts.map(\.text), ["\nFirst", "the", "thunder,"])
+        XCTAssertEqual(parts.map { $0.separator + $0.text }.joined(), words.render(ids))
+        let characters = Vocabulary(level: .char, tokens: ["a", " "])
+        XCTAssertEqual(characters.render(adjacent: [[0, 1][0..<1], [0, 1][1..<2]]).map(\.separator), ["", ""])
+    }
+
     /// A 2-layer model over a text longer than one chunk, so the carried state matters.
     func model(_ cell: CellKind, layers: Int = 2, vocabulary: Int = 6) -> LanguageModel {
         var random = RandomGenerator(seed: 3)

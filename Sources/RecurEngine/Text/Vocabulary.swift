@@ -48,6 +48,21 @@ public struct Vocabulary: Sendable, Equatable {
         return ([0], "after \(tokens.first.map { $0.debugDescription } ?? "token 0")")
     }
 
+    /// Adjacent runs of tokens rendered separately, with the separator that joins each run
+    /// to the one before it (empty for the first), so that the pieces concatenated give
+    /// `render` of the whole: a match shown as before, [span], after.
+    public func render(adjacent runs: [ArraySlice<Int32>]) -> [(separator: String, text: String)] {
+        var previous: Int32?
+        return runs.map { run in
+            var separator = ""
+            if level == .word, let previous, let first = run.first {
+                separator = WordTokenizer.separator(after: tokens[Int(previous)], before: tokens[Int(first)])
+            }
+            if let last = run.last { previous = last }
+            return (separator, render(run))
+        }
+    }
+
     /// Text for display and sampling: tokens joined (words with a space, punctuation glued).
     public func render(_ ids: some Sequence<Int32>) -> String {
         switch level {
