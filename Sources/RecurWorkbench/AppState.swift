@@ -87,8 +87,9 @@ public struct HiddenView {
     public var showGradientFlow = false
     /// The unit finder's list, while it is open (c).
     public var finder: UnitFinderView?
-    /// The annotation track drawn under the heatmap, and the r it was chosen for.
-    public var track: (name: String, r: Double)?
+    /// The annotation track drawn under the heatmap, the r it was chosen for, and where
+    /// the text it annotates starts (inside a quotation, …).
+    public var track: (name: String, r: Double, start: AnnotationTrack.Start)?
     /// A span of the probe text being selected, and the matches of the last one.
     public var selection: SpanSelection?
     public var matching: SpanMatchRequest?

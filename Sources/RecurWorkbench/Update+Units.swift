@@ -76,7 +76,7 @@ private func handleFinderKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
         state.hidden.signal = entry.signal
         state.hidden.sortByVariance = false
         state.hidden.cursor = entry.unit
-        state.hidden.track = (entry.track, entry.r)
+        state.hidden.track = (entry.track, entry.r, finder.report?.start ?? AnnotationTrack.Start())
         state.hidden.finder = nil
     default: return nil
     }

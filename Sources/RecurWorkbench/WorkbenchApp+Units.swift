@@ -13,10 +13,10 @@ extension WorkbenchApp {
             dispatch(.notice("the unit finder needs the first weights: wait for a moment"))
             return
         }
-        let ids = unitText, step = state.modelStep
+        let ids = unitText, preceding = unitPreceding.map(Array.init) ?? [], step = state.modelStep
         jobs.submit(.units) { [weak self] token in
             var posted = 0.0
-            let report = CellFinder.correlate(model: model, ids: ids, vocabulary: vocabulary) { fraction in
+            let report = CellFinder.correlate(model: model, ids: ids, preceding: preceding, vocabulary: vocabulary) { fraction in
                 if fraction - posted >= 0.1 {
                     posted = fraction
                     self?.post { .cellsProgress(fraction) }

@@ -74,8 +74,10 @@ public final class WorkbenchApp {
     let word2vecFinished = DispatchSemaphore(value: 0)
     var word2vecTrainer: Word2VecTrainer?
     /// The text the hidden-state probe is the start of (the validation text, or the whole
-    /// corpus when that is empty): what the unit finder and span matching read.
+    /// corpus when that is empty): what the unit finder and span matching read; and the
+    /// text before it, which the annotation tracks continue from.
     var unitText: [Int32] = []
+    var unitPreceding: Slice<TokenIDs>?
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -136,6 +138,7 @@ public final class WorkbenchApp {
     private func startLanguageModel(trainer: Trainer, corpus: Corpus, configuration: WorkbenchConfiguration) {
         state.frequentTokens = corpus.mostFrequent(40)
         unitText = corpus.validationIDs.isEmpty ? Array(corpus.ids) : Array(corpus.validationIDs)
+        unitPreceding = corpus.validationIDs.isEmpty ? nil : corpus.trainingIDs
         let probe = Array(unitText.prefix(WorkbenchApp.probeLength))
         let session = Session(trainer: trainer, vocabulary: corpus.vocabulary, probeIDs: probe,
                               writer: configuration.checkpointWriter) { [weak self] snapshot in

@@ -9,12 +9,16 @@ import RecurCommandLine
 private struct CheckpointText {
     let stored: Checkpoint
     let validation: [Int32]
+    /// The training text before it, which the annotation tracks continue from.
+    let preceding: Slice<TokenIDs>
 
     init(checkpoint: String, corpus: String) throws {
         stored = try Checkpoint.read(from: checkpoint, trainingState: false)
         var setup = TrainingSetup()
         setup.corpusPath = corpus
-        validation = Array(try setup.loadCorpus(for: stored).validationIDs)
+        let text = try setup.loadCorpus(for: stored)
+        validation = Array(text.validationIDs)
+        preceding = text.trainingIDs
         guard validation.count >= 2 else {
             throw RecurError.invalidCorpus("the validation text (the last 10% of \(corpus)) has \(validation.count) token(s); it needs at least 2")
         }
@@ -59,7 +63,8 @@ struct CellsCommand: ParsableCommand {
         if let track, !names.contains(track) {
             throw RecurError.invalidArgument("--track must be one of \(names.joined(separator: ", ")) at \(input.stored.config.level.rawValue) level (got \(track))")
         }
-        let report = CellFinder.correlate(model: input.stored.model, ids: input.validation, vocabulary: input.stored.vocabulary,
+        let report = CellFinder.correlate(model: input.stored.model, ids: input.validation, preceding: input.preceding,
+                                          vocabulary: input.stored.vocabulary,
                                           progress: progressLine("measuring units", tokens: input.validation.count))!
         let cells = report.top(top, track: track)
         if json {

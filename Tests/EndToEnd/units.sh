@@ -23,21 +23,7 @@ source "$root/Tests/EndToEnd/tmux_lib.sh"
 
 # The text: lines of lowercase words with quoted stretches in uppercase, so the next
 # character's case depends on being inside quotes.
-python3 - <<'PY'
-import random
-r = random.Random(11)
-words = "the a cat dog ran sat on mat hat red blue big small and or it was is to of in he she said".split()
-lines = []
-for _ in range(3000):
-    parts = []
-    for _ in range(r.randint(6, 14)):
-        if r.random() < 0.15:
-            parts.append('"' + " ".join(r.choice(words).upper() for _ in range(r.randint(1, 4))) + '"')
-        else:
-            parts.append(r.choice(words))
-    lines.append(" ".join(parts) + ".")
-open("quotes.txt", "w").write("\n".join(lines) + "\n")
-PY
+python3 "$root/samples/quotes.py" >quotes.txt
 
 start=$SECONDS
 "$recur" train --corpus quotes.txt --hidden 64 --steps 1500 --checkpoint q.safetensors >train.out 2>&1

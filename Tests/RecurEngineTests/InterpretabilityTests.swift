@@ -18,6 +18,30 @@ final class InterpretabilityTests: XCTestCase {
         XCTAssertEqual(AnnotationTrack.all(tokens: tokens, level: .char).map(\.name), ["quote", "bracket", "line_position", "in_word"])
     }
 
+    /// A validation text that starts inside a quotation (the split fell there) is annotated
+    /// from where the training text left off: the quote track flips, and so does every r.
+    func testTracksContinueFromThePrecedingText() {
+        let vocabulary = Vocabulary(level: .char, tokens: ["\n", " ", "\"", "(", "a", "b"])
+        let start = AnnotationTrack.Start(after: [4, 2, 3, 5, 0, 4, 2, 5], vocabulary: vocabulary)  // a"(b\na"b
+        XCTAssertEqual(start.insideQuote, false)
+        XCTAssertEqual(start.bracketDepth, 1)
+        XCTAssertEqual(start.linePosition, 3)
+        let inside = AnnotationTrack.Start(after: [4, 2], vocabulary: vocabulary)
+        XCTAssertTrue(inside.insideQuote)
+        XCTAssertEqual(AnnotationTrack.all(tokens: ["b", "\"", "a"], level: .char, from: inside)[0].values, [1, 0, 0])
+        XCTAssertEqual(AnnotationTrack.all(tokens: ["b", "\n", "a"], level: .char, from: start)[2].values, [4, 0, 1])
+
+        var random = RandomGenerator(seed: 5)
+        let ids = (0..<400).map { _ in Int32(random.next() % 6) }
+        let model = model(.gru, vocabulary: 6)
+        let plain = CellFinder.correlate(model: model, ids: ids, vocabulary: vocabulary)!
+        let continued = CellFinder.correlate(model: model, ids: ids, preceding: [2], vocabulary: vocabulary)!
+        XCTAssertEqual(continued.start, AnnotationTrack.Start(after: [2], vocabulary: vocabulary))
+        let quote = { (report: CellReport) in report.cells.filter { $0.track == "quote" }.sorted { ($0.layer, $0.unit, "\($0.signal)") < ($1.layer, $1.unit, "\($1.signal)") } }
+        XCTAssertFalse(quote(plain).isEmpty)
+        for (a, b) in zip(quote(plain), quote(continued)) { XCTAssertEqual(a.r, -b.r, accuracy: 1e-9) }
+    }
+
     func testWordTracks() {
         let tokens = WordTokenizer.tokenize("He said \u{201C}no\u{201D}.\nThen went", lowercase: false)
         XCTAssertEqual(tokens, ["He", "said", "\u{201C}", "no", "\u{201D}", ".", "\n", "Then", "went"])

@@ -17,26 +17,48 @@ public struct AnnotationTrack: Sendable, Equatable {
         self.values = values
     }
 
-    /// Every track of `level` over `tokens` (each a character or a word, "\n" for a newline).
-    public static func all(tokens: [String], level: TokenLevel) -> [AnnotationTrack] {
-        var quote = [Float](), bracket = [Float](), line = [Float](), inWord = [Float](), punctuation = [Float](), capital = [Float]()
-        quote.reserveCapacity(tokens.count)
-        var insideQuote = false, depth = 0, position = 0
-        for token in tokens {
-            let first = token.unicodeScalars.first
-            // A straight double quote toggles; curly quotes open and close.
+    /// Where the text stands before its first token: a validation text that begins inside
+    /// a quotation or a bracket, or in the middle of a line, continues the training text.
+    public struct Start: Sendable, Equatable {
+        public var insideQuote = false
+        public var bracketDepth = 0
+        public var linePosition = 0
+
+        public init() {}
+
+        /// The state after reading `ids` (the text before the one annotated).
+        public init(after ids: some Sequence<Int32>, vocabulary: Vocabulary) {
+            var start = Start()
+            for id in ids { start.read(vocabulary.tokens[Int(id)]) }
+            self = start
+        }
+
+        /// Moves past one token. A straight double quote toggles; curly quotes open and close.
+        mutating func read(_ token: String) {
             switch token {
             case "\"": insideQuote.toggle()
             case "\u{201C}": insideQuote = true
             case "\u{201D}": insideQuote = false
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth = max(depth - 1, 0)
+            case "(", "[", "{": bracketDepth += 1
+            case ")", "]", "}": bracketDepth = max(bracketDepth - 1, 0)
             default: break
             }
-            position = token == "\n" ? 0 : position + 1
-            quote.append(insideQuote ? 1 : 0)
-            bracket.append(Float(depth))
-            line.append(Float(position))
+            linePosition = token == "\n" ? 0 : linePosition + 1
+        }
+    }
+
+    /// Every track of `level` over `tokens` (each a character or a word, "\n" for a
+    /// newline), read from `start`.
+    public static func all(tokens: [String], level: TokenLevel, from start: Start = Start()) -> [AnnotationTrack] {
+        var quote = [Float](), bracket = [Float](), line = [Float](), inWord = [Float](), punctuation = [Float](), capital = [Float]()
+        quote.reserveCapacity(tokens.count)
+        var state = start
+        for token in tokens {
+            let first = token.unicodeScalars.first
+            state.read(token)
+            quote.append(state.insideQuote ? 1 : 0)
+            bracket.append(Float(state.bracketDepth))
+            line.append(Float(state.linePosition))
             let wordLike = first.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
             inWord.append(wordLike ? 1 : 0)
             punctuation.append(!wordLike && token != "\n" && !(first?.properties.isWhitespace ?? true) ? 1 : 0)

@@ -22,6 +22,9 @@ public struct CellReport: Sendable {
     /// Tracks that were constant over the text (no quotes in it, say): r is undefined.
     public let constantTracks: [String]
     public let tokens: Int
+    /// Where the tracks started (inside a quotation, …): the probe, which is the start of
+    /// the same text, is annotated from here too.
+    public let start: AnnotationTrack.Start
 
     /// The best `count` entries, of one track when `track` is given.
     public func top(_ count: Int, track: String? = nil) -> [CellCorrelation] {
@@ -31,12 +34,14 @@ public struct CellReport: Sendable {
 
 public enum CellFinder {
     /// Correlates every unit of `model` with every track over `ids` (tokens of
-    /// `vocabulary`). `progress` gets the fraction done after each chunk and returns
-    /// false to cancel (the result is then nil).
-    public static func correlate(model: LanguageModel, ids: some Collection<Int32>, vocabulary: Vocabulary,
-                                 progress: (Double) -> Bool = { _ in true }) -> CellReport? {
+    /// `vocabulary`), the tracks continuing from the text `preceding` it (the training
+    /// text before a validation text). `progress` gets the fraction done after each chunk
+    /// and returns false to cancel (the result is then nil).
+    public static func correlate(model: LanguageModel, ids: some Collection<Int32>, preceding: some Sequence<Int32> = [Int32](),
+                                 vocabulary: Vocabulary, progress: (Double) -> Bool = { _ in true }) -> CellReport? {
         let config = model.config, H = config.hidden
-        let tracks = AnnotationTrack.all(tokens: ids.map { vocabulary.tokens[Int($0)] }, level: vocabulary.level)
+        let start = AnnotationTrack.Start(after: preceding, vocabulary: vocabulary)
+        let tracks = AnnotationTrack.all(tokens: ids.map { vocabulary.tokens[Int($0)] }, level: vocabulary.level, from: start)
         let n = Double(ids.count)
         let K = tracks.count
         // Centred tracks: y − ȳ, and Σ(y − ȳ)².
@@ -96,6 +101,6 @@ public enum CellFinder {
         }
         cells.sort { abs($0.r) != abs($1.r) ? abs($0.r) > abs($1.r) : ($0.layer, $0.unit) < ($1.layer, $1.unit) }
         return CellReport(cells: cells, constantTracks: (0..<K).filter { trackSquares[$0] == 0 }.map { tracks[$0].name },
-                          tokens: ids.count)
+                          tokens: ids.count, start: start)
     }
 }

@@ -73,8 +73,9 @@ extension HiddenStatePane {
 
     /// The chosen annotation track over the probe, one heat cell per column, scaled by its
     /// largest magnitude: it lines up with the unit's row above.
-    func renderTrack(_ name: String, probe: HiddenStateProbe, columns: Int, labelWidth: Int, in row: Rect, on canvas: inout Canvas) {
-        guard let values = AnnotationTrack.all(tokens: probe.tokens, level: level).first(where: { $0.name == name })?.values else { return }
+    func renderTrack(_ name: String, from start: AnnotationTrack.Start, probe: HiddenStateProbe, columns: Int, labelWidth: Int,
+                     in row: Rect, on canvas: inout Canvas) {
+        guard let values = AnnotationTrack.all(tokens: probe.tokens, level: level, from: start).first(where: { $0.name == name })?.values else { return }
         canvas.write(String(name.prefix(labelWidth - 1)), x: row.x, y: row.y, role: .title,
                      clip: Rect(x: row.x, y: row.y, width: labelWidth - 1, height: 1))
         let largest = max(values.prefix(columns).map(abs).max() ?? 0, 1e-6)

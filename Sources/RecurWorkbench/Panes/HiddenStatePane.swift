@@ -46,7 +46,7 @@ struct HiddenStatePane {
         } else if let track = view.track, heatArea.height > 2 {
             let trackRow: Rect
             (heatArea, trackRow) = heatArea.splitBottom(1)
-            renderTrack(track.name, probe: probe, columns: columns, labelWidth: labelWidth, in: trackRow, on: &canvas)
+            renderTrack(track.name, from: track.start, probe: probe, columns: columns, labelWidth: labelWidth, in: trackRow, on: &canvas)
         }
         let order = HiddenStatePane.unitOrder(matrix, steps: probe.steps, units: H, byVariance: view.sortByVariance)
         let cursor = min(view.cursor, H - 1)
