@@ -11,6 +11,8 @@ import Foundation
 final class JobRunner: @unchecked Sendable {
     enum Lane: Hashable, Sendable {
         case sample, neighbours, map, files, baselines
+        /// Watch mode: reading and probing a run folder's newest checkpoint.
+        case checkpoint
         case raceSample(Int)
     }
 
@@ -40,7 +42,7 @@ final class JobRunner: @unchecked Sendable {
         // What the user waits for runs ahead of training; the map and files behind it.
         let qos: DispatchQoS = switch lane {
         case .sample, .neighbours, .raceSample: .userInitiated
-        case .map, .files, .baselines: .utility
+        case .map, .files, .baselines, .checkpoint: .utility
         }
         let created = LaneState(label: "recur.workbench.\(lane)", qos: qos)
         lanes[lane] = created

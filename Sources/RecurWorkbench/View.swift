@@ -30,7 +30,7 @@ public func render(_ state: AppState) -> Canvas {
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss,
                      evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
                      tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
-                     level: state.mode == .languageModel ? state.vocabulary?.level : nil,
+                     level: state.mode == .languageModel || state.mode == .watch ? state.vocabulary?.level : nil,
                      floor: state.mode == .languageModel ? state.bestBaseline : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:

@@ -17,6 +17,8 @@ public enum WorkbenchSource {
     case vectors(WordVectors)
     /// Language models racing on the same text, with a name each.
     case race(trainers: [Trainer], names: [String], vocabulary: Vocabulary)
+    /// A run training elsewhere, followed through its run folder.
+    case watch(RunFolder)
 }
 
 /// What the workbench needs to start: what to show and how to look.
@@ -73,6 +75,8 @@ public final class WorkbenchApp {
     var word2vecControl: Word2VecControl?
     let word2vecFinished = DispatchSemaphore(value: 0)
     var word2vecTrainer: Word2VecTrainer?
+    /// Watch mode's poller of the run folder (WorkbenchApp+Watch.swift).
+    var folderWatcher: FolderWatcher?
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -123,6 +127,8 @@ public final class WorkbenchApp {
             state.frequentTokens = (0..<Int32(min(vectors.count, WorkbenchApp.mapSize))).map { $0 }
             findNeighbours(positive: [0], negative: [])
             computeMap()
+        case .watch(let folder):
+            startWatch(folder)
         }
         scheduleRedraw()
     }
@@ -223,6 +229,10 @@ public final class WorkbenchApp {
             case .resume: word2vecControl?.resume()
             case .step: word2vecControl?.step()
             }
+        case .readCheckpoint(let file):
+            readCheckpoint(file)
+        case .request(let request):
+            folderWatcher?.perform(request)
         case .quit:
             quit()
         }

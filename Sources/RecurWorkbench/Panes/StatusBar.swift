@@ -17,7 +17,11 @@ struct StatusBar {
     enum Priority {
         static let step = 90
         static let loss = 80
+        /// Watch mode: "save requested" until the trainer has saved.
+        static let request = 75
         static let learningRate = 70
+        /// Watch mode: the newest checkpoint's step and age.
+        static let checkpoint = 65
         static let speed = 60
         static let output = 53
         static let keys = 52
@@ -44,8 +48,13 @@ struct StatusBar {
             if !text.isEmpty { fields.append(.init(text: text, priority: priority)) }
         }
         func addState() {
-            let role: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
-            let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            var role: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
+            var label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            if state.mode == .watch {
+                // The pause file is the run's state as far as this side knows it.
+                label = state.watch.pauseRequested ? "paused (\(state.watch.pausePath))" : "watching"
+                role = state.watch.pauseRequested ? .statusPaused : .statusRunning
+            }
             stateIndex = fields.count
             fields.append(.init(text: " \(label) ", priority: StatusLine.always, role: role))
         }
@@ -80,13 +89,28 @@ struct StatusBar {
             addState()
             add("\(state.race.count) models", Priority.progress)
             add(StatusBar.duration(state.elapsed), Priority.elapsed)
+        case .watch:
+            add("recur watch", Priority.name)
+            add(state.title, Priority.title)
+            add("step \(state.step)", Priority.step)
+            add("\(speed) tok/s", Priority.speed)
+            addState()
+            if state.watch.saveShown { fields.append(.init(text: "save requested", priority: Priority.request, role: .warning)) }
+            if let last = state.losses.last { add(String(format: "loss %.3f", last.loss), Priority.loss) }
+            if let newest = state.watch.scan?.newest {
+                // A clock a little ahead of ours (a synced folder) is not a negative age.
+                let age = max(state.now.timeIntervalSince(newest.modified), 0)
+                add("checkpoint \(newest.step) · \(StatusBar.duration(age)) old", Priority.checkpoint)
+            }
+            if state.watch.malformedLines > 0 { add("\(state.watch.malformedLines) log lines skipped", Priority.elapsed) }
         case .vectors:
             add("recur vectors", Priority.name)
             add(state.title, Priority.title)
             add("\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)", Priority.step)
         }
         fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
-        return StatusLine(fields: fields, notice: state.trainingNotice ?? state.notice,
+        let notice = state.trainingNotice ?? state.notice ?? (state.mode == .watch ? state.watch.problem : nil)
+        return StatusLine(fields: fields, notice: notice,
                           noticeAfter: stateIndex, yieldsWhole: Priority.output + 1, yieldsStart: Priority.step)
     }
 
