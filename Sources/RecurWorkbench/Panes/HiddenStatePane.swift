@@ -9,6 +9,8 @@ struct HiddenStatePane {
     let model: ModelConfig?
     let view: HiddenView
     let gradientFlow: GradientFlow?
+    /// Whether `d` can measure the gradient flow (only while training here).
+    var offersGradientFlow = true
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         if view.showGradientFlow {
@@ -74,7 +76,7 @@ struct HiddenStatePane {
                 canvas[x + step, textRows.y] = Cell(Canvas.printable(shown), role: role)
             }
         }
-        let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort · d gradient flow" + (layers > 1 ? " · L layer" : "")
+        let status = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "") + " · ↑↓ unit · g signal · v sort" + (offersGradientFlow ? " · d gradient flow" : "") + (layers > 1 ? " · L layer" : "")
         canvas.write(status, x: textRows.x, y: textRows.y + 1, role: .muted, clip: textRows)
     }
 
