@@ -12,11 +12,11 @@ final class GoldenFrameTests: XCTestCase {
     static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
 
     /// Compares `canvas` with Goldens/NAME.txt, or writes it when RECUR_UPDATE_GOLDENS is set.
-    func assertGolden(_ canvas: Canvas, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = Self.goldens.appendingPathComponent("\(name).txt")
+    static func assertGolden(_ canvas: Canvas, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = goldens.appendingPathComponent("\(name).txt")
         let actual = canvas.rows.joined(separator: "\n") + "\n"
         if ProcessInfo.processInfo.environment["RECUR_UPDATE_GOLDENS"] != nil {
-            try FileManager.default.createDirectory(at: Self.goldens, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: goldens, withIntermediateDirectories: true)
             try actual.write(to: url, atomically: true, encoding: .utf8)
             return
         }
@@ -68,7 +68,7 @@ final class GoldenFrameTests: XCTestCase {
             for size in [Size(columns: 0, rows: 0), Size(columns: 1, rows: 1), Size(columns: 48, rows: 14)] {
                 var canvas = Canvas(size: size)
                 draw(Rect(size: size), &canvas)
-                try assertGolden(canvas, "\(name)-\(size.columns)x\(size.rows)")
+                try Self.assertGolden(canvas, "\(name)-\(size.columns)x\(size.rows)")
             }
         }
     }
@@ -78,7 +78,7 @@ final class GoldenFrameTests: XCTestCase {
     func testScriptedSessionFrame() throws {
         var state = scriptedState(size: Size(columns: 100, rows: 30))
         for key: Key in [.character("l"), .tab, .tab, .character("v"), .right] { _ = update(&state, .key(key)) }
-        try assertGolden(render(state), "scripted-100x30")
+        try Self.assertGolden(render(state), "scripted-100x30")
     }
 
     /// Samples follow new weights at most every 5 s of snapshot time: the clock is data.

@@ -20,9 +20,9 @@ struct StatusBar {
         /// Watch mode: "save requested" until the trainer has saved.
         static let request = 75
         static let learningRate = 70
-        /// Watch mode: the newest checkpoint's step and age.
-        static let checkpoint = 65
         static let speed = 60
+        /// Watch mode: the newest checkpoint's step and age.
+        static let checkpoint = 58
         static let output = 53
         static let keys = 52
         static let progress = 50
