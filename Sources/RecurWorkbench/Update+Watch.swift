@@ -64,6 +64,9 @@ func apply(scan result: Result<RunFolderScan, RecurError>, requestsDone: Int, ti
             state.watch.saveAwaitedAfter = nil
         }
     }
+    // A refused checkpoint that is no longer the newest (deleted, or a newer one came) is
+    // no longer a problem.
+    if let failed = state.watch.failed, failed.file != scan.newest { state.watch.failed = nil }
     guard let newest = scan.newest, newest != state.watch.shown, newest != state.watch.reading else { return [] }
     if let failed = state.watch.failed, failed.file == newest, time.timeIntervalSince(failed.time) < WatchState.retryInterval {
         return []

@@ -87,6 +87,10 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(look(&state, scan(copied), time: 4.5), [.readCheckpoint(copied)], "at once when the file changes (a copy arriving)")
         _ = update(&state, .checkpointRead(watched(copied)))
         XCTAssertFalse(statusBar(state).contains("not a Recur checkpoint"), "the reason goes once it reads")
+        _ = look(&state, scan(file(30)), time: 5)
+        _ = update(&state, .checkpointFailed(file(30), reason: reason))
+        _ = look(&state, scan(copied), time: 5.5)
+        XCTAssertFalse(statusBar(state).contains("not a Recur checkpoint"), "the refused file was deleted: \(statusBar(state))")
     }
 
     // MARK: - The log
@@ -212,8 +216,10 @@ final class WatchTests: XCTestCase {
         XCTAssertTrue(statusBar(state).contains("waiting for runs/big/log.jsonl and a checkpoint"), statusBar(state))
         _ = look(&state, scan(nil, log: true), time: 0.5)
         XCTAssertTrue(statusBar(state).contains("waiting for a checkpoint (runs/big/step-NNNNNNNN.safetensors)"), statusBar(state))
+        _ = update(&state, .key(.character("s")))
         _ = update(&state, .folderScanned(.failure(.io("runs/big has gone")), requestsDone: 0, time: at(1)))
-        XCTAssertTrue(statusBar(state).contains("runs/big has gone"), statusBar(state))
+        XCTAssertTrue(statusBar(state).contains("runs/big has gone"), "over the last key's answer: \(statusBar(state))")
+        _ = update(&state, .key(.escape))
         _ = look(&state, scan(file(10)), time: 1.5)
         _ = update(&state, .logRead(.failure(.io("cannot read runs/big/log.jsonl: Permission denied")), time: at(2)))
         XCTAssertTrue(statusBar(state).contains("cannot read runs/big/log.jsonl: Permission denied"), statusBar(state))

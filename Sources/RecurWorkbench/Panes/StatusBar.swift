@@ -102,14 +102,19 @@ struct StatusBar {
                 let age = max(state.now.timeIntervalSince(newest.modified), 0)
                 add("checkpoint \(newest.step) · \(StatusBar.duration(age)) old", Priority.checkpoint)
             }
-            if state.watch.malformedLines > 0 { add("\(state.watch.malformedLines) log lines skipped", Priority.elapsed) }
+            let skipped = state.watch.malformedLines
+            if skipped > 0 { add("\(skipped) log line\(skipped == 1 ? "" : "s") skipped", Priority.elapsed) }
         case .vectors:
             add("recur vectors", Priority.name)
             add(state.title, Priority.title)
             add("\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)", Priority.step)
         }
         fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
-        let notice = state.trainingNotice ?? state.notice ?? (state.mode == .watch ? state.watch.problem : nil)
+        var notice = state.trainingNotice ?? state.notice
+        if state.mode == .watch {
+            // A folder gone or unreadable outranks the answer to the last key.
+            notice = state.watch.folderProblem ?? notice ?? state.watch.problem
+        }
         return StatusLine(fields: fields, notice: notice,
                           noticeAfter: stateIndex, yieldsWhole: Priority.output + 1, yieldsStart: Priority.step)
     }
