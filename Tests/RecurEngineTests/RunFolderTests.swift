@@ -151,7 +151,6 @@ final class RunFolderTests: XCTestCase {
     // MARK: - The folder
 
     func testCheckpointNamesAndTheNewest() {
-        XCTAssertEqual(RunFolder.checkpointName(step: 42), "step-00000042.safetensors")
         XCTAssertEqual(RunFolder.checkpointStep("step-00000042.safetensors"), 42)
         XCTAssertEqual(RunFolder.checkpointStep("step-123456789.safetensors"), 123456789, "past eight digits")
         for name in [".step-00000042.safetensors.tmp-123", "step-42.safetensors", "step-0000004x.safetensors", "step-00000042.safetensors.1",

@@ -10,7 +10,7 @@ final class WatchTests: XCTestCase {
     func at(_ seconds: Double) -> Date { Date(timeIntervalSince1970: 1_800_000_000 + seconds) }
 
     func file(_ step: Int, modified: Double = 0, size: Int = 4096) -> CheckpointFile {
-        CheckpointFile(name: RunFolder.checkpointName(step: step), step: step, modified: at(modified), size: size)
+        CheckpointFile(name: String(format: "step-%08d.safetensors", step), step: step, modified: at(modified), size: size)
     }
 
     func scan(_ newest: CheckpointFile?, log: Bool = true, pause: Bool = false, save: Bool = false) -> RunFolderScan {

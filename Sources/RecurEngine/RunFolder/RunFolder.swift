@@ -32,13 +32,9 @@ public struct RunFolder: Sendable {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    /// "step-00000042.safetensors": the step zero-padded to 8 digits.
-    public static func checkpointName(step: Int) -> String {
-        "step-" + String(format: "%08d", step) + ".safetensors"
-    }
-
-    /// The step of a checkpoint's file name; nil for any other name (a temporary file
-    /// `.step-….tmp-PID`, a backup, another file).
+    /// The step of a checkpoint's file name, "step-" and the step zero-padded to 8 digits
+    /// (more past 99,999,999); nil for any other name (a temporary file `.step-….tmp-PID`,
+    /// a backup, another file).
     public static func checkpointStep(_ name: String) -> Int? {
         guard name.hasPrefix("step-"), name.hasSuffix(".safetensors") else { return nil }
         let digits = name.dropFirst(5).dropLast(12)
