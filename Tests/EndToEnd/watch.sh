@@ -4,8 +4,8 @@
 # appended (a partial last line waits for its newline, a garbage line is skipped, a log
 # replaced by rename is read again); a new checkpoint refreshes the sample; a checkpoint
 # that fails Recur's checks is named while the previous weights stay; p creates and
-# removes DIR/pause, w creates DIR/save; bad folders get a one-line reason; q exits 0 with
-# the terminal restored.
+# removes DIR/pause, w creates DIR/save; bad folders get a one-line reason; q and Ctrl-C
+# exit 0 with the terminal restored.
 # Usage: Tests/EndToEnd/watch.sh [path/to/recur]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -131,8 +131,8 @@ tmux send-keys -t "$session" w
 check "a failed request names the reason" wait_status "cannot create blocked/save: Is a directory" 5
 rm -rf blocked
 check "a folder that goes away is said" wait_status "blocked has gone" 5
-tmux send-keys -t "$session" q
-check "q still exits" wait_exit
+tmux send-keys -t "$session" C-c
+check "Ctrl-C exits" wait_exit
 check "  … with status 0" [ "$(cat status)" = "0" ]
 check "  … and the terminal in cooked mode" cooked
 
