@@ -28,6 +28,7 @@ public enum WorkbenchMode: Sendable {
         case .word2vec: "word2vec mode"
         case .vectors: "vectors mode"
         case .race: "a race"
+        case .watch: "watch mode"
         }
     }
 
@@ -39,6 +40,9 @@ public enum WorkbenchMode: Sendable {
     case vectors
     /// Several language models racing: overlaid losses, samples side by side.
     case race
+    /// A run training elsewhere, followed through its run folder: every pane of a
+    /// language model, drawn from its log and newest checkpoint.
+    case watch
 }
 
 /// One model of an architecture race.
@@ -275,6 +279,8 @@ public struct AppState {
     public var completion: Completion?
     public var showingHelp = false
     public var quitting = false
+    /// The run folder, in watch mode.
+    public var watch = WatchState()
 
     public init(size: Size, title: String) {
         self.size = size
@@ -287,4 +293,16 @@ public struct AppState {
     public static let lossHistoryLimit = 4000
     /// How often a new sample is drawn when only the weights changed.
     public static let sampleRefreshInterval: TimeInterval = 5
+
+    /// Thins the older half of each loss curve (every other point) until it fits its
+    /// limit: the whole run stays on the chart in bounded memory, however many points
+    /// arrived at once.
+    mutating func boundLossHistory() {
+        while losses.count > AppState.lossHistoryLimit {
+            losses = RunHistory.thinned(losses, limit: AppState.lossHistoryLimit)
+        }
+        while validationLosses.count > AppState.lossHistoryLimit {
+            validationLosses = RunHistory.thinned(validationLosses, limit: AppState.lossHistoryLimit)
+        }
+    }
 }

@@ -13,6 +13,8 @@ final class JobRunner: @unchecked Sendable {
         case sample, neighbours, map, files, baselines
         /// The unit finder, span matching and saliency.
         case units, match, saliency
+        /// Watch mode: reading and probing a run folder's newest checkpoint.
+        case checkpoint
         case raceSample(Int)
     }
 
@@ -42,7 +44,7 @@ final class JobRunner: @unchecked Sendable {
         // What the user waits for runs ahead of training; the map and files behind it.
         let qos: DispatchQoS = switch lane {
         case .sample, .neighbours, .raceSample, .units, .match, .saliency: .userInitiated
-        case .map, .files, .baselines: .utility
+        case .map, .files, .baselines, .checkpoint: .utility
         }
         let created = LaneState(label: "recur.workbench.\(lane)", qos: qos)
         lanes[lane] = created

@@ -23,7 +23,7 @@ public struct WorkbenchLayout: Equatable {
             return
         }
         switch mode {
-        case .languageModel: break
+        case .languageModel, .watch: break
         case .word2vec:
             // The loss over the map on the left, the neighbour list on the right.
             let (left, right) = body.splitHorizontally(fraction: 0.62)

@@ -26,6 +26,16 @@ public enum Msg {
     case cellsReady(CellReport, step: Int)
     case matchesReady(SpanMatches)
     case saliencyReady(SaliencyRequest, Saliency)
+    /// Watch mode: a look at the run folder (or why it failed), taken at `time` after the
+    /// first `requestsDone` requests (p, w) had been carried out.
+    case folderScanned(Result<RunFolderScan, RecurError>, requestsDone: Int, time: Date)
+    /// Watch mode: what the log brought since the last read, at `time`.
+    case logRead(Result<LogBatch, RecurError>, time: Date)
+    /// Watch mode: a checkpoint read and probed, or why it could not be.
+    case checkpointRead(WatchedCheckpoint)
+    case checkpointFailed(CheckpointFile, reason: String)
+    /// Watch mode: a request file could not be created or removed.
+    case requestFailed(RunFolderRequest, reason: String)
 }
 
 /// What a word2vec run reports to the workbench.
@@ -95,5 +105,9 @@ public enum Effect: Equatable {
     case findCells
     case matchSpan(SpanMatchRequest)
     case explain(SaliencyRequest)
+    /// Watch mode: read this checkpoint of the run folder and probe it.
+    case readCheckpoint(CheckpointFile)
+    /// Watch mode: create or remove a request file in the run folder.
+    case request(RunFolderRequest)
     case quit
 }

@@ -30,6 +30,12 @@ func applyUnitResult(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 /// Keys of the hidden-state pane's unit views; nil when `key` is not one of them.
 func handleUnitKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
     if state.hidden.finder != nil, let effects = handleFinderKey(&state, key) { return effects }
+    if state.mode == .watch, key == .character("c") || key == .character("b") {
+        // The finder and matching read the validation text, which a watched folder lacks.
+        state.notice = "\(key == .character("c") ? "c" : "b") reads the run's text, which recur watch does not have: "
+            + "use recur \(key == .character("c") ? "cells" : "match") --checkpoint DIR/step-….safetensors --corpus TEXT"
+        return []
+    }
     switch key {
     case .character("c"):
         state.hidden.finder = UnitFinderView()

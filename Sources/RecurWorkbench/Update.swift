@@ -61,6 +61,16 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return [.quit]
     case .cellsProgress, .cellsReady, .matchesReady, .saliencyReady:
         return applyUnitResult(&state, msg)
+    case .folderScanned(let result, let requestsDone, let time):
+        return apply(scan: result, requestsDone: requestsDone, time: time, to: &state)
+    case .logRead(let result, let time):
+        return apply(log: result, time: time, to: &state)
+    case .checkpointRead(let checkpoint):
+        return apply(checkpoint, to: &state)
+    case .checkpointFailed(let file, let reason):
+        return checkpointFailed(file, reason: reason, state: &state)
+    case .requestFailed(let request, let reason):
+        return requestFailed(request, reason: reason, state: &state)
     }
 }
 
@@ -74,11 +84,16 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         if key == .character("q") { state.quitting = true; return [.quit] }
         return []
     }
+    if state.mode == .watch, let reason = refusedInWatchMode(key) {
+        state.notice = reason
+        return []
+    }
     switch key {
     case .character("q"), .character("Q"):
         state.quitting = true
         return [.quit]
     case .character("p"), .character(" "):
+        if state.mode == .watch { return togglePause(&state) }
         if state.mode == .word2vec {
             switch state.trainingState {
             case .running: return [.word2vec(.pause)]
@@ -483,7 +498,7 @@ private func setTemperature(_ state: inout AppState, _ value: Double) -> [Effect
     return drawSample(&state)
 }
 
-private func drawSample(_ state: inout AppState) -> [Effect] {
+func drawSample(_ state: inout AppState) -> [Effect] {
     if state.mode == .race {
         state.sample.lastDrawn = state.now
         return state.race.indices.filter { state.race[$0].model != nil }.map { .drawRaceSample(index: $0, request: state.sample.request) }
@@ -524,6 +539,8 @@ private func save(_ state: inout AppState) -> [Effect] {
     case .race:
         state.notice = "a race is not saved; train the cell you like with recur train --checkpoint"
         return []
+    case .watch:
+        return requestSave(&state)
     }
 }
 
@@ -553,12 +570,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     }
     state.losses += snapshot.newLosses
     state.validationLosses += snapshot.newValidationLosses
-    if state.losses.count > AppState.lossHistoryLimit {
-        // Keep every other old point: the whole run stays on the chart in bounded memory.
-        let keepRecent = AppState.lossHistoryLimit / 2
-        let old = state.losses.dropLast(keepRecent).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
-        state.losses = old + state.losses.suffix(keepRecent)
-    }
+    state.boundLossHistory()
     if state.vocabulary == nil {
         state.vocabulary = snapshot.vocabulary
         state.neighbours.positive = [defaultQuery(in: snapshot.vocabulary)]
@@ -569,19 +581,23 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
         state.hidden.cursor = min(state.hidden.cursor, max(probe.units - 1, 0))
     }
     guard let model = snapshot.model else { return [] }
-    let first = state.model == nil
+    // Samples follow the weights, but not more often than every few seconds, so drawing
+    // them takes little from training.
+    let sampleNow = state.model == nil || state.now.timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval
+    return newWeights(&state, model: model, vectors: snapshot.vectors, step: snapshot.step, sampleNow: sampleNow)
+}
+
+/// New weights in the panes: the neighbours, the pinned lists and the map follow at once,
+/// the sample (drawn first, as the user reads it) when `sampleNow`.
+func newWeights(_ state: inout AppState, model: LanguageModel, vectors: WordVectors?, step: Int, sampleNow: Bool) -> [Effect] {
     state.model = model
-    state.modelStep = snapshot.step
-    state.vectors = snapshot.vectors
+    state.modelStep = step
+    state.vectors = vectors
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
     effects += refreshPins(&state)
     if state.neighbours.showMap { effects.append(.computeMap) }
-    // Samples follow the weights, but not more often than every few seconds, so drawing
-    // them takes little from training.
-    if first || state.now.timeIntervalSince(state.sample.lastDrawn) >= AppState.sampleRefreshInterval {
-        effects.insert(contentsOf: drawSample(&state), at: 0)
-    }
+    if sampleNow { effects.insert(contentsOf: drawSample(&state), at: 0) }
     return effects
 }
 

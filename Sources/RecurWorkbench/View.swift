@@ -30,17 +30,20 @@ public func render(_ state: AppState) -> Canvas {
             LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss,
                      evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
                      tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
-                     level: state.mode == .languageModel ? state.vocabulary?.level : nil,
+                     level: state.mode == .languageModel || state.mode == .watch ? state.vocabulary?.level : nil,
                      floor: state.mode == .languageModel ? state.bestBaseline : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow,
-                            level: state.vocabulary?.level ?? .char)
+                            level: state.vocabulary?.level ?? .char, offersGradientFlow: state.mode != .watch)
                 .render(in: area, on: &canvas, focused: focused)
         case .neighbours:
             var query: String?
             if case .neighbourQuery(let text) = state.entry { query = text }
-            NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query, completion: state.completion)
+            // Watch mode has no corpus to count: its map shows the vocabulary's first tokens,
+            // the most frequent only at word level (where the vocabulary is in that order).
+            let mapCaption = state.mode == .watch && state.vocabulary?.level == .char ? "first characters of the vocabulary" : "most frequent words"
+            NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query, completion: state.completion, mapCaption: mapCaption)
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:
             SamplePane(view: state.sample, vocabulary: state.vocabulary, entry: state.entry).render(in: area, on: &canvas, focused: focused)

@@ -17,6 +17,8 @@ public enum WorkbenchSource {
     case vectors(WordVectors)
     /// Language models racing on the same text, with a name each.
     case race(trainers: [Trainer], names: [String], vocabulary: Vocabulary)
+    /// A run training elsewhere, followed through its run folder.
+    case watch(RunFolder)
 }
 
 /// What the workbench needs to start: what to show and how to look.
@@ -78,6 +80,8 @@ public final class WorkbenchApp {
     /// text before it, which the annotation tracks continue from.
     var unitText: [Int32] = []
     var unitPreceding: Slice<TokenIDs>?
+    /// Watch mode's poller of the run folder (WorkbenchApp+Watch.swift).
+    var folderWatcher: FolderWatcher?
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
@@ -128,6 +132,8 @@ public final class WorkbenchApp {
             state.frequentTokens = (0..<Int32(min(vectors.count, WorkbenchApp.mapSize))).map { $0 }
             findNeighbours(positive: [0], negative: [])
             computeMap()
+        case .watch(let folder):
+            startWatch(folder)
         }
         scheduleRedraw()
     }
@@ -235,6 +241,10 @@ public final class WorkbenchApp {
             matchSpan(request)
         case .explain(let request):
             explain(request)
+        case .readCheckpoint(let file):
+            readCheckpoint(file)
+        case .request(let request):
+            folderWatcher?.perform(request)
         case .quit:
             quit()
         }

@@ -14,7 +14,8 @@ struct Recur: ParsableCommand {
         discussion: "With no subcommand, opens the workbench on the bundled sample text and starts training.",
         subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self,
                       EmbedCommand.self, NeighboursCommand.self, AnalogyCommand.self, EvaluateCommand.self,
-                      GradientFlowCommand.self, RaceCommand.self, CellsCommand.self, MatchCommand.self, ExplainCommand.self],
+                      GradientFlowCommand.self, RaceCommand.self, CellsCommand.self, MatchCommand.self, ExplainCommand.self,
+                      WatchCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 

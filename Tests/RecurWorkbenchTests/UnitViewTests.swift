@@ -47,6 +47,15 @@ final class UnitViewTests: XCTestCase {
         XCTAssertNil(state.hidden.finder)
     }
 
+    func testWatchModeSaysWhereToFindUnitsInstead() {
+        state.mode = .watch
+        XCTAssertEqual(update(&state, .key(.character("c"))), [])
+        XCTAssertNil(state.hidden.finder)
+        XCTAssertTrue(state.notice?.contains("recur cells --checkpoint") == true, state.notice ?? "")
+        XCTAssertEqual(update(&state, .key(.character("b"))), [])
+        XCTAssertTrue(state.notice?.contains("recur match --checkpoint") == true, state.notice ?? "")
+    }
+
     func testASelectedSpanIsMatchedAndStaleMatchesAreDropped() throws {
         state.focus = .hidden
         _ = update(&state, .key(.character("b")))

@@ -77,7 +77,7 @@ public struct RunHistory: Codable, Sendable, Equatable {
     }
 
     /// Every other point of the older half, the newer half whole.
-    static func thinned<Element>(_ points: [Element], limit: Int) -> [Element] {
+    public static func thinned<Element>(_ points: [Element], limit: Int) -> [Element] {
         let recent = limit / 2
         let older = points.dropLast(recent).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         return older + points.suffix(recent)

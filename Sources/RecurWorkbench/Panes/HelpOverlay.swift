@@ -42,6 +42,20 @@ struct HelpOverlay {
                 ("", ""),
                 ("Loss", "l log · z zoom · [ ] smoothing (x axis: words trained)"),
             ] + explore
+        case .watch:
+            return [
+                ("p, space", "pause the run: create DIR/pause (again: remove it)"),
+                ("w", "ask the trainer for a checkpoint: create DIR/save"),
+                ("← →", "lower or raise the sampling temperature"),
+            ] + common + [
+                ("q, Ctrl-C", "quit (the run goes on)"),
+                ("s + - d", "(train here only: a watched run trains elsewhere)"),
+                ("", ""),
+                ("Loss", "l log · x steps/tokens/time · z zoom · [ ] smoothing"),
+                ("Hidden", "↑↓ unit · v sort · g h/c/gates · L layer (on its own text)"),
+                ("Neighbours", "↑↓ select · Enter hop · P pin · m map of the vocabulary"),
+                ("Sample", "r resample · k top-k · t top-p · i prime · = temp · n inspect"),
+            ]
         case .vectors:
             return common + [("q, Ctrl-C", "quit"), ("", "")] + explore
         }

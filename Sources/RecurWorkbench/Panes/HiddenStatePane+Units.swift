@@ -14,7 +14,8 @@ extension HiddenStatePane {
         }
         var line = "unit \(unit)" + (view.sortByVariance ? " · by variance" : "")
         if let track = view.track { line += " · under it: \(track.name) r " + String(format: "%+.2f", track.r) }
-        return line + " · ↑↓ unit · g signal · v sort · c find units · b select · d gradient flow" + (layers > 1 ? " · L layer" : "")
+        return line + " · ↑↓ unit · g signal · v sort" + (offersGradientFlow ? " · c find units · b select · d gradient flow" : "")
+            + (layers > 1 ? " · L layer" : "")
     }
 
     /// The finder's list, or the matches of a span (or that they are being computed), in

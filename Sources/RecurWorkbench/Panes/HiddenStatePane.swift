@@ -10,6 +10,8 @@ struct HiddenStatePane {
     let view: HiddenView
     let gradientFlow: GradientFlow?
     var level: TokenLevel = .char
+    /// Whether `d` can measure the gradient flow (only while training here).
+    var offersGradientFlow = true
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         if view.showGradientFlow {

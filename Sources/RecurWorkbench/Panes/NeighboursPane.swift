@@ -11,6 +11,8 @@ struct NeighboursPane {
     let entry: String?
     /// Tab's candidates while a query is typed.
     var completion: Completion?
+    /// Which tokens the map shows, said above it.
+    var mapCaption = "most frequent words"
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: view.showMap ? "Neighbours · map (\(view.method.rawValue))" : "Neighbours", role: focused ? .focusedBorder : .border)
@@ -22,7 +24,7 @@ struct NeighboursPane {
             canvas.write("▏ Tab completes, Enter searches", x: end, y: header.y, role: .muted, clip: header)
         } else if view.showMap {
             // The map shows the most frequent words, not the query's neighbours: say so.
-            canvas.write("\(view.map.count) most frequent words, \(view.method.rawValue) · m back to the list",
+            canvas.write("\(view.map.count) \(mapCaption), \(view.method.rawValue) · m back to the list",
                          x: header.x, y: header.y, role: .muted, clip: header)
         } else {
             let x = canvas.write("nearest to ", x: header.x, y: header.y, role: .muted, clip: header)

@@ -17,8 +17,12 @@ struct StatusBar {
     enum Priority {
         static let step = 90
         static let loss = 80
+        /// Watch mode: "save requested" until the trainer has saved.
+        static let request = 75
         static let learningRate = 70
         static let speed = 60
+        /// Watch mode: the newest checkpoint's step and age.
+        static let checkpoint = 58
         static let output = 53
         static let keys = 52
         static let progress = 50
@@ -44,8 +48,13 @@ struct StatusBar {
             if !text.isEmpty { fields.append(.init(text: text, priority: priority)) }
         }
         func addState() {
-            let role: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
-            let label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            var role: StyleRole = state.trainingState == .running ? .statusRunning : .statusPaused
+            var label = state.mode == .word2vec && state.trainingState == .stopped ? "done" : state.trainingState.rawValue
+            if state.mode == .watch {
+                // The pause file is the run's state as far as this side knows it.
+                label = state.watch.pauseRequested ? "paused (\(state.watch.pausePath))" : "watching"
+                role = state.watch.pauseRequested ? .statusPaused : .statusRunning
+            }
             stateIndex = fields.count
             fields.append(.init(text: " \(label) ", priority: StatusLine.always, role: role))
         }
@@ -80,13 +89,33 @@ struct StatusBar {
             addState()
             add("\(state.race.count) models", Priority.progress)
             add(StatusBar.duration(state.elapsed), Priority.elapsed)
+        case .watch:
+            add("recur watch", Priority.name)
+            add(state.title, Priority.title)
+            add("step \(state.step)", Priority.step)
+            add("\(speed) tok/s", Priority.speed)
+            addState()
+            if state.watch.saveShown { fields.append(.init(text: "save requested", priority: Priority.request, role: .warning)) }
+            if let last = state.losses.last { add(String(format: "loss %.3f", last.loss), Priority.loss) }
+            if let newest = state.watch.scan?.newest {
+                // A clock a little ahead of ours (a synced folder) is not a negative age.
+                let age = max(state.now.timeIntervalSince(newest.modified), 0)
+                add("checkpoint \(newest.step) · \(StatusBar.duration(age)) old", Priority.checkpoint)
+            }
+            let skipped = state.watch.malformedLines
+            if skipped > 0 { add("\(skipped) log line\(skipped == 1 ? "" : "s") skipped", Priority.elapsed) }
         case .vectors:
             add("recur vectors", Priority.name)
             add(state.title, Priority.title)
             add("\(state.vectors?.count ?? 0) words × \(state.vectors?.dimension ?? 0)", Priority.step)
         }
         fields.append(.init(text: "? help  q quit", priority: Priority.keys, atRightEnd: true))
-        return StatusLine(fields: fields, notice: state.trainingNotice ?? state.notice,
+        var notice = state.trainingNotice ?? state.notice
+        if state.mode == .watch {
+            // A folder gone or unreadable outranks the answer to the last key.
+            notice = state.watch.folderProblem ?? notice ?? state.watch.problem
+        }
+        return StatusLine(fields: fields, notice: notice,
                           noticeAfter: stateIndex, yieldsWhole: Priority.output + 1, yieldsStart: Priority.step)
     }
 
