@@ -113,7 +113,7 @@ check "Enter shows the unit with its track under the heatmap" wait_for "under it
 tmux send-keys -t "$session" b Right Right Enter
 check "b, →→, Enter matches a span" wait_for "units above 0\.[0-9] over|no unit of layer 1" 30
 tmux send-keys -t "$session" Escape n e
-check "e in the inspector explains the prediction" wait_for "why .* \(p [0-9.]+\): ‖∂log p/∂embedding‖ · most" 30
+check "e in the inspector explains the prediction" wait_for "why .*: most .*@-1" 30
 tmux send-keys -t "$session" q
 for _ in $(seq 100); do [ -s status ] && break; sleep 0.2; done
 check "q exits with status 0" [ "$(cat status 2>/dev/null)" = 0 ]

@@ -154,7 +154,7 @@ struct SamplePane {
         let inputs = request.ids.suffix(saliency.scores.count)
         let strongest = zip(inputs, saliency.scores).enumerated().sorted { $0.element.1 > $1.element.1 }.prefix(3)
             .map { NeighboursPane.label(vocabulary.tokens[Int($0.element.0)]) + "@\($0.offset - inputs.count)" }
-        return "why \(target) (p " + String(format: "%.2f", saliency.probability) + "): ‖∂log p/∂embedding‖ · most "
-            + strongest.joined(separator: " ") + " · e off"
+        return "why \(target): most " + strongest.joined(separator: " ") + " · p(T=1) " + String(format: "%.2f", saliency.probability)
+            + " · ‖∂log p/∂embedding‖ · e off"
     }
 }
