@@ -120,6 +120,8 @@ struct MatchCommand: ParsableCommand {
         let (spanIDs, unknown) = vocabulary.ids(of: span)
         guard unknown.isEmpty else { throw RecurError.invalidArgument("--span has tokens the model does not know: \(unknown.map(\.debugDescription).joined(separator: " "))") }
         guard !spanIDs.isEmpty else { throw RecurError.invalidArgument("--span is empty") }
+        // Each candidate span is intersected token by token: a long span makes it slow.
+        guard spanIDs.count <= 500 else { throw RecurError.invalidArgument("--span has \(spanIDs.count) tokens; match takes at most 500") }
         guard let start = input.validation.firstOccurrence(of: spanIDs) else {
             throw RecurError.invalidArgument("--span \(span.debugDescription) does not occur in the validation text (the last 10% of \(corpus))")
         }

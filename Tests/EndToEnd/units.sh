@@ -96,6 +96,7 @@ expect_error "match: unknown characters" "does not know" "$recur" match --checkp
 expect_error "match: a signal the cell lacks" "--signal must be one of" "$recur" match --checkpoint q.safetensors --corpus quotes.txt --span the --signal r
 expect_error "match: layer out of range" "--layer must be from 1 to 1" "$recur" match --checkpoint q.safetensors --corpus quotes.txt --span the --layer 2
 expect_error "match: a threshold no unit reaches" "lower --threshold" "$recur" match --checkpoint q.safetensors --corpus quotes.txt --span the --threshold 5
+expect_error "match: a span too long" "at most 500" "$recur" match --checkpoint q.safetensors --corpus quotes.txt --span "$(head -c 3000 quotes.txt)"
 expect_error "explain: empty text" "--text is empty" "$recur" explain --checkpoint q.safetensors --text ''
 expect_error "explain: two tokens as --token" "--token must be one token" "$recur" explain --checkpoint q.safetensors --text the --token ab
 head -c 100 q.safetensors >cut.safetensors
