@@ -66,14 +66,13 @@ class Loop:
         """Collective: every rank gathers, rank 0 writes the folder's step file and/or
         --checkpoint."""
         stored = self.trainer.checkpoint()
+        step = self.saved_step = self.trainer.step
         if not self.context.leader:
             return
-        step = self.trainer.step
         if self.options.folder:
             checkpoints.write(stored, step_path(self.options.folder, step))
         if self.options.checkpoint:
             checkpoints.write(stored, self.options.checkpoint)
-        self.saved_step = step
 
     def run(self):
         self._open_log()
