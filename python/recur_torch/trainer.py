@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from .checkpoint import Checkpoint, float32_json, layout
 from .errors import UserError
+from .evaluation import summed_loss
 from .history import RunHistory
 from .model import detach_state, model_from, state_from, state_tensors
 from .optim import RecurOptimizer, plateau_schedule, step_schedule
@@ -134,25 +135,13 @@ class Trainer:
                 total += parameter.grad.double().pow(2).sum().item()
         return math.sqrt(total)
 
-    @torch.no_grad()
     def validation_loss(self):
-        """Mean cross-entropy (nats per token) over the validation text cut into B streams,
-        chunk by chunk from a zero state with the state carried (Evaluation.loss); None
-        when a stream would hold fewer than 2 tokens. Ranks share the streams."""
-        streams = self.validation
-        if streams.length < 2:
+        """Recur's validation loss over all B streams (ranks share them), or None when a
+        stream would hold fewer than 2 tokens."""
+        if self.validation.length < 2:
             return None
-        self.model.eval()
-        state, total, position = self.model.zero_state(self.local_batch, self.context.device), 0.0, 0
-        while position < streams.length - 1:
-            n = min(self.steps, streams.length - 1 - position)
-            inputs, targets = streams.chunk(position, n)
-            logits, state = self.model(inputs, state)
-            total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="none").double().sum().item()
-            position += n
-        self.model.train()
-        count = (streams.length - 1) * self.batch
-        return self.context.sum([total])[0] / count
+        total, _ = summed_loss(self.model, self.validation, self.steps)
+        return self.context.sum([total])[0] / ((self.validation.length - 1) * self.batch)
 
     def note_validation_loss(self, loss):
         """Records a validation loss and tells the plateau schedule."""
