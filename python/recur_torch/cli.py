@@ -259,8 +259,10 @@ def train(args):
                             "give a larger --steps, or --more N", 2)
         options = Options(target, args.eval_every, args.log, args.checkpoint, args.dir, args.checkpoint_every)
         Loop(trainer, options).run()
-    finally:
-        context.close()
+    except BaseException:
+        context.close(together=False)
+        raise
+    context.close()
 
 
 def main(argv=None):

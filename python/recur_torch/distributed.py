@@ -69,6 +69,11 @@ class Context:
         from torch.nn.parallel import DistributedDataParallel
         return DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
 
-    def close(self):
+    def close(self, together=True):
+        """Leaves the group. `together` (a normal end) waits for every rank first:
+        without the barrier a rank that tears gloo down first can abort one still
+        finishing its last collective. After an error on one rank nobody waits."""
         if self.distributed and dist.is_initialized():
+            if together:
+                dist.barrier()
             dist.destroy_process_group()
