@@ -36,30 +36,49 @@ loss, steps = worst("loss")
 validation, evaluations = worst("val_loss")
 norm, _ = worst("grad_norm")
 ok = loss <= tolerance and validation <= tolerance and evaluations > 0
-print(f"{name:28} {steps} steps: max relative difference loss {loss:.1e}, val_loss {validation:.1e} "
+print(f"{name:36} {steps} steps: max relative difference loss {loss:.1e}, val_loss {validation:.1e} "
       f"({evaluations} evaluations), grad_norm {norm:.1e}  {'ok' if ok else 'FAIL'}")
 sys.exit(0 if ok else 1)
 PY
 }
 
-for config in "lstm char" "gru char" "rnn char" "lstm word" "gru word" "rnn word"; do
+# A frozen embedding needs vectors to start from: word2vec text, 16 numbers per word.
+"$python" - "$work/vectors.txt" <<'PY'
+import math, sys
+words = ["the", "and", "of", "a", "to", "in", "is", "it"]
+with open(sys.argv[1], "w") as out:
+    out.write(f"{len(words)} 16\n")
+    for row, word in enumerate(words):
+        out.write(word + " " + " ".join(f"{math.sin(row * 16 + column):.6f}" for column in range(16)) + "\n")
+PY
+
+# The last five hold the other update rules, clipping that bites, weight decay, both
+# schedules, tied weights, a frozen embedding and the sigmoid RNN to the same standard.
+for config in "lstm char" "gru char" "rnn char" "lstm word" "gru word" "rnn word" \
+        "lstm char sgd --optimizer sgd --lr 0.5 --momentum 0.9 --nesterov --weight-decay 0.001 --clip 0.2 --lr-decay-every 7" \
+        "gru char rmsprop --optimizer rmsprop --lr 0.001 --clip 0.1 --lr-patience 0 --lr-decay 0.7" \
+        "rnn word adagrad --optimizer adagrad --lr 0.05 --weight-decay 0.01 --activation sigmoid" \
+        "lstm word tied --tie-weights --hidden 16 --clip 0.5 --lowercase --min-count 2" \
+        "gru word frozen --embed-init $work/vectors.txt --freeze-embed --clip 0.3"; do
     set -- $config
-    run=$work/$1-$2
+    cell=$1 level=$2 name="$1 $2${3:+ $3}"
+    shift 2; [ $# -gt 0 ] && shift
+    run=$work/${name// /-}
     mkdir -p "$run"
-    "$recur" train --corpus "$corpus" --level "$2" --cell "$1" --layers 2 --embed 16 --hidden 32 --seq 16 --batch 8 \
-        --steps 10 --eval-every 10 --checkpoint "$run/base.safetensors" 2>/dev/null
+    "$recur" train --corpus "$corpus" --level "$level" --cell "$cell" --layers 2 --embed 16 --hidden 32 --seq 16 --batch 8 \
+        "$@" --steps 10 --eval-every 10 --checkpoint "$run/base.safetensors" 2>/dev/null
     cp "$run/base.safetensors" "$run/recur.safetensors"
     "$recur" train --corpus "$corpus" --resume "$run/recur.safetensors" --checkpoint "$run/recur.safetensors" \
         --steps 40 --eval-every 5 --log "$run/recur.jsonl" 2>/dev/null
     "$python" -m recur_torch train --corpus "$corpus" --resume "$run/base.safetensors" --steps 40 --eval-every 5 \
         --log "$run/torch.jsonl" --checkpoint "$run/torch.safetensors" 2>/dev/null
-    compare "$run/recur.jsonl" "$run/torch.jsonl" "$1 $2: Recur vs PyTorch"
+    compare "$run/recur.jsonl" "$run/torch.jsonl" "$name: Recur vs PyTorch"
     # Recur takes Python's checkpoint back and continues as it continues its own.
     for side in recur torch; do
         "$recur" train --corpus "$corpus" --resume "$run/$side.safetensors" --checkpoint "$run/$side.safetensors" \
             --steps 45 --eval-every 5 --log "$run/$side-back.jsonl" 2>/dev/null
     done
-    compare "$run/recur-back.jsonl" "$run/torch-back.jsonl" "$1 $2: Recur resumes PyTorch"
+    compare "$run/recur-back.jsonl" "$run/torch-back.jsonl" "$name: Recur resumes PyTorch"
 done
 
 # Two processes with gloo, into a run folder, from the char LSTM's step-10 checkpoint.
