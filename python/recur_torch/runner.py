@@ -84,13 +84,20 @@ class Loop:
             if self.log:
                 self.log.close()
 
-    def _wait_while_paused(self):
-        """Polls every 0.25 s; returns the (save, stop) requests once not paused."""
+    def _between_steps(self):
+        """Serves the folder's requests at a step boundary: a save request is answered
+        at once (also while paused: a paused run sits at a step boundary); while paused,
+        polls every 0.25 s. Returns whether to stop."""
         announced = False
         while True:
             pause, save, stop = self.requests()
+            if save:
+                self.save()
+                if self.context.leader:
+                    _remove(os.path.join(self.options.folder, "save"))
+                    say(f"saved step {self.trainer.step} as asked")
             if not pause or stop:
-                return save, stop
+                return bool(stop)
             if not announced and self.context.leader:
                 say(f"paused at step {self.trainer.step} (delete {os.path.join(self.options.folder, 'pause')} to resume)")
                 announced = True
@@ -101,12 +108,7 @@ class Loop:
         started, first, last_report = time.time(), trainer.step, 0.0
         elapsed_before = trainer.history.elapsed
         while trainer.step < options.target:
-            save, stop = self._wait_while_paused()
-            if save:
-                self.save()
-                if self.context.leader and options.folder:
-                    _remove(os.path.join(options.folder, "save"))
-            if stop:
+            if self._between_steps():
                 break
             trainer.history.elapsed = elapsed_before + time.time() - started
             loss, norm, applied = trainer.train_step()
