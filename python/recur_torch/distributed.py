@@ -21,6 +21,10 @@ class Context:
                 raise UserError("--device cuda: PyTorch sees no CUDA device here (use --device cpu)")
             torch.cuda.set_device(local_rank)
             self.device = torch.device("cuda", local_rank)
+            # fp32 as Recur computes it: no TF32 in matrix products or cuDNN's RNNs (which
+            # allows it by default), or the 1e-4 agreement with Recur would not hold.
+            torch.backends.cuda.matmul.allow_tf32 = False
+            torch.backends.cudnn.allow_tf32 = False
         else:
             self.device = torch.device("cpu")
         self.distributed = self.world > 1
