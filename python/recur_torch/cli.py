@@ -69,10 +69,13 @@ def number(text):
 def build_parser():
     parser = Parser(prog="python -m recur_torch", description="The PyTorch side of Recur.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    usage = ("python -m recur_torch train --corpus PATH (--resume CKPT | model flags) [--steps N | --more N]\n"
+             "       [--eval-every N] [--log PATH] [--checkpoint PATH] [--dir DIR] [--checkpoint-every N]\n"
+             "       [--device cpu|cuda]        (also under torchrun --nproc_per_node N)")
     train = commands.add_parser("train", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                help="train, or continue a Recur run (see train --help)")
+                                usage=usage, help="train, or continue a Recur run (see train --help)")
     add = train.add_argument
-    add("--corpus", required=True, help="text file to train on (UTF-8)")
+    add("--corpus", required=True, metavar="PATH", help="text file to train on (UTF-8)")
     add("--level", choices=["char", "word"], help="tokens: char (Unicode scalars) or word (default: char)")
     add("--cell", choices=["rnn", "lstm", "gru"], help="recurrent cell (default: lstm)")
     add("--activation", choices=["tanh", "sigmoid", "relu"], help="vanilla RNN nonlinearity (default: tanh)")
@@ -82,29 +85,29 @@ def build_parser():
                        ("batch", "parallel streams per step, over all processes (default: 32)"),
                        ("seed", "random seed for initialisation and dropout (default: 1)"),
                        ("min-count", "word level: words seen fewer times become <unk> (default: 1)")]:
-        add("--" + flag, type=integer, help=text)
+        add("--" + flag, type=integer, metavar="N", help=text)
     for flag, text in [("lr", "learning rate (default: 0.002)"), ("momentum", "SGD momentum (default: 0)"),
                        ("clip", "clip the global gradient norm to this; 0 disables (default: 5)"),
                        ("dropout", "dropout on the embedding, between layers and before the decoder (default: 0)"),
                        ("weight-decay", "L2 weight decay, added to the gradient (default: 0)"),
                        ("lr-decay", "multiply the learning rate by this on decay, 0-1 (default: 0.5 with a schedule)")]:
-        add("--" + flag, type=number, help=text)
+        add("--" + flag, type=number, metavar="X", help=text)
     add("--optimizer", choices=["adam", "sgd", "rmsprop", "adagrad"], help="update rule (default: adam)")
     add("--nesterov", action="store_true", help="SGD: Nesterov momentum (needs --momentum)")
     add("--lowercase", action="store_true", help="word level: lowercase the text first")
-    add("--lr-decay-every", type=integer, help="step decay: apply --lr-decay every N steps")
-    add("--lr-patience", type=integer, help="plateau decay: apply --lr-decay after N validations without improvement")
+    add("--lr-decay-every", type=integer, metavar="N", help="step decay: apply --lr-decay every N steps")
+    add("--lr-patience", type=integer, metavar="N", help="plateau decay: apply --lr-decay after N validations without improvement")
     add("--tie-weights", action="store_true", help="the decoder's weight is the embedding (needs --hidden = --embed)")
     add("--freeze-embed", action="store_true", help="keep the embedding fixed (a resumed run keeps its checkpoint's choice)")
-    add("--embed-init", help="not supported here: start the run with `recur train --embed-init`, then --resume it")
-    add("--steps", type=integer, default=1000, help="train until this global step (default: 1000)")
-    add("--more", type=integer, help="train this many steps more than the run starts at (instead of --steps)")
-    add("--eval-every", type=integer, default=200, help="validation loss every N steps (0: only at the end; default: 200)")
-    add("--log", help="write one JSON object per step here (truncated first)")
-    add("--checkpoint", help="save a checkpoint here at the end (and on Ctrl-C)")
-    add("--checkpoint-every", type=integer, default=0, help="also save every N steps (0: only at the end)")
-    add("--resume", help="continue this Recur checkpoint exactly: weights, optimizer, position, hidden state")
-    add("--dir", help="run folder: DIR/log.jsonl (unless --log), DIR/step-NNNNNNNN.safetensors, DIR/pause, DIR/save")
+    add("--embed-init", metavar="FILE", help="not supported here: start the run with `recur train --embed-init`, then --resume it")
+    add("--steps", type=integer, metavar="N", default=1000, help="train until this global step (default: 1000)")
+    add("--more", type=integer, metavar="N", help="train this many steps more than the run starts at (instead of --steps)")
+    add("--eval-every", type=integer, metavar="N", default=200, help="validation loss every N steps (0: only at the end; default: 200)")
+    add("--log", metavar="PATH", help="write one JSON object per step here (truncated first)")
+    add("--checkpoint", metavar="PATH", help="save a checkpoint here at the end (and on Ctrl-C)")
+    add("--checkpoint-every", type=integer, metavar="N", default=0, help="also save every N steps (0: only at the end)")
+    add("--resume", metavar="CKPT", help="continue this Recur checkpoint exactly: weights, optimizer, position, hidden state")
+    add("--dir", metavar="DIR", help="run folder: DIR/log.jsonl (unless --log), DIR/step-NNNNNNNN.safetensors, DIR/pause, DIR/save")
     add("--device", choices=["cpu", "cuda"], default="cpu", help="where to train (default: cpu)")
     return parser
 

@@ -13,7 +13,7 @@ def summed_loss(model, streams, steps):
     was_training = model.training
     model.eval()
     batch = streams.data.shape[0]
-    state, total, position = model.zero_state(batch, streams.data.device), 0.0, 0
+    state, total, position = model.zero_state(batch, streams.device), 0.0, 0
     while position < streams.length - 1:
         n = min(steps, streams.length - 1 - position)
         inputs, targets = streams.chunk(position, n)  # (n, b) each

@@ -71,7 +71,8 @@ def _code_points(text):
 
 
 class Corpus:
-    """A tokenized text: `ids` (n,) int64 numpy array and `vocab` (list of tokens)."""
+    """A tokenized text: `ids` (n,) int32 numpy array (4 bytes a token: a gigabyte of
+    text stays a few gigabytes in memory) and `vocab` (list of tokens)."""
 
     def __init__(self, ids, vocab, level, lowercase=False, min_count=1):
         self.ids, self.vocab, self.level = ids, vocab, level
@@ -99,7 +100,7 @@ def build_corpus(path, level, min_count=1, lowercase=False):
     if level == "char":
         points, ids = np.unique(_code_points(character_scalars(text)), return_inverse=True)
         vocab = [chr(int(p)) for p in points]
-        corpus = Corpus(ids.astype(np.int64), vocab, "char")
+        corpus = Corpus(ids.astype(np.int32), vocab, "char")
     else:
         words = word_tokens(text, lowercase)
         counts = {}
@@ -108,7 +109,7 @@ def build_corpus(path, level, min_count=1, lowercase=False):
         kept = sorted((w for w, c in counts.items() if c >= min_count and w != UNKNOWN), key=lambda w: (-counts[w], w))
         vocab = [UNKNOWN] + kept
         index = {token: i for i, token in enumerate(vocab)}
-        corpus = Corpus(np.array([index.get(w, 0) for w in words], dtype=np.int64), vocab, "word", lowercase, min_count)
+        corpus = Corpus(np.array([index.get(w, 0) for w in words], dtype=np.int32), vocab, "word", lowercase, min_count)
     if len(corpus.vocab) < 2:
         raise UserError(f"the corpus has only {len(corpus.vocab)} distinct token; a language model needs at least 2")
     return corpus
@@ -125,13 +126,13 @@ def corpus_with_vocab(path, vocab, level, lowercase=False, min_count=1):
         if missing:
             shown = ", ".join(_swift_debug(c) for c in missing[:5]) + (", …" if len(missing) > 5 else "")
             raise UserError(f"the corpus has characters the model's vocabulary lacks: {shown}")
-        table = np.full(0x110000, -1, dtype=np.int64)
+        table = np.full(0x110000, -1, dtype=np.int32)
         for token, i in index.items():
             table[ord(token)] = i
         ids = table[_code_points(scalars)]
     else:
         unknown = index.get(UNKNOWN, 0)
-        ids = np.array([index.get(w, unknown) for w in word_tokens(text, lowercase)], dtype=np.int64)
+        ids = np.array([index.get(w, unknown) for w in word_tokens(text, lowercase)], dtype=np.int32)
     return Corpus(ids, list(vocab), level, lowercase, min_count)
 
 
@@ -150,27 +151,29 @@ def corpus_hash(ids):
     tells a resume that it sees the same text. (n,) ids -> str."""
     value = 0xCBF29CE484222325
     prime, prime3, mask = _FNV_PRIME, (_FNV_PRIME ** 3) & _MASK, _MASK
-    for token in ids.tolist():
-        if token < 0x10000:
-            # Bytes 2 and 3 are zero (XOR with 0 is nothing): byte 1's multiply and theirs
-            # make one by p³.
-            value = ((((value ^ (token & 0xFF)) * prime) & mask ^ (token >> 8)) * prime3) & mask
-        else:
-            for shift in (0, 8, 16, 24):
-                value = ((value ^ ((token >> shift) & 0xFF)) * prime) & mask
+    for start in range(0, len(ids), 1 << 20):  # a million at a time: no list of all ids
+        for token in ids[start:start + (1 << 20)].tolist():
+            if token < 0x10000:
+                # Bytes 2 and 3 are zero (XOR with 0 is nothing): byte 1's multiply and
+                # theirs make one by p³.
+                value = ((((value ^ (token & 0xFF)) * prime) & mask ^ (token >> 8)) * prime3) & mask
+            else:
+                for shift in (0, 8, 16, 24):
+                    value = ((value ^ ((token >> shift) & 0xFF)) * prime) & mask
     return f"{value:016x}"
 
 
 class Streams:
     """B contiguous streams of L = floor(n / B) tokens (BatchStreams.swift): stream b is
-    ids[b·L, (b+1)·L). Holds them as a (B, L) tensor; `rows` selects the streams one
-    process trains on (DistributedDataParallel splits them into contiguous blocks)."""
+    ids[b·L, (b+1)·L). Holds them as a (B, L) view of the ids in host memory (only each
+    chunk goes to the device); `rows` selects the streams one process trains on
+    (DistributedDataParallel splits them into contiguous blocks)."""
 
     def __init__(self, ids, batch, rows=None, device="cpu"):
-        self.batch = batch
+        self.batch, self.device = batch, device
         self.length = len(ids) // batch
         data = torch.from_numpy(np.ascontiguousarray(ids[:self.length * batch])).reshape(batch, self.length)
-        self.data = (data if rows is None else data[rows]).to(device)
+        self.data = data if rows is None else data[rows.start:rows.stop]
 
     def fits(self, position, steps):
         """Whether a chunk of `steps` fits at `position` (it needs one more target)."""
@@ -179,6 +182,5 @@ class Streams:
     def chunk(self, position, steps):
         """(steps, b) inputs and targets of the chunk at `position`: inputs [p, p+T) and
         targets [p+1, p+T+1) of every stream held."""
-        inputs = self.data[:, position:position + steps].T
-        targets = self.data[:, position + 1:position + steps + 1].T
-        return inputs, targets
+        window = self.data[:, position:position + steps + 1].T.to(self.device, torch.int64)  # (steps+1, b)
+        return window[:-1], window[1:]
