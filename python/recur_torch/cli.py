@@ -278,4 +278,9 @@ def main(argv=None):
             print(f"error: {error}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
-        return 130
+        print("error: interrupted before training started", file=sys.stderr)
+        return 1
+    except torch.cuda.OutOfMemoryError:
+        print("error: out of memory on the GPU: lower --batch, --seq or the model's size, or add processes",
+              file=sys.stderr)
+        return 1

@@ -77,6 +77,14 @@ class Corpus:
     def __init__(self, ids, vocab, level, lowercase=False, min_count=1):
         self.ids, self.vocab, self.level = ids, vocab, level
         self.lowercase, self.min_count = lowercase, min_count
+        self._hash = None
+
+    @property
+    def hash(self):
+        """corpus_hash of the ids, computed once (it is a loop over every token)."""
+        if self._hash is None:
+            self._hash = corpus_hash(self.ids)
+        return self._hash
 
     @property
     def split_index(self):

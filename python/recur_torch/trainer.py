@@ -20,7 +20,7 @@ from .evaluation import summed_loss
 from .history import RunHistory
 from .model import detach_state, model_from, state_from, state_tensors
 from .optim import RecurOptimizer, plateau_schedule, step_schedule
-from .text import Streams, corpus_hash
+from .text import Streams
 
 
 def splitmix_words(seed):
@@ -40,7 +40,7 @@ def fresh_training(settings, clip, seed, schedule, corpus):
     """The `training` metadata of a run at step 0."""
     return {"step": 0, "tokens": 0, "position": 0, "optimizer": settings, "optimizer_steps": 0, "clip": clip,
             "seed": seed, "random": splitmix_words(seed), "corpus_tokens": len(corpus.ids),
-            "corpus_hash": corpus_hash(corpus.ids), "schedule": schedule,
+            "corpus_hash": corpus.hash, "schedule": schedule,
             "plateau": {"evaluationsWithoutImprovement": 0}}
 
 
@@ -53,7 +53,7 @@ class Trainer:
         self.config, self.vocab, self.corpus, self.context = config, checkpoint.vocab, corpus, context
         self.training = dict(training)
         self.history = RunHistory(checkpoint.history)
-        if len(corpus.ids) != training["corpus_tokens"] or corpus_hash(corpus.ids) != training["corpus_hash"]:
+        if len(corpus.ids) != training["corpus_tokens"] or corpus.hash != training["corpus_hash"]:
             raise UserError(f"the corpus differs from the one this checkpoint was trained on ({training['corpus_tokens']} tokens, "
                             f"hash {training['corpus_hash']}); resume needs the same text")
         self.steps, self.batch, device = config["seq"], config["batch"], context.device
