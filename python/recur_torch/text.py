@@ -4,7 +4,6 @@ character and word tokenizers, the 90/10 split, the corpus hash and the B stream
 Legend: n tokens in a split, B streams, L = floor(n / B) tokens per stream, T steps.
 """
 import re
-import unicodedata
 
 import numpy as np
 import torch
