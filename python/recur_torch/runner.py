@@ -37,6 +37,7 @@ class Loop:
         self.stopping = False
         self.saved_step = None
         self.log = None
+        self.paused_seconds = 0.0
 
     def _open_log(self):
         """--log truncates as `recur train --log` does; a run folder's log.jsonl is
@@ -102,15 +103,21 @@ class Loop:
                 say(f"paused at step {self.trainer.step} (delete {os.path.join(self.options.folder, 'pause')} to resume)")
                 announced = True
             time.sleep(POLL_SECONDS)
+            self.paused_seconds += POLL_SECONDS
 
     def _train(self):
         trainer, options = self.trainer, self.options
         started, first, last_report = time.time(), trainer.step, 0.0
         elapsed_before = trainer.history.elapsed
+
+        def training_seconds():
+            """Seconds of training in this process, pauses excluded (as the history keeps them)."""
+            return time.time() - started - self.paused_seconds
+
         while trainer.step < options.target:
             if self._between_steps():
                 break
-            trainer.history.elapsed = elapsed_before + time.time() - started
+            trainer.history.elapsed = elapsed_before + training_seconds()
             loss, norm, applied = trainer.train_step()
             if not applied:
                 raise UserError(f"training diverged at step {trainer.step + 1} (loss {loss}, gradient norm {norm}); "
@@ -119,11 +126,11 @@ class Loop:
             now = time.time()
             if self.context.leader and (now - last_report >= 5 or trainer.step == options.target):
                 last_report = now
-                rate = (trainer.step - first) * trainer.batch * trainer.steps / max(now - started, 1e-9)
+                rate = (trainer.step - first) * trainer.batch * trainer.steps / max(training_seconds(), 1e-9)
                 say(f"step {trainer.step}/{options.target}  loss {loss:.4f}  smoothed {trainer.history.last_smoothed():.4f}  {rate:.0f} tok/s")
         if self.stopping and self.context.leader:
             say(f"interrupted at step {trainer.step}")
-        trainer.history.elapsed = elapsed_before + time.time() - started
+        trainer.history.elapsed = elapsed_before + training_seconds()
         if (options.checkpoint or options.folder) and self.saved_step != trainer.step:
             self.save()
             if self.context.leader:
