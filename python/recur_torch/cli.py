@@ -69,7 +69,7 @@ def number(text):
 def build_parser():
     parser = Parser(prog="python -m recur_torch", description="The PyTorch side of Recur.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    usage = ("python -m recur_torch train --corpus PATH (--resume CKPT | model flags) [--steps N | --more N]\n"
+    usage = ("python -m recur_torch train --corpus PATH (--resume CKPT | --init CKPT | model flags) [--steps N | --more N]\n"
              "       [--eval-every N] [--log PATH] [--checkpoint PATH] [--dir DIR] [--checkpoint-every N]\n"
              "       [--device cpu|cuda]        (also under torchrun --nproc_per_node N)")
     train = commands.add_parser("train", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -106,6 +106,7 @@ def build_parser():
     add("--log", metavar="PATH", help="write one JSON object per step here (truncated first)")
     add("--checkpoint", metavar="PATH", help="save a checkpoint here at the end (and on Ctrl-C)")
     add("--checkpoint-every", type=integer, metavar="N", default=0, help="also save every N steps (0: only at the end)")
+    add("--init", metavar="CKPT", help="start from this checkpoint's weights with a fresh optimizer and data position")
     add("--resume", metavar="CKPT", help="continue this Recur checkpoint exactly: weights, optimizer, position, hidden state")
     add("--dir", metavar="DIR", help="run folder: DIR/log.jsonl (unless --log), DIR/step-NNNNNNNN.safetensors, DIR/pause, DIR/save")
     add("--device", choices=["cpu", "cuda"], default="cpu", help="where to train (default: cpu)")
@@ -190,30 +191,48 @@ def fresh_checkpoint(args):
     return Checkpoint(config, corpus.vocab, parameters, training), corpus
 
 
-def conflicts(args, stored):
-    """Flags the user typed that differ from the checkpoint, whose settings win."""
-    config, training = stored.config, stored.training
-    optimizer = training["optimizer"]
-    f32 = checkpoints.float32_json
+def conflicts(args, stored, training_flags=True):
+    """Flags the user typed that differ from the checkpoint, whose settings win; without
+    `training_flags` only the model's shape and tokenizer count (--init)."""
+    config, f32 = stored.config, checkpoints.float32_json
     pairs = [("level", args.level, config["level"]), ("cell", args.cell, config["cell"]),
              ("activation", args.activation, config["activation"]), ("embed", args.embed, config["embed"]),
              ("hidden", args.hidden, config["hidden"]), ("layers", args.layers, config["layers"]),
-             ("min-count", args.min_count, config["min_count"]), ("seq", args.seq, config["seq"]),
-             ("batch", args.batch, config["batch"]), ("dropout", args.dropout and f32(args.dropout), config["dropout"]),
-             ("lr", args.lr and f32(args.lr), optimizer["learningRate"]), ("optimizer", args.optimizer, optimizer["kind"]),
-             ("momentum", args.momentum and f32(args.momentum), optimizer["momentum"]),
-             ("weight-decay", args.weight_decay and f32(args.weight_decay), optimizer["weightDecay"]),
-             ("clip", args.clip and f32(args.clip), training["clip"]), ("seed", args.seed, training["seed"])]
+             ("min-count", args.min_count, config["min_count"])]
+    switches = [("tie-weights", args.tie_weights, config.get("tie_weights")), ("lowercase", args.lowercase, config["lowercase"])]
+    if training_flags:
+        training, optimizer = stored.training, stored.training["optimizer"]
+        pairs += [("seq", args.seq, config["seq"]), ("batch", args.batch, config["batch"]),
+                  ("dropout", args.dropout and f32(args.dropout), config["dropout"]),
+                  ("lr", args.lr and f32(args.lr), optimizer["learningRate"]), ("optimizer", args.optimizer, optimizer["kind"]),
+                  ("momentum", args.momentum and f32(args.momentum), optimizer["momentum"]),
+                  ("weight-decay", args.weight_decay and f32(args.weight_decay), optimizer["weightDecay"]),
+                  ("clip", args.clip and f32(args.clip), training["clip"]), ("seed", args.seed, training["seed"])]
+        switches.append(("freeze-embed", args.freeze_embed, config.get("freeze_embed")))
     found = [f"--{flag} {given} (checkpoint: {saved})" for flag, given, saved in pairs if given is not None and given != saved]
-    for flag, given, saved in [("tie-weights", args.tie_weights, config.get("tie_weights")),
-                               ("lowercase", args.lowercase, config["lowercase"]),
-                               ("freeze-embed", args.freeze_embed, config.get("freeze_embed"))]:
-        if given and not saved:
-            found.append(f"--{flag} (checkpoint: without it)")
-    if args.lr_decay is not None or args.lr_decay_every is not None or args.lr_patience is not None:
-        if schedule_from(args) != training["schedule"]:
-            found.append(f"the learning-rate schedule (checkpoint: {training['schedule']})")
+    found += [f"--{flag} (checkpoint: without it)" for flag, given, saved in switches if given and not saved]
+    scheduled = args.lr_decay is not None or args.lr_decay_every is not None or args.lr_patience is not None
+    if training_flags and scheduled and schedule_from(args) != stored.training["schedule"]:
+        found.append(f"the learning-rate schedule (checkpoint: {stored.training['schedule']})")
     return found
+
+
+def initialised_checkpoint(args):
+    """--init: a checkpoint's weights (model-shape flags must agree with it), a fresh
+    optimizer, step and data position; training flags apply (TrainingSetup.initialisedTrainer)."""
+    stored = checkpoints.read(args.init, training_state=False)
+    found = conflicts(args, stored, training_flags=False)
+    if found:
+        raise UserError("flags conflict with the checkpoint's model: " + ", ".join(found), 2)
+    config = dict(stored.config, seq=args.seq or stored.config["seq"], batch=args.batch or stored.config["batch"],
+                  freeze_embed=args.freeze_embed)
+    if args.dropout is not None:
+        config["dropout"] = checkpoints.float32_json(args.dropout)
+    corpus = corpus_with_vocab(args.corpus, stored.vocab, config["level"], config["lowercase"], config["min_count"])
+    clip = checkpoints.float32_json(args.clip if args.clip is not None else DEFAULTS["clip"])
+    seed = args.seed if args.seed is not None else DEFAULTS["seed"]
+    training = fresh_training(optimizer_settings(args), clip, seed, schedule_from(args), corpus)
+    return Checkpoint(config, stored.vocab, stored.parameters, training), corpus
 
 
 def resumed_checkpoint(args):
@@ -253,7 +272,10 @@ def train(args):
     check_outputs(args)
     context = Context(args.device)
     try:
-        stored, corpus = resumed_checkpoint(args) if args.resume else fresh_checkpoint(args)
+        if args.resume and args.init:
+            raise UserError("--init and --resume exclude each other", 2)
+        prepare = resumed_checkpoint if args.resume else initialised_checkpoint if args.init else fresh_checkpoint
+        stored, corpus = prepare(args)
         trainer = Trainer(stored, corpus, context)
         start = trainer.step
         target = start + args.more if args.more is not None else args.steps

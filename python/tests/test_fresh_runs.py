@@ -32,3 +32,25 @@ def test_recur_reads_and_resumes_a_fresh_python_run(recur, tmp_path, run):
     resumed = subprocess.run([recur, "train", "--corpus", sample("small.txt"), "--resume", checkpoint, "--steps", "8",
                               "--eval-every", "0"], capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
+
+
+def test_init_starts_from_weights_as_recur_does(recur, tmp_path):
+    """--init: the weights of a checkpoint, a fresh optimizer (here SGD with momentum and
+    a new --batch) and position; both sides' logs agree within 1e-4."""
+    base = str(tmp_path / "base.safetensors")
+    subprocess.run([recur, "train", "--corpus", sample("small.txt"), "--embed", "8", "--hidden", "16", "--seq", "8",
+                    "--batch", "4", "--steps", "3", "--checkpoint", base], check=True, capture_output=True)
+    flags = ["--init", base, "--optimizer", "sgd", "--lr", "0.5", "--momentum", "0.5", "--batch", "6", "--steps", "8",
+             "--eval-every", "4"]
+    subprocess.run([recur, "train", "--corpus", sample("small.txt"), *flags, "--log", str(tmp_path / "recur.jsonl")],
+                   check=True, capture_output=True)
+    environment = dict(os.environ, PYTHONPATH=os.path.join(REPOSITORY, "python"))
+    subprocess.run([sys.executable, "-m", "recur_torch", "train", "--corpus", sample("small.txt"), *flags,
+                    "--log", str(tmp_path / "torch.jsonl")], check=True, capture_output=True, env=environment)
+    ours = [json.loads(line) for line in open(tmp_path / "torch.jsonl")]
+    theirs = [json.loads(line) for line in open(tmp_path / "recur.jsonl")]
+    assert [r["step"] for r in ours] == [r["step"] for r in theirs] == list(range(1, 9))
+    for mine, reference in zip(ours, theirs):
+        for key in ("loss", "val_loss"):
+            if key in reference:
+                assert abs(mine[key] - reference[key]) / reference[key] < 1e-4, (mine, reference)
