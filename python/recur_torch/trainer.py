@@ -53,21 +53,12 @@ class Trainer:
         self.config, self.vocab, self.corpus, self.context = config, checkpoint.vocab, corpus, context
         self.training = dict(training)
         self.history = RunHistory(checkpoint.history)
-        if len(corpus.ids) != training["corpus_tokens"] or corpus.hash != training["corpus_hash"]:
-            raise UserError(f"the corpus differs from the one this checkpoint was trained on ({training['corpus_tokens']} tokens, "
-                            f"hash {training['corpus_hash']}); resume needs the same text")
         self.steps, self.batch, device = config["seq"], config["batch"], context.device
         rows = context.rows(self.batch)
         self.local_batch = len(rows)
         self.streams = Streams(corpus.training_ids, self.batch, rows, device)
         self.validation = Streams(corpus.validation_ids, self.batch, rows, device)
-        if not self.streams.fits(0, self.steps):
-            needed = self.batch * (self.steps + 1)
-            raise UserError(f"corpus too small: training needs at least {needed} tokens for --batch {self.batch} × "
-                            f"(--seq {self.steps} + 1), the training split has {len(corpus.training_ids)}")
-        if training["position"] > self.streams.length:
-            raise UserError(f"training.position {training['position']} lies past the end of the text's {self.batch} "
-                            f"streams ({self.streams.length} tokens each)")
+        self._check_text()
         self.model = model_from(config, checkpoint.parameters).to(device)
         self.network = context.wrap(self.model)
         self.frozen = {"encoder.weight"} if config.get("freeze_embed") else set()
@@ -79,6 +70,21 @@ class Trainer:
         # Dropout masks come from torch's generator (Recur's xoshiro words are kept as they
         # were): seeded from the run's seed, step and rank so a restart is reproducible.
         torch.manual_seed((training["seed"] * 1_000_003 + training["step"] * 7919 + context.rank) % (1 << 63))
+
+    def _check_text(self):
+        """The text is the checkpoint's, fills one chunk of every stream, and holds the
+        saved data position (Checkpoint.resumedTrainer and restore)."""
+        training, corpus = self.training, self.corpus
+        if len(corpus.ids) != training["corpus_tokens"] or corpus.hash != training["corpus_hash"]:
+            raise UserError(f"the corpus differs from the one this checkpoint was trained on ({training['corpus_tokens']} "
+                            f"tokens, hash {training['corpus_hash']}); resume needs the same text")
+        if not self.streams.fits(0, self.steps):
+            needed = self.batch * (self.steps + 1)
+            raise UserError(f"corpus too small: training needs at least {needed} tokens for --batch {self.batch} × "
+                            f"(--seq {self.steps} + 1), the training split has {len(corpus.training_ids)}")
+        if training["position"] > self.streams.length:
+            raise UserError(f"training.position {training['position']} lies past the end of the text's {self.batch} "
+                            f"streams ({self.streams.length} tokens each)")
 
     def _optimizer(self, checkpoint):
         """Recur's optimizer over the distinct parameters (a tied decoder is the encoder)."""
@@ -129,11 +135,8 @@ class Trainer:
     def gradient_norm(self):
         """Global L2 norm of the (already rank-averaged) gradient, summed in float64; a
         frozen embedding has no gradient and counts for nothing."""
-        total = 0.0
-        for parameter in self.optimizer.parameters.values():
-            if parameter.grad is not None:
-                total += parameter.grad.double().pow(2).sum().item()
-        return math.sqrt(total)
+        squares = [p.grad.double().pow(2).sum() for p in self.optimizer.parameters.values() if p.grad is not None]
+        return math.sqrt(torch.stack(squares).sum().item())
 
     def validation_loss(self):
         """Recur's validation loss over all B streams (ranks share them), or None when a
