@@ -83,7 +83,7 @@ done
 
 # Two processes with gloo, into a run folder, from the char LSTM's step-10 checkpoint.
 run=$work/lstm-char
-OMP_NUM_THREADS=1 "$torchrun" --nproc_per_node 2 -m recur_torch train --corpus "$corpus" --resume "$run/base.safetensors" \
+OMP_NUM_THREADS=1 "$torchrun" --standalone --nproc_per_node 2 -m recur_torch train --corpus "$corpus" --resume "$run/base.safetensors" \
     --steps 40 --eval-every 5 --dir "$work/folder" --checkpoint-every 10 >"$work/torchrun.out" 2>&1 \
     || { cat "$work/torchrun.out"; exit 1; }
 for step in 20 30 40; do

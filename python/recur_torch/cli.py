@@ -33,7 +33,7 @@ appears.
 
 examples:
   python -m recur_torch train --corpus text.txt --resume run.safetensors --steps 5000 --log log.jsonl
-  torchrun --nproc_per_node 8 -m recur_torch train --corpus text.txt --resume run.safetensors \\
+  torchrun --standalone --nproc_per_node 8 -m recur_torch train --corpus text.txt --resume run.safetensors \\
       --steps 100000 --device cuda --dir run/ --checkpoint-every 1000
   (torchrun takes --log for its --log-dir: write `-m recur_torch -- train ... --log PATH`)
 """
