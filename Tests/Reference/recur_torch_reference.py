@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recur's own PyTorch reference: the same model, data streams and losses in PyTorch,
 used to check Recur's numbers (agreement) and to time PyTorch on the same machine
-(speed). Character level only, which is what the agreement and speed checks use.
+(speed). The model, checkpoint reader, tokenizers and validation loss are python/recur_torch's.
 
     eval CHECKPOINT CORPUS              validation loss as Recur defines it -> {"val_loss": x}
     step BEFORE AFTER CORPUS --lr LR    one plain SGD step on the first chunk from BEFORE's
@@ -9,156 +9,48 @@ used to check Recur's numbers (agreement) and to time PyTorch on the same machin
     speed --cell C --vocab V ...        training tokens/s on random tokens -> {"tokens_per_sec": x}
     sample --cell C ... --length N      batch-1 sampling tokens/s -> {"tokens_per_sec": x}
 
-Checkpoints are read directly (safetensors: 8-byte header length, JSON header, little-endian
-F32 tensors). Requirements: Tests/Reference/requirements.txt.
+Checkpoints are read (and checked) by recur_torch.checkpoint. Requirements:
+Tests/Reference/requirements.txt.
 """
-import argparse, json, math, struct, sys, time
+import argparse, json, os, sys, time
 
 import torch
 import torch.nn as nn
 
+# The model, checkpoint reader, tokenizer and validation loss have one owner: the
+# recur_torch package in python/ (the PyTorch side of Recur).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from recur_torch import checkpoint as checkpoints  # noqa: E402
+from recur_torch.evaluation import summed_loss  # noqa: E402
+from recur_torch.model import LanguageModel, model_from  # noqa: E402
+from recur_torch.text import Streams, corpus_with_vocab  # noqa: E402
 
-# ---- checkpoints ---------------------------------------------------------------------
 
 def read_checkpoint(path):
-    raw = open(path, "rb").read()
-    length = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + length])
-    metadata = header.pop("__metadata__")
-    data = raw[8 + length:]
-    tensors = {}
-    for name, info in header.items():
-        start, end = info["data_offsets"]
-        assert info["dtype"] == "F32", name
-        tensor = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32)
-        tensors[name] = tensor.reshape(info["shape"]).clone()
-    config = json.loads(metadata["config"])
-    vocab = json.loads(metadata["vocab"])
-    return config, vocab, tensors
+    stored = checkpoints.read(path, training_state=False)
+    return stored.config, stored.vocab, stored.parameters
 
 
-# ---- the model -----------------------------------------------------------------------
-
-class SigmoidRNN(nn.Module):
-    """nn.RNN's parameters with sigmoid for tanh (nn.RNN has no sigmoid), step by step."""
-
-    def __init__(self, embed, hidden, layers):
-        super().__init__()
-        self.hidden, self.layers = hidden, layers
-        for layer in range(layers):
-            width = embed if layer == 0 else hidden
-            setattr(self, f"weight_ih_l{layer}", nn.Parameter(torch.empty(hidden, width)))
-            setattr(self, f"weight_hh_l{layer}", nn.Parameter(torch.empty(hidden, hidden)))
-            setattr(self, f"bias_ih_l{layer}", nn.Parameter(torch.empty(hidden)))
-            setattr(self, f"bias_hh_l{layer}", nn.Parameter(torch.empty(hidden)))
-
-    def forward(self, x, h):  # x (T, B, E), h (L, B, H)
-        states = []
-        for layer in range(self.layers):
-            w_ih, w_hh = getattr(self, f"weight_ih_l{layer}"), getattr(self, f"weight_hh_l{layer}")
-            b_ih, b_hh = getattr(self, f"bias_ih_l{layer}"), getattr(self, f"bias_hh_l{layer}")
-            state, outputs = h[layer], []
-            for t in range(x.shape[0]):
-                state = torch.sigmoid(x[t] @ w_ih.T + b_ih + state @ w_hh.T + b_hh)
-                outputs.append(state)
-            x = torch.stack(outputs)
-            states.append(state)
-        return x, torch.stack(states)
-
-
-class LanguageModel(nn.Module):
-    """Embedding -> stacked RNN/LSTM/GRU -> Linear, under Recur's (PyTorch's) names."""
-
-    def __init__(self, cell, activation, vocab, embed, hidden, layers):
-        super().__init__()
-        self.cell, self.layers, self.hidden = cell, layers, hidden
-        self.encoder = nn.Embedding(vocab, embed)
-        if cell == "lstm":
-            self.rnn = nn.LSTM(embed, hidden, layers)
-        elif cell == "gru":
-            self.rnn = nn.GRU(embed, hidden, layers)
-        elif activation == "sigmoid":
-            self.rnn = SigmoidRNN(embed, hidden, layers)
-        else:
-            self.rnn = nn.RNN(embed, hidden, layers, nonlinearity=activation)
-        self.decoder = nn.Linear(hidden, vocab)
-
-    def zero_state(self, batch):
-        h = torch.zeros(self.layers, batch, self.hidden)
-        return (h, h.clone()) if self.cell == "lstm" else h
-
-    def forward(self, inputs, state):  # inputs (T, B) -> logits (T, B, V)
-        output, state = self.rnn(self.encoder(inputs), state)
-        return self.decoder(output), state
-
-
-def model_from(config, tensors):
-    model = LanguageModel(config["cell"], config["activation"], config["vocab_size"], config["embed"],
-                          config["hidden"], config["layers"])
-    if config.get("tie_weights"):
-        # PyTorch's tying (word_language_model --tied): one Parameter under both names.
-        model.decoder.weight = model.encoder.weight
-    state = {name: tensors[name] for name in model.state_dict()}
-    model.load_state_dict(state)
-    return model
-
-
-# ---- text, as Recur reads it -----------------------------------------------------------
-
-def character_ids(path, vocab):
-    """Unicode scalars; a leading BOM and the \\r of each \\r\\n dropped, as Recur does."""
-    text = open(path, encoding="utf-8", newline="").read()
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n")
-    index = {token: i for i, token in enumerate(vocab)}
-    return torch.tensor([index[c] for c in text], dtype=torch.long)
-
-
-def streams(ids, batch):
-    """B contiguous streams of floor(n / B) tokens: (B, n) -> transposed per chunk."""
-    length = len(ids) // batch
-    return ids[:length * batch].reshape(batch, length), length
-
-
-def validation_loss(model, ids, batch, steps):
-    data, length = streams(ids, batch)
-    state, total, count, position = model.zero_state(batch), 0.0, 0, 0
-    with torch.no_grad():
-        while position < length - 1:
-            n = min(steps, length - 1 - position)
-            inputs = data[:, position:position + n].T
-            targets = data[:, position + 1:position + n + 1].T
-            logits, state = model(inputs, state)
-            total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="sum").item()
-            count += n * batch
-            position += n
-    return total / count
-
-
-def split(ids):
-    cut = int(len(ids) * 0.9)
-    return ids[:cut], ids[cut:]
+def corpus_for(path, config, vocab):
+    return corpus_with_vocab(path, vocab, config["level"], config["lowercase"], config["min_count"])
 
 
 # ---- commands ------------------------------------------------------------------------
 
 def command_eval(args):
     config, vocab, tensors = read_checkpoint(args.checkpoint)
-    assert config["level"] == "char", "the reference reads character-level checkpoints"
-    model = model_from(config, tensors).eval()
-    _, validation = split(character_ids(args.corpus, vocab))
-    print(json.dumps({"val_loss": validation_loss(model, validation, config["batch"], config["seq"])}))
+    model = model_from(config, tensors)
+    streams = Streams(corpus_for(args.corpus, config, vocab).validation_ids, config["batch"])
+    total, count = summed_loss(model, streams, config["seq"])
+    print(json.dumps({"val_loss": total / count}))
 
 
 def command_step(args):
     config, vocab, tensors = read_checkpoint(args.before)
     _, _, after = read_checkpoint(args.after)
     model = model_from(config, tensors).train()
-    training, _ = split(character_ids(args.corpus, vocab))
-    data, _ = streams(training, config["batch"])
-    steps = config["seq"]
-    inputs, targets = data[:, :steps].T, data[:, 1:steps + 1].T
+    streams = Streams(corpus_for(args.corpus, config, vocab).training_ids, config["batch"])
+    inputs, targets = streams.chunk(0, config["seq"])
     logits, _ = model(inputs, model.zero_state(config["batch"]))
     loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
     loss.backward()

@@ -1,0 +1,107 @@
+"""Recur's model in PyTorch: Embedding -> stacked RNN/LSTM/GRU -> dropout -> Linear, under
+the names Recur's checkpoints use (encoder.weight, rnn.weight_ih_l0, ..., decoder.bias).
+
+Legend: T time steps, B streams (batch), E embedding width, H hidden width, L layers,
+V vocabulary.
+"""
+import torch
+import torch.nn as nn
+
+
+class SigmoidRNN(nn.Module):
+    """nn.RNN's parameters and layout with the logistic sigmoid for tanh (nn.RNN offers
+    only tanh and relu); dropout between layers as nn.RNN applies it."""
+
+    def __init__(self, embed, hidden, layers, dropout=0.0):
+        super().__init__()
+        self.hidden, self.layers, self.dropout = hidden, layers, dropout
+        bound = hidden ** -0.5
+        for layer in range(layers):
+            width = embed if layer == 0 else hidden
+            for name, shape in [("weight_ih", (hidden, width)), ("weight_hh", (hidden, hidden)),
+                                ("bias_ih", (hidden,)), ("bias_hh", (hidden,))]:
+                setattr(self, f"{name}_l{layer}", nn.Parameter(torch.empty(shape).uniform_(-bound, bound)))
+
+    def forward(self, x, h):
+        """x (T, B, E), h (L, B, H) -> outputs (T, B, H) of the last layer, h_T (L, B, H)."""
+        states = []
+        for layer in range(self.layers):
+            if layer > 0 and self.training and self.dropout > 0:
+                x = nn.functional.dropout(x, self.dropout, training=True)
+            w_hh, b_hh = getattr(self, f"weight_hh_l{layer}"), getattr(self, f"bias_hh_l{layer}")
+            # The input projection of all T steps in one product: (T, B, H).
+            projected = nn.functional.linear(x, getattr(self, f"weight_ih_l{layer}"), getattr(self, f"bias_ih_l{layer}"))
+            state, outputs = h[layer], []
+            for t in range(x.shape[0]):
+                state = torch.sigmoid(projected[t] + nn.functional.linear(state, w_hh, b_hh))
+                outputs.append(state)
+            x = torch.stack(outputs)
+            states.append(state)
+        return x, torch.stack(states)
+
+
+class LanguageModel(nn.Module):
+    """Embedding -> dropout -> stacked cell (dropout between layers) -> dropout -> Linear,
+    the places Recur's TrainingGraph applies its dropout masks."""
+
+    def __init__(self, cell, activation, vocab, embed, hidden, layers, dropout=0.0, tie_weights=False):
+        super().__init__()
+        self.cell, self.layers, self.hidden = cell, layers, hidden
+        self.encoder = nn.Embedding(vocab, embed)
+        between = dropout if layers > 1 else 0.0
+        if cell == "lstm":
+            self.rnn = nn.LSTM(embed, hidden, layers, dropout=between)
+        elif cell == "gru":
+            self.rnn = nn.GRU(embed, hidden, layers, dropout=between)
+        elif activation == "sigmoid":
+            self.rnn = SigmoidRNN(embed, hidden, layers, dropout=between)
+        else:
+            self.rnn = nn.RNN(embed, hidden, layers, nonlinearity=activation, dropout=between)
+        self.drop = nn.Dropout(dropout)
+        self.decoder = nn.Linear(hidden, vocab)
+        if tie_weights:
+            # PyTorch's tying (word_language_model --tied): one Parameter under both names,
+            # so its gradient is the sum of both uses, as in Recur.
+            self.decoder.weight = self.encoder.weight
+
+    def zero_state(self, batch, device="cpu"):
+        """The zero state: h (L, B, H), and (h, c) for LSTM."""
+        h = torch.zeros(self.layers, batch, self.hidden, device=device)
+        return (h, h.clone()) if self.cell == "lstm" else h
+
+    def forward(self, inputs, state):
+        """inputs (T, B) token ids, state as zero_state -> logits (T, B, V), state."""
+        output, state = self.rnn(self.drop(self.encoder(inputs)), state)
+        return self.decoder(self.drop(output)), state
+
+
+def detach_state(state):
+    """The carried state cut from the graph (truncated BPTT)."""
+    return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+
+
+def state_tensors(state):
+    """The state as a list: [h] or [h, c], each (L, B, H)."""
+    return list(state) if isinstance(state, tuple) else [state]
+
+
+def state_from(tensors, cell):
+    """Inverse of state_tensors."""
+    return (tensors[0], tensors[1]) if cell == "lstm" else tensors[0]
+
+
+def model_from(config, tensors=None):
+    """The model a Recur `config` describes (checkpoint metadata keys), with `tensors`
+    (name -> tensor) loaded when given; a frozen embedding gets no gradient."""
+    model = LanguageModel(config["cell"], config["activation"], config["vocab_size"], config["embed"],
+                          config["hidden"], config["layers"], config.get("dropout", 0.0), config.get("tie_weights", False))
+    if tensors is not None:
+        model.load_state_dict({name: tensors[name] for name in model.state_dict()})
+    if config.get("freeze_embed"):
+        model.encoder.weight.requires_grad_(False)
+    return model
+
+
+def parameter_names(model):
+    """Names in Recur's layout order (PyTorch's state_dict order), tied names included."""
+    return list(model.state_dict().keys())
