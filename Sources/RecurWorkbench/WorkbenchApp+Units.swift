@@ -35,7 +35,10 @@ extension WorkbenchApp {
         guard request.range.upperBound <= ids.count else { return }
         jobs.submit(.match) { [weak self] token in
             let settings = SpanMatchSettings(layer: request.layer, signal: request.signal, threshold: request.threshold, count: 20)
-            guard let masks = OnUnitMasks(model: model, ids: ids, settings: settings, progress: { _ in !token.isCancelled }) else { return }
+            guard let masks = OnUnitMasks(model: model, ids: ids, settings: settings, progress: { _ in !token.isCancelled }) else {
+                if !token.isCancelled { self?.post { .notice("the model has no layer \(request.layer + 1) \(request.signal) to match") } }
+                return
+            }
             let context = 24
             let entries = masks.matches(of: request.range, count: settings.count).map { match in
                 let end = match.start + match.length

@@ -50,9 +50,12 @@ public struct OnUnitMasks: Sendable {
     private let bits: [UInt64]
 
     /// Runs `model` over `ids` as one stream and records which units of the chosen layer
-    /// and signal are above the threshold at each step. `progress` returns false to cancel.
+    /// and signal are above the threshold at each step. nil when `progress` returns false
+    /// (cancelled) or the model has no such layer or signal.
     public init?(model: LanguageModel, ids: some Collection<Int32>, settings: SpanMatchSettings,
                  progress: (Double) -> Bool = { _ in true }) {
+        guard settings.layer >= 0, settings.layer < model.config.layers,
+              ProbeSignal.available(for: model.config.cell).contains(settings.signal) else { return nil }
         let H = model.config.hidden
         let words = (H + 63) / 64
         var bits = [UInt64](repeating: 0, count: ids.count * words)
