@@ -138,7 +138,7 @@ final class InterpretabilityTests: XCTestCase {
             let pattern = masks.pattern(over: t..<t + 1)
             XCTAssertEqual((0..<8).filter { pattern[0] & (1 << UInt64($0)) != 0 }, expected, "step \(t)")
         }
-        XCTAssertNil(OnUnitMasks(model: model(.gru), ids: ids, settings: SpanMatchSettings(layer: 0, signal: .cell)), "a GRU has no c")
+        XCTAssertNil(OnUnitMasks(model: self.model(.gru), ids: ids, settings: SpanMatchSettings(layer: 0, signal: .cell)), "a GRU has no c")
         XCTAssertNil(OnUnitMasks(model: model, ids: ids, settings: SpanMatchSettings(layer: 2)), "no third layer")
         XCTAssertEqual(ids.firstOccurrence(of: [2, 3]), 2)
         XCTAssertEqual(ids[10...].firstOccurrence(of: [2, 3]), 4, "offset from the slice's start (ids[14] = 2)")
