@@ -10,6 +10,11 @@ final class GradientCheckTests: XCTestCase {
         let activation: Activation
         let layers: Int
         var tied = false
+        /// Whether the chunk has enough rows for layer 0's token table: 20 rows of 5
+        /// tokens take it, 8 rows do not.
+        var tokenTable = false
+        /// Embeds every row even where the token table would pay (as saliency does).
+        var recordsInputGradients = false
     }
 
     /// A tiny model, a random chunk, and the engine's gradient of its mean loss.
@@ -21,12 +26,13 @@ final class GradientCheckTests: XCTestCase {
             let model = LanguageModel(config: config, random: &random)
             // Larger weights than the default init make saturation and gate effects visible.
             for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
-            let T = 4, B = 2
+            let T = testCase.tokenTable ? 5 : 4, B = testCase.tokenTable ? 4 : 2
             let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
             let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
             let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
 
             let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
+            graph.recordsInputGradients = testCase.recordsInputGradients
             let gradients = FloatBuffer(count: model.parameterCount)
             let summed = flatInputs.withUnsafeBufferPointer { i in
                 flatTargets.withUnsafeBufferPointer { t in
@@ -34,6 +40,8 @@ final class GradientCheckTests: XCTestCase {
                 }
             }
             graph.backward(model: model, gradients: gradients.pointer)
+            XCTAssertEqual(graph.usedTokenTable, testCase.tokenTable && !testCase.recordsInputGradients,
+                           "\(path): layer 0 took the other input path", file: file, line: line)
 
             var reference = ReferenceModel(model: model)
             XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
@@ -65,6 +73,51 @@ final class GradientCheckTests: XCTestCase {
     func testGRUTwoLayers() { check(Case(cell: .gru, activation: .tanh, layers: 2)) }
     func testTiedLSTM() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tied: true)) }
     func testTiedGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1, tied: true)) }
+
+    // Layer 0 through the token table (V·4 ≤ T·B), and the same shapes embedding every row.
+    func testRNNTokenTable() { check(Case(cell: .rnn, activation: .tanh, layers: 1, tokenTable: true)) }
+    func testRNNTwoLayersTokenTable() { check(Case(cell: .rnn, activation: .relu, layers: 2, tokenTable: true)) }
+    func testLSTMTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 1, tokenTable: true)) }
+    func testLSTMTwoLayersTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tokenTable: true)) }
+    func testGRUTokenTable() { check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true)) }
+    func testGRUTwoLayersTokenTable() { check(Case(cell: .gru, activation: .tanh, layers: 2, tokenTable: true)) }
+    func testTiedLSTMTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tied: true, tokenTable: true)) }
+    func testLSTMEveryRowEmbeddedWhereTheTableWouldPay() {
+        check(Case(cell: .lstm, activation: .tanh, layers: 2, tokenTable: true, recordsInputGradients: true))
+    }
+    func testGRUEveryRowEmbeddedWhereTheTableWouldPay() {
+        check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true, recordsInputGradients: true))
+    }
+
+    /// Dropout masks each embedded row on its own, so training with dropout must embed
+    /// every row; evaluation of the same model may take the table. Both paths give the
+    /// same loss when dropout is off.
+    func testTokenTableOnlyWithoutEmbeddingDropout() {
+        for cell in CellKind.allCases {
+            let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 3, hidden: 4, layers: 2, dropout: 0.5)
+            var random = RandomGenerator(seed: 5)
+            let model = LanguageModel(config: config, random: &random)
+            let T = 5, B = 4
+            let inputs = (0..<T * B).map { _ in Int32(random.next() % 5) }
+            let targets = (0..<T * B).map { _ in Int32(random.next() % 5) }
+            let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
+            func loss(training: Bool) -> Double {
+                inputs.withUnsafeBufferPointer { i in
+                    targets.withUnsafeBufferPointer { t in
+                        graph.forward(model: model, inputs: i, targets: t, steps: T, training: training, random: &random)
+                    }
+                }
+            }
+            _ = loss(training: true)
+            XCTAssertFalse(graph.usedTokenTable, "\(cell): training with dropout took the token table")
+            let tableLoss = loss(training: false)
+            XCTAssertTrue(graph.usedTokenTable, "\(cell): evaluation did not take the token table")
+            graph.recordsInputGradients = true
+            let embeddedLoss = loss(training: false)
+            XCTAssertFalse(graph.usedTokenTable)
+            XCTAssertEqual(tableLoss, embeddedLoss, accuracy: 1e-5 * abs(embeddedLoss), "\(cell)")
+        }
+    }
 
     /// Models wide enough that the recurrence is split across threads (unit slices of
     /// 32): a sample of parameters from every tensor, half of them in the second slice.

@@ -38,7 +38,9 @@ public struct TrainingBenchmark: Sendable {
     }
 
     /// Floating-point operations per token for forward + backward: the forward's matrix
-    /// products (2 per multiply-add) and twice that again for backward.
+    /// products (2 per multiply-add) and twice that again for backward. Counted as the
+    /// plain model computes them, so that rates compare across versions: with layer 0's
+    /// token table (TrainingGraph) the engine does ~7% fewer for config a.
     public var flopsPerToken: Double {
         let m = model
         var multiplyAdds = Double(m.hidden * m.vocabularySize)

@@ -22,6 +22,7 @@ public struct Saliency: Sendable, Equatable {
         let config = model.config, T = ids.count, V = config.vocabularySize
         precondition(T >= 1 && T <= Self.maximumTokens(vocabularySize: V), "saliency needs 1…\(Self.maximumTokens(vocabularySize: V)) tokens")
         let graph = TrainingGraph(config: config, maxSteps: T, batch: 1)
+        graph.recordsInputGradients = true
         var random = RandomGenerator(seed: 0)
         ids.withUnsafeBufferPointer { inputs in
             _ = graph.forward(model: model, inputs: inputs, targets: nil, steps: T, training: false, random: &random)

@@ -19,6 +19,8 @@ public final class TrainingGraph {
     private let layout: ParameterLayout
     private var steps = 0
     private var usedDropout = false
+    /// Whether the last forward computed layer 0's input projection through `tokenTable`.
+    private(set) var usedTokenTable = false
 
     // MARK: Forward caches
     /// (N, E) embedding rows for layer 0, after dropout.
@@ -40,6 +42,9 @@ public final class TrainingGraph {
     private let masks: [FloatBuffer]
     /// With dropout: (N, H) the decoder's masked input.
     private let droppedDecoderInput: FloatBuffer
+    /// Only when V·4 ≤ T·B: (V, G) layer 0's input projection of every token, see
+    /// `projectTokens`.
+    private let tokenTable: FloatBuffer
     /// (N, V) logits, then probabilities, then dL/dlogits.
     public let probabilities: FloatBuffer
     private var targetsCopy: [Int32]
@@ -52,6 +57,7 @@ public final class TrainingGraph {
     private let dInput: FloatBuffer       // (N, max(E, H))
     private let dhNext: FloatBuffer       // (B, H)
     private let dcNext: FloatBuffer       // (B, H)
+    private let dTokenTable: FloatBuffer  // (V, G), with tokenTable
 
     // MARK: Parallel recurrence
     /// Per layer: each gate's W_hh block packed as the B operand of h · W^T.
@@ -89,6 +95,9 @@ public final class TrainingGraph {
         droppedInputs = withDropout ? (0..<L).map { $0 == 0 ? FloatBuffer(count: 0) : FloatBuffer(count: rows * H) } : []
         masks = withDropout ? (0...L).map { FloatBuffer(count: rows * ($0 == 0 ? config.embed : H)) } : []
         droppedDecoderInput = FloatBuffer(count: withDropout ? rows * H : 0)
+        let tableCount = Self.tokenTablePays(vocabularySize: config.vocabularySize, rows: rows) ? config.vocabularySize * G : 0
+        tokenTable = FloatBuffer(count: tableCount)
+        dTokenTable = FloatBuffer(count: tableCount)
         probabilities = FloatBuffer(count: rows * config.vocabularySize)
         targetsCopy = Array(repeating: 0, count: rows)
         inputsCopy = Array(repeating: 0, count: rows)
@@ -183,13 +192,17 @@ public final class TrainingGraph {
         packRecurrentWeights(model)
         usedDropout = training && config.dropout > 0
         let keep = 1 - config.dropout
+        // A dropout mask gives every row its own input, and saliency needs ∂L/∂x of every
+        // row: both need the embedded rows themselves.
+        usedTokenTable = !usedDropout && !recordsInputGradients && Self.tokenTablePays(vocabularySize: V, rows: N)
+        for row in 0..<N { inputsCopy[row] = inputs[row] }
 
         // Embedding: embedded[r] = encoder.weight[inputs[r]]
         let encoder = parameters + layout["encoder.weight"].offset
-        for row in 0..<N {
-            let token = Int(inputs[row])
-            inputsCopy[row] = inputs[row]
-            (embedded.pointer + row * E).update(from: encoder + token * E, count: E)
+        if !usedTokenTable {
+            for row in 0..<N {
+                (embedded.pointer + row * E).update(from: encoder + Int(inputs[row]) * E, count: E)
+            }
         }
         if usedDropout { applyNewMask(masks[0], to: embedded.pointer, count: N * E, keep: keep, random: &random) }
 
@@ -241,14 +254,16 @@ public final class TrainingGraph {
         let biasHH = parameters + layout["rnn.bias_hh_l\(layer)"].offset
         let output = outputs[layer].pointer
         // All T input projections at once: (N, G) = x · W_ih^T + biases. For the RNN, rows
-        // 1…T of `output` hold the pre-activations and become h_t in place.
+        // 1…T of `output` hold the pre-activations and become h_t in place. The GRU adds
+        // b_hh inside r ⊙ (W_hn h + b_hn) instead.
         let inputPart = config.cell == .rnn ? output + B * H : gates[layer].pointer
-        Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
-                      b: weightIH, ldb: inputWidth, beta: 0, c: inputPart, ldc: G)
-        if config.cell == .gru {
-            addBias(biasIH, to: inputPart, rows: N, width: G)
+        let biasHHInPart = config.cell == .gru ? nil : UnsafePointer(biasHH)
+        if layer == 0 && usedTokenTable {
+            projectTokens(steps: steps, parameters: parameters, biasHH: biasHHInPart, into: inputPart)
         } else {
-            addBias(biasIH, biasHH, to: inputPart, rows: N, width: G)
+            Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
+                          b: weightIH, ldb: inputWidth, beta: 0, c: inputPart, ldc: G)
+            addBias(biasIH, biasHHInPart, to: inputPart, rows: N, width: G)
         }
         let packed = UnsafePointer(packedForward[layer].pointer)
         let panel = packedForwardGateCount
@@ -282,6 +297,52 @@ public final class TrainingGraph {
                                        hiddenPart: part, hPrev: hPrevious, h: h)
             }
         }
+    }
+
+    // MARK: - Layer 0 through a token table
+
+    /// Layer 0 reads x_r = encoder.weight[token_r], so its input projection
+    /// W_ih x_r + b takes only V distinct values. Computing them once as a (V, G) table
+    /// replaces the (N, E)×(E, G) product with a (V, E)×(E, G) one, and in backward two
+    /// more N-sized products with V-sized ones; copying and summing rows costs N·G, so
+    /// the table pays when V is well below N (for config a, V = 65 and N = 2048).
+    static func tokenTablePays(vocabularySize: Int, rows: Int) -> Bool { vocabularySize * 4 <= rows }
+
+    /// inputPart (N, G) = T[inputs], with T (V, G) = encoder.weight · W_ih^T + b_ih (+ b_hh).
+    private func projectTokens(steps: Int, parameters: UnsafeMutablePointer<Float>,
+                               biasHH: UnsafePointer<Float>?, into inputPart: UnsafeMutablePointer<Float>) {
+        let N = steps * batch, E = config.embed, G = config.gateWidth, V = config.vocabularySize
+        let table = tokenTable.pointer
+        Gemm.multiply(transposeB: true, m: V, n: G, k: E, a: parameters + layout["encoder.weight"].offset, lda: E,
+                      b: parameters + layout["rnn.weight_ih_l0"].offset, ldb: E, beta: 0, c: table, ldc: G)
+        addBias(parameters + layout["rnn.bias_ih_l0"].offset, biasHH, to: table, rows: V, width: G)
+        let tokens = inputsCopy
+        parallelRows(N, width: G) { _, rows in
+            for row in rows {
+                (inputPart + row * G).update(from: table + Int(tokens[row]) * G, count: G)
+            }
+        }
+    }
+
+    /// The backward of `projectTokens` for dPre (N, G) = dL/d(layer 0's input part):
+    /// accumulates into the gradients of W_ih, b_ih and encoder.weight.
+    private func backwardTokenTable(dPre: UnsafePointer<Float>, parameters: UnsafeMutablePointer<Float>,
+                                    gradients: UnsafeMutablePointer<Float>) {
+        let N = steps * batch, E = config.embed, G = config.gateWidth, V = config.vocabularySize
+        let dTable = dTokenTable.pointer
+        // inputPart[r] = T[token_r]  ⇒  dT[v] = Σ over rows r with token_r = v of dPre[r]
+        dTokenTable.zero()
+        for row in 0..<N {
+            recur_add(Int32(G), dPre + row * G, dTable + Int(inputsCopy[row]) * G)
+        }
+        // T = encoder.weight · W_ih^T + b_ih (+ b_hh, whose gradient dPre's column sums give)
+        let encoder = parameters + layout["encoder.weight"].offset
+        let weightIH = parameters + layout["rnn.weight_ih_l0"].offset
+        Gemm.multiply(transposeA: true, m: G, n: E, k: V, a: dTable, lda: G, b: encoder, ldb: E,
+                      beta: 1, c: gradients + layout["rnn.weight_ih_l0"].offset, ldc: E)
+        addColumnSums(of: dTable, rows: V, width: G, to: gradients + layout["rnn.bias_ih_l0"].offset)
+        Gemm.multiply(m: V, n: E, k: G, a: dTable, lda: G, b: weightIH, ldb: E,
+                      beta: 1, c: gradients + layout["encoder.weight"].offset, ldc: E)
     }
 
     /// Runs `work(step, units)` for every step in order, each step's units split into
@@ -346,9 +407,15 @@ public final class TrainingGraph {
         }
     }
 
+    /// With `recordsInputGradients`, forward embeds every row (no token table), so that
+    /// backward leaves ∂L/∂x_r for `inputGradientNorms`.
+    public var recordsInputGradients = false
+
     /// ‖∂L/∂x_r‖ for every row r = t·B + b of the last backward, where x_r is the
     /// embedding vector that row read (after dropout): the saliency of each input token.
+    /// Needs `recordsInputGradients` set before the forward.
     public func inputGradientNorms() -> [Double] {
+        precondition(recordsInputGradients, "set recordsInputGradients before forward")
         let E = config.embed
         return (0..<steps * batch).map { row in
             Double(recur_sum_squares(Int32(E), dInput.pointer + row * E)).squareRoot()
@@ -409,7 +476,9 @@ public final class TrainingGraph {
             }
         }
 
-        // embedded[r] = encoder.weight[inputs[r]]
+        // embedded[r] = encoder.weight[inputs[r]]; the token table's backward has added
+        // this already.
+        guard !usedTokenTable else { return }
         let encoderGradient = gradients + layout["encoder.weight"].offset
         for row in 0..<N {
             let target = encoderGradient + Int(inputsCopy[row]) * E
@@ -479,6 +548,10 @@ public final class TrainingGraph {
         Gemm.multiply(transposeA: true, m: G, n: H, k: N, a: dHidden, lda: G, b: output, ldb: H,
                       beta: 1, c: gradients + layout["rnn.weight_hh_l\(layer)"].offset, ldc: H)
         addColumnSums(of: dHidden, rows: N, width: G, to: gradients + layout["rnn.bias_hh_l\(layer)"].offset)
+        if layer == 0 && usedTokenTable {
+            backwardTokenTable(dPre: dPre, parameters: parameters, gradients: gradients)
+            return
+        }
         Gemm.multiply(transposeA: true, m: G, n: inputWidth, k: N, a: dPre, lda: G, b: input, ldb: inputWidth,
                       beta: 1, c: gradients + layout["rnn.weight_ih_l\(layer)"].offset, ldc: inputWidth)
         addColumnSums(of: dPre, rows: N, width: G, to: gradients + layout["rnn.bias_ih_l\(layer)"].offset)
