@@ -1,4 +1,5 @@
-# Screen reading for the tmux end-to-end scripts (sourced; they set $session first).
+# Screen reading and check counting for the tmux end-to-end scripts (sourced; they set
+# $session first).
 
 # The whole screen, and its last row (the status bar).
 screen() { tmux capture-pane -p -t "$session"; }
@@ -16,3 +17,13 @@ wait_match() {
 # Waits up to $2 seconds for the screen, or the status bar, to match $1.
 wait_for() { wait_match screen "$1" "$2"; }
 wait_status() { wait_match status_bar "$1" "$2"; }
+
+# Counting checks: ok and fail print a line each and count it (a failure shows the last
+# rows of the screen); check NAME COMMAND… runs COMMAND quietly; finish [LABEL] prints
+# the tally and fails when any check failed.
+passed=0
+failed=0
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); screen 2>/dev/null | sed 's/^/  | /' | tail -8; }
+check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
+finish() { echo "${1:+$1: }$passed passed, $failed failed"; [ $failed -eq 0 ]; }

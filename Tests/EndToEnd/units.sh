@@ -14,11 +14,6 @@ work=$(mktemp -d)
 session="recur-units-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
-passed=0
-failed=0
-ok() { echo "ok: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' | tail -8; }
-check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
 source "$root/Tests/EndToEnd/tmux_lib.sh"
 
 # The text: lines of lowercase words with quoted stretches in uppercase, so the next
@@ -119,5 +114,4 @@ tmux send-keys -t "$session" q
 for _ in $(seq 100); do [ -s status ] && break; sleep 0.2; done
 check "q exits with status 0" [ "$(cat status 2>/dev/null)" = 0 ]
 
-echo "units: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish units

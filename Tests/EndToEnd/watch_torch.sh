@@ -17,11 +17,6 @@ trainer=
 trap 'tmux kill-session -t "$session" 2>/dev/null; [ -n "$trainer" ] && kill "$trainer" 2>/dev/null; rm -rf "$work"' EXIT
 export PYTHONPATH=$root/python${PYTHONPATH:+:$PYTHONPATH}
 cd "$work"
-passed=0
-failed=0
-ok() { echo "ok: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' | tail -8; }
-check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
 source "$root/Tests/EndToEnd/tmux_lib.sh"
 last_step() { tail -1 run/log.jsonl 2>/dev/null | "$python" -c 'import json,sys; print(json.loads(sys.stdin.read())["step"])' 2>/dev/null || echo 0; }
 shown_step() { status_bar | grep -o ' step [0-9]*' | head -1 | awk '{print $2}'; }
@@ -59,7 +54,15 @@ check "  … the trainer answers with a checkpoint and removes the request" \
     bash -c 'for _ in $(seq 50); do [ ! -e run/save ] && [ $(ls run/step-*.safetensors | wc -l) -gt '"$before"' ] && exit 0; sleep 0.2; done; exit 1'
 newest=$(ls run/step-*.safetensors | sort | tail -1)
 newest_step=$((10#$(basename "$newest" .safetensors | sed 's/step-//')))
-check "  … which the watcher shows (checkpoint $newest_step)" wait_status "checkpoint $newest_step · " 15
+# The trainer keeps going, so a scheduled checkpoint may follow the requested one at once.
+shown_checkpoint_reaches() {
+    for _ in $(seq 75); do
+        [ "$(status_bar | grep -o 'checkpoint [0-9]*' | awk '{print $2}')" -ge "$1" ] 2>/dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+check "  … which the watcher shows (checkpoint $newest_step or later)" shown_checkpoint_reaches "$newest_step"
 check "recur sample reads it" bash -c "[ -n \"\$('$recur' sample --checkpoint '$newest' --length 20)\" ]"
 
 tmux send-keys -t "$session" q
@@ -68,5 +71,4 @@ check "q exits with status 0" [ "$(cat status 2>/dev/null)" = 0 ]
 kill "$trainer" 2>/dev/null
 wait "$trainer" 2>/dev/null
 trainer=
-echo "watch_torch: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish watch_torch

@@ -10,13 +10,11 @@ binary=${1:-.build/release/recur}
 binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 work=$(mktemp -d)
 session="recur-e2e-$$"
-passed=0
-failed=0
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' || true; }
-ok() { echo "ok: $*"; passed=$((passed + 1)); }
 source Tests/EndToEnd/tmux_lib.sh
+# A failure here shows the whole screen, not only its last rows.
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' || true; }
 # The step number shown in the status bar.
 current_step() { screen | grep -o 'step [0-9]*' | tail -1 | awk '{print $2}'; }
 
