@@ -88,15 +88,8 @@ public struct TrainingSetup {
         let path = try resolvedCorpusPath()
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
         guard size > 16 << 20 else { return nil }
-        let interactive = isatty(STDERR_FILENO) == 1
-        var shown = -1
-        return { fraction in
-            let percent = Int(fraction * 100)
-            guard percent / (interactive ? 1 : 25) != shown / (interactive ? 1 : 25) else { return }
-            shown = percent
-            let line = "reading \(URL(fileURLWithPath: path).lastPathComponent) (\(size >> 20) MB): \(percent)%"
-            Console.error(interactive ? "\r\u{1B}[K" + line + (percent >= 100 ? "\n" : "") : line + "\n")
-        }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return ProgressLine.reporter { "reading \(name) (\(size >> 20) MB): \($0)%" }
     }
 
     /// Reads the corpus and tokenizes it with a checkpoint's vocabulary.
