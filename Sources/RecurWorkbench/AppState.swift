@@ -98,6 +98,9 @@ public struct HiddenView {
     public var selection: SpanSelection?
     public var matching: SpanMatchRequest?
     public var matches: SpanMatches?
+
+    /// The finder's list or a span's matches take the heatmap's place.
+    public var showsUnitList: Bool { finder != nil || matching != nil || matches != nil }
 }
 
 /// A text being typed into a pane.

@@ -29,10 +29,7 @@ public struct SpanSelection: Equatable {
 public struct SpanMatchRequest: Equatable, Sendable {
     /// Tokens of the validation text (the probe is its start).
     public var range: Range<Int>
-    /// 0-based.
-    public var layer: Int
-    public var signal: ProbeSignal
-    public var threshold: Float
+    public var settings: SpanMatchSettings
 }
 
 /// One matching span with its context, as text.

@@ -30,10 +30,10 @@ func applyUnitResult(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 /// Keys of the hidden-state pane's unit views; nil when `key` is not one of them.
 func handleUnitKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
     if state.hidden.finder != nil, let effects = handleFinderKey(&state, key) { return effects }
-    if state.mode == .watch, key == .character("c") || key == .character("b") {
-        // The finder and matching read the validation text, which a watched folder lacks.
-        state.notice = "\(key == .character("c") ? "c" : "b") reads the run's text, which recur watch does not have: "
-            + "use recur \(key == .character("c") ? "cells" : "match") --checkpoint DIR/step-….safetensors --corpus TEXT"
+    // The finder and matching read the validation text, which a watched folder lacks.
+    if state.mode == .watch, case .character(let letter) = key, let command = ["c": "cells", "b": "match"][letter] {
+        state.notice = "\(letter) reads the run's text, which recur watch does not have: "
+            + "use recur \(command) --checkpoint DIR/step-….safetensors --corpus TEXT"
         return []
     }
     switch key {
@@ -54,8 +54,7 @@ func handleUnitKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
     case .enter:
         guard let selection = state.hidden.selection, let probe = state.probe else { return nil }
         let layer = min(state.hidden.layer ?? probe.layers - 1, probe.layers - 1)
-        let request = SpanMatchRequest(range: selection.range, layer: layer, signal: state.hidden.signal,
-                                       threshold: SpanMatchSettings.defaultThreshold(for: state.hidden.signal))
+        let request = SpanMatchRequest(range: selection.range, settings: SpanMatchSettings(layer: layer, signal: state.hidden.signal))
         state.hidden.matching = request
         state.hidden.matches = nil
         return [.matchSpan(request)]

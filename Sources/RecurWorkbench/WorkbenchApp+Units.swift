@@ -13,7 +13,7 @@ extension WorkbenchApp {
             dispatch(.notice("the unit finder needs the first weights: wait for a moment"))
             return
         }
-        let ids = unitText, preceding = unitPreceding.map(Array.init) ?? [], step = state.modelStep
+        let ids = unitText, preceding = unitPreceding ?? TokenIDs([])[...], step = state.modelStep
         jobs.submit(.units) { [weak self] token in
             var posted = 0.0
             let report = CellFinder.correlate(model: model, ids: ids, preceding: preceding, vocabulary: vocabulary) { fraction in
@@ -34,18 +34,14 @@ extension WorkbenchApp {
         let ids = unitText
         guard request.range.upperBound <= ids.count else { return }
         jobs.submit(.match) { [weak self] token in
-            let settings = SpanMatchSettings(layer: request.layer, signal: request.signal, threshold: request.threshold, count: 20)
+            let settings = request.settings
             guard let masks = OnUnitMasks(model: model, ids: ids, settings: settings, progress: { _ in !token.isCancelled }) else {
-                if !token.isCancelled { self?.post { .notice("the model has no layer \(request.layer + 1) \(request.signal) to match") } }
+                if !token.isCancelled { self?.post { .notice("the model has no layer \(settings.layer + 1) \(settings.signal) to match") } }
                 return
             }
-            let context = 24
-            let entries = masks.matches(of: request.range, count: settings.count).map { match in
-                let end = match.start + match.length
-                let parts = vocabulary.render(adjacent: [ids[max(match.start - context, 0)..<match.start], ids[match.start..<end],
-                                                         ids[end..<min(end + context, ids.count)]])
-                return SpanMatchEntry(start: match.start, score: match.score, before: parts[0].text + parts[1].separator,
-                                      span: parts[1].text, after: parts[2].separator + parts[2].text)
+            let entries = masks.matches(of: request.range, count: 20).map { match in
+                let parts = vocabulary.render(match.start..<match.start + match.length, in: ids, context: 24)
+                return SpanMatchEntry(start: match.start, score: match.score, before: parts.before, span: parts.span, after: parts.after)
             }
             let matches = SpanMatches(request: request, patternUnits: OnUnitMasks.count(masks.pattern(over: request.range)),
                                       entries: entries, span: vocabulary.render(ids[request.range]))

@@ -25,21 +25,11 @@ private struct CheckpointText {
     }
 }
 
-/// "reading the validation text: N%" on stderr for texts long enough to wait for.
+/// "WHAT: N% of T tokens" on stderr for texts long enough to wait for; never cancels.
 private func progressLine(_ what: String, tokens: Int) -> (Double) -> Bool {
     guard tokens >= 200_000 else { return { _ in true } }
-    let interactive = isatty(STDERR_FILENO) == 1
-    var shown = -1
-    return { fraction in
-        let percent = Int(fraction * 100)
-        let step = interactive ? 1 : 25
-        if percent / step != shown / step {
-            shown = percent
-            let line = "\(what): \(percent)% of \(tokens) tokens"
-            Console.error(interactive ? "\r\u{1B}[K" + line + (percent >= 100 ? "\n" : "") : line + "\n")
-        }
-        return true
-    }
+    let report = ProgressLine.reporter { "\(what): \($0)% of \(tokens) tokens" }
+    return { report($0); return true }
 }
 
 struct CellsCommand: ParsableCommand {
@@ -125,41 +115,34 @@ struct MatchCommand: ParsableCommand {
         guard let start = input.validation.firstOccurrence(of: spanIDs) else {
             throw RecurError.invalidArgument("--span \(span.debugDescription) does not occur in the validation text (the last 10% of \(corpus))")
         }
-        let settings = SpanMatchSettings(layer: chosenLayer - 1, signal: probeSignal, threshold: threshold, count: top)
-        let threshold = settings.threshold
+        let settings = SpanMatchSettings(layer: chosenLayer - 1, signal: probeSignal, threshold: threshold)
         let masks = OnUnitMasks(model: input.stored.model, ids: input.validation, settings: settings,
                                 progress: progressLine("reading the units", tokens: input.validation.count))!
         let range = start..<start + spanIDs.count
         let pattern = masks.pattern(over: range)
         let patternUnits = (0..<config.hidden).filter { pattern[$0 / 64] & (1 << UInt64($0 % 64)) != 0 }
         guard !patternUnits.isEmpty else {
-            throw RecurError.invalidArgument("no unit of layer \(chosenLayer) \(probeSignal) is above \(threshold) over the whole span; lower --threshold")
+            throw RecurError.invalidArgument("no unit of layer \(chosenLayer) \(probeSignal) is above \(settings.threshold) over the whole span; lower --threshold")
         }
         let matches = masks.matches(of: range, count: top)
         let ids = input.validation
-        func text(_ range: Range<Int>) -> String { vocabulary.render(ids[max(range.lowerBound, 0)..<min(range.upperBound, ids.count)]) }
-        func around(_ start: Int, _ length: Int) -> (before: String, span: String, after: String) {
-            let bounds = [max(start - context, 0), start, start + length, min(start + length + context, ids.count)]
-            let parts = vocabulary.render(adjacent: (0..<3).map { ids[bounds[$0]..<max(bounds[$0 + 1], bounds[$0])] })
-            return (parts[0].text + parts[1].separator, parts[1].text, parts[2].separator + parts[2].text)
-        }
         if json {
             try printJSON([
-                "span": ["start": start, "text": text(range), "length": spanIDs.count],
-                "layer": chosenLayer, "signal": probeSignal.description, "threshold": Double(String(threshold)) ?? 0,
+                "span": ["start": start, "text": vocabulary.render(ids[range]), "length": spanIDs.count],
+                "layer": chosenLayer, "signal": probeSignal.description, "threshold": Double(String(settings.threshold)) ?? 0,
                 "pattern_units": patternUnits,
                 "matches": matches.map { match -> [String: Any] in
-                    let parts = around(match.start, match.length)
+                    let parts = vocabulary.render(match.start..<match.start + match.length, in: ids, context: context)
                     return ["start": match.start, "text": parts.span, "context": parts.before + "[" + parts.span + "]" + parts.after,
                             "score": match.score, "shared_units": match.shared]
                 },
             ])
             return
         }
-        print("span at token \(start): \(text(range).debugDescription); \(patternUnits.count) unit(s) of layer \(chosenLayer) \(probeSignal) above \(threshold) throughout")
+        print("span at token \(start): \(vocabulary.render(ids[range]).debugDescription); \(patternUnits.count) unit(s) of layer \(chosenLayer) \(probeSignal) above \(settings.threshold) throughout")
         print("score = (shared on-units − extra on-units) / \(patternUnits.count)")
         for match in matches {
-            let parts = around(match.start, match.length)
+            let parts = vocabulary.render(match.start..<match.start + match.length, in: ids, context: context)
             let shown = (parts.before + "[" + parts.span + "]" + parts.after).replacingOccurrences(of: "\n", with: "⏎")
             print(String(format: "%+.3f  %7d  ", match.score, match.start) + shown)
         }

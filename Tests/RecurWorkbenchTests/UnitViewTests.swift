@@ -65,7 +65,7 @@ final class UnitViewTests: XCTestCase {
         _ = update(&state, .key(.right))
         XCTAssertEqual(state.hidden.selection?.range, 0..<3, "clamped to the probe's 3 tokens")
         XCTAssertEqual(state.sample.temperature, 0.8)
-        let request = SpanMatchRequest(range: 0..<3, layer: 0, signal: .hidden, threshold: 0.3)
+        let request = SpanMatchRequest(range: 0..<3, settings: SpanMatchSettings(layer: 0, signal: .hidden, threshold: 0.3))
         XCTAssertEqual(update(&state, .key(.enter)), [.matchSpan(request)])
         try assertGolden(hiddenFrame(), "hidden-matching-48x14")
         var stale = request
@@ -89,11 +89,7 @@ final class UnitViewTests: XCTestCase {
         state.focus = .sample
         _ = update(&state, .key(.character("e")))
         XCTAssertEqual(state.notice, "e shows saliency in the inspector: press n first")
-        let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
-        let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
-        var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")
-        result.context = [1]
-        _ = update(&state, .sampleReady(result))
+        deliverInspectableSample(to: &state)
         _ = update(&state, .key(.character("n")))
         XCTAssertEqual(update(&state, .key(.character("e"))), [.explain(SaliencyRequest(ids: [1], target: 1))])
         XCTAssertEqual(update(&state, .key(.right)), [.explain(SaliencyRequest(ids: [1, 2], target: 1))], "prime + the token before the cursor")

@@ -22,6 +22,16 @@ func makeSnapshot(step: Int, state: TrainingState = .running, losses: [Double] =
     return snapshot
 }
 
+/// A sample drawn after the prime "a": "b", " ", "a", each with the candidates 'a' (0.7)
+/// and 'e' (0.2), delivered to `state` for the current request.
+func deliverInspectableSample(to state: inout AppState) {
+    let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
+    let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
+    var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")
+    result.context = [1]
+    _ = update(&state, .sampleReady(result))
+}
+
 final class UpdateTests: XCTestCase {
     var state = AppState(size: Size(columns: 100, rows: 30), title: "test.txt")
 
@@ -215,12 +225,7 @@ final class UpdateTests: XCTestCase {
     func testTheSamplingInspectorRedrawsFromAnAlternative() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
         state.focus = .sample
-        let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
-        // prime "a", then drawn "b", " ", "a"
-        let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
-        var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")
-        result.context = [1]
-        _ = update(&state, .sampleReady(result))
+        deliverInspectableSample(to: &state)
         _ = update(&state, .key(.character("n")))
         XCTAssertTrue(state.sample.inspecting)
         XCTAssertEqual(update(&state, .key(.right)), [], "→ moves the cursor, not the temperature")

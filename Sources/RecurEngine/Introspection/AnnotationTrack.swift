@@ -6,14 +6,11 @@
 /// A named per-token feature of the text.
 public struct AnnotationTrack: Sendable, Equatable {
     public let name: String
-    /// One line for help and panes.
-    public let summary: String
     /// One value per token.
     public let values: [Float]
 
-    public init(name: String, summary: String, values: [Float]) {
+    public init(name: String, values: [Float]) {
         self.name = name
-        self.summary = summary
         self.values = values
     }
 
@@ -26,24 +23,45 @@ public struct AnnotationTrack: Sendable, Equatable {
 
         public init() {}
 
-        /// The state after reading `ids` (the text before the one annotated).
+        /// The state after reading `ids` (the text before the one annotated). The tokens
+        /// are classified once per vocabulary entry, so a long training text costs one
+        /// table lookup per token.
         public init(after ids: some Sequence<Int32>, vocabulary: Vocabulary) {
+            let marks = vocabulary.tokens.map(Mark.init)
             var start = Start()
-            for id in ids { start.read(vocabulary.tokens[Int(id)]) }
+            for id in ids { start.read(marks[Int(id)]) }
             self = start
         }
 
-        /// Moves past one token. A straight double quote toggles; curly quotes open and close.
-        mutating func read(_ token: String) {
-            switch token {
-            case "\"": insideQuote.toggle()
-            case "\u{201C}": insideQuote = true
-            case "\u{201D}": insideQuote = false
-            case "(", "[", "{": bracketDepth += 1
-            case ")", "]", "}": bracketDepth = max(bracketDepth - 1, 0)
-            default: break
+        /// Moves past one token.
+        mutating func read(_ mark: Mark) {
+            switch mark {
+            case .quoteToggle: insideQuote.toggle()
+            case .quoteOpen: insideQuote = true
+            case .quoteClose: insideQuote = false
+            case .bracketOpen: bracketDepth += 1
+            case .bracketClose: bracketDepth = max(bracketDepth - 1, 0)
+            case .newline, .other: break
             }
-            linePosition = token == "\n" ? 0 : linePosition + 1
+            linePosition = mark == .newline ? 0 : linePosition + 1
+        }
+    }
+
+    /// What a token does to the tracks' state. A straight double quote toggles; curly
+    /// quotes open and close.
+    enum Mark {
+        case quoteToggle, quoteOpen, quoteClose, bracketOpen, bracketClose, newline, other
+
+        init(_ token: String) {
+            switch token {
+            case "\"": self = .quoteToggle
+            case "\u{201C}": self = .quoteOpen
+            case "\u{201D}": self = .quoteClose
+            case "(", "[", "{": self = .bracketOpen
+            case ")", "]", "}": self = .bracketClose
+            case "\n": self = .newline
+            default: self = .other
+            }
         }
     }
 
@@ -55,7 +73,7 @@ public struct AnnotationTrack: Sendable, Equatable {
         var state = start
         for token in tokens {
             let first = token.unicodeScalars.first
-            state.read(token)
+            state.read(Mark(token))
             quote.append(state.insideQuote ? 1 : 0)
             bracket.append(Float(state.bracketDepth))
             line.append(Float(state.linePosition))
@@ -64,18 +82,17 @@ public struct AnnotationTrack: Sendable, Equatable {
             punctuation.append(!wordLike && token != "\n" && !(first?.properties.isWhitespace ?? true) ? 1 : 0)
             capital.append(first?.properties.isUppercase == true ? 1 : 0)
         }
-        let unit = level == .char ? "characters" : "words"
         var tracks = [
-            AnnotationTrack(name: "quote", summary: "1 inside double quotes, 0 outside", values: quote),
-            AnnotationTrack(name: "bracket", summary: "depth of open ( [ {", values: bracket),
-            AnnotationTrack(name: "line_position", summary: "\(unit) since the line began", values: line),
+            AnnotationTrack(name: "quote", values: quote),
+            AnnotationTrack(name: "bracket", values: bracket),
+            AnnotationTrack(name: "line_position", values: line),
         ]
         switch level {
         case .char:
-            tracks.append(AnnotationTrack(name: "in_word", summary: "1 on a letter or digit", values: inWord))
+            tracks.append(AnnotationTrack(name: "in_word", values: inWord))
         case .word:
-            tracks.append(AnnotationTrack(name: "punctuation", summary: "1 on a punctuation mark", values: punctuation))
-            tracks.append(AnnotationTrack(name: "capitalised", summary: "1 on a word that starts with a capital", values: capital))
+            tracks.append(AnnotationTrack(name: "punctuation", values: punctuation))
+            tracks.append(AnnotationTrack(name: "capitalised", values: capital))
         }
         return tracks
     }

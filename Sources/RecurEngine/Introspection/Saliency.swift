@@ -30,14 +30,9 @@ public struct Saliency: Sendable, Equatable {
         let last = graph.probabilities.pointer + (T - 1) * V
         let chosen = target ?? Int32((0..<V).max { last[$0] < last[$1] }!)
         probability = Double(last[Int(chosen)])
-        // Only the last step's loss, −log p(chosen), is back-propagated; the other
-        // targets are placeholders that `lastStepOnly` zeroes.
-        let targets = [Int32](repeating: chosen, count: T)
-        ids.withUnsafeBufferPointer { inputs in
-            targets.withUnsafeBufferPointer { targets in
-                _ = graph.forward(model: model, inputs: inputs, targets: targets, steps: T, training: false, random: &random)
-            }
-        }
+        // Only the last step's loss, −log p(chosen), is back-propagated (`lastStepOnly`),
+        // so the last step's target is the only one backward reads.
+        graph.setTarget(chosen, row: T - 1)
         let gradients = FloatBuffer(count: model.parameterCount)
         graph.backward(model: model, gradients: gradients.pointer, lastStepOnly: true)
         tokens = ids.map { vocabulary.tokens[Int($0)] }

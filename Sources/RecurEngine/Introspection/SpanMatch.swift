@@ -11,14 +11,11 @@ public struct SpanMatchSettings: Sendable, Equatable {
     public var layer: Int
     public var signal: ProbeSignal
     public var threshold: Float
-    /// How many matches to return.
-    public var count: Int
 
-    public init(layer: Int, signal: ProbeSignal = .hidden, threshold: Float? = nil, count: Int = 20) {
+    public init(layer: Int, signal: ProbeSignal = .hidden, threshold: Float? = nil) {
         self.layer = layer
         self.signal = signal
         self.threshold = threshold ?? Self.defaultThreshold(for: signal)
-        self.count = count
     }
 
     /// Where a unit counts as on unless told: 0.3 for h, c and the tanh candidates (g, n),

@@ -422,6 +422,10 @@ public final class TrainingGraph {
         }
     }
 
+    /// Sets the target of `row` of the last forward chunk, for a loss chosen after seeing
+    /// its probabilities (saliency explains the most probable token).
+    func setTarget(_ target: Int32, row: Int) { targetsCopy[row] = target }
+
     /// Adds the gradient of the mean cross-entropy of the last forward chunk to
     /// `gradients` (same layout as the parameters). Destroys `probabilities`. With
     /// `lastStepOnly` the loss is the last step's alone, L_T (for gradient-flow plots).

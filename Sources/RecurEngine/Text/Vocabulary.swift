@@ -51,7 +51,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// Adjacent runs of tokens rendered separately, with the separator that joins each run
     /// to the one before it (empty for the first), so that the pieces concatenated give
     /// `render` of the whole: a match shown as before, [span], after.
-    public func render(adjacent runs: [ArraySlice<Int32>]) -> [(separator: String, text: String)] {
+    func render(adjacent runs: [ArraySlice<Int32>]) -> [(separator: String, text: String)] {
         var previous: Int32?
         return runs.map { run in
             var separator = ""
@@ -61,6 +61,15 @@ public struct Vocabulary: Sendable, Equatable {
             if let last = run.last { previous = last }
             return (separator, render(run))
         }
+    }
+
+    /// The tokens of `range` in `ids` with up to `context` tokens on each side, rendered
+    /// so that before + span + after reads as the whole (the separators that join the span
+    /// to its neighbours go outside it): a match shown in its context.
+    public func render(_ range: Range<Int>, in ids: [Int32], context: Int) -> (before: String, span: String, after: String) {
+        let start = max(range.lowerBound - context, 0), end = min(range.upperBound + context, ids.count)
+        let parts = render(adjacent: [ids[start..<range.lowerBound], ids[range], ids[range.upperBound..<max(end, range.upperBound)]])
+        return (parts[0].text + parts[1].separator, parts[1].text, parts[2].separator + parts[2].text)
     }
 
     /// Text for display and sampling: tokens joined (words with a space, punctuation glued).

@@ -51,14 +51,14 @@ extension HiddenStatePane {
             canvas.write("matching the span against the whole text…", x: header.x, y: header.y, role: .muted, clip: header)
             return
         }
-        let request = matches.request
+        let settings = matches.request.settings
         guard matches.patternUnits > 0 else {
-            canvas.write("no unit of layer \(request.layer + 1) \(request.signal) stays above " + String(format: "%.1f", request.threshold)
+            canvas.write("no unit of layer \(settings.layer + 1) \(settings.signal) stays above " + String(format: "%.1f", settings.threshold)
                          + " over \"\(matches.span)\": select another span or signal (g)", x: header.x, y: header.y, role: .muted, clip: header)
             return
         }
         let span = matches.span.replacingOccurrences(of: "\n", with: "⏎")
-        canvas.write("\(matches.patternUnits) units above " + String(format: "%.1f", request.threshold)
+        canvas.write("\(matches.patternUnits) units above " + String(format: "%.1f", settings.threshold)
                      + " over \"\(span)\" · score (shared − extra)/\(matches.patternUnits)", x: header.x, y: header.y, role: .axis, clip: header)
         for (row, entry) in matches.entries.prefix(list.height).enumerated() {
             let y = list.y + row

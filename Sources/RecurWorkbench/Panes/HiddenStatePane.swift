@@ -43,29 +43,29 @@ struct HiddenStatePane {
         }
         let columns = min(probe.steps, heatArea.width - labelWidth)
         let H = probe.units
-        if view.finder != nil || view.matching != nil || view.matches != nil {
-            renderUnitList(in: heatArea, on: &canvas)
-        } else if let track = view.track, heatArea.height > 2 {
-            let trackRow: Rect
-            (heatArea, trackRow) = heatArea.splitBottom(1)
-            renderTrack(track.name, from: track.start, probe: probe, columns: columns, labelWidth: labelWidth, in: trackRow, on: &canvas)
-        }
         let order = HiddenStatePane.unitOrder(matrix, steps: probe.steps, units: H, byVariance: view.sortByVariance)
         let cursor = min(view.cursor, H - 1)
-        // Scroll so that the cursor row is visible.
-        let rows = min(H, heatArea.height)
-        let first = min(max(cursor - rows / 2, 0), H - rows)
         let scale = HiddenStatePane.scale(matrix, signal: view.signal)
-        var values: [Float] = []
-        values.reserveCapacity(rows * columns)
-        for row in 0..<rows where view.finder == nil && view.matching == nil && view.matches == nil {
-            let unit = order[first + row]
-            for step in 0..<columns { values.append(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)) }
-            let label = (first + row == cursor ? "▶" : " ") + "\(unit)"
-            canvas.write(label, x: heatArea.x, y: heatArea.y + row, role: first + row == cursor ? .selection : .axis,
-                         clip: Rect(x: heatArea.x, y: heatArea.y, width: labelWidth - 1, height: heatArea.height))
-        }
-        if view.finder == nil && view.matching == nil && view.matches == nil {
+        if view.showsUnitList {
+            renderUnitList(in: heatArea, on: &canvas)
+        } else {
+            if let track = view.track, heatArea.height > 2 {
+                let trackRow: Rect
+                (heatArea, trackRow) = heatArea.splitBottom(1)
+                renderTrack(track.name, from: track.start, probe: probe, columns: columns, labelWidth: labelWidth, in: trackRow, on: &canvas)
+            }
+            // Scroll so that the cursor row is visible.
+            let rows = min(H, heatArea.height)
+            let first = min(max(cursor - rows / 2, 0), H - rows)
+            var values: [Float] = []
+            values.reserveCapacity(rows * columns)
+            for row in 0..<rows {
+                let unit = order[first + row]
+                for step in 0..<columns { values.append(HiddenStatePane.display(matrix[step * H + unit], scale: scale, signal: view.signal)) }
+                let label = (first + row == cursor ? "▶" : " ") + "\(unit)"
+                canvas.write(label, x: heatArea.x, y: heatArea.y + row, role: first + row == cursor ? .selection : .axis,
+                             clip: Rect(x: heatArea.x, y: heatArea.y, width: labelWidth - 1, height: heatArea.height))
+            }
             Heatmap(rows: rows, columns: columns, values: values)
                 .render(in: Rect(x: heatArea.x + labelWidth, y: heatArea.y, width: columns, height: rows), on: &canvas)
         }
