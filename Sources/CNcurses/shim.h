@@ -81,4 +81,12 @@ static inline int recur_read_mouse(int *x, int *y) {
     return 0;
 }
 
+// Whether the terminal switches to an alternate screen (smcup). Without one (TERM=linux,
+// vt100) the last frame stays on screen after endwin, so restore clears it first.
+// tigetstr answers (char *)-1 for "not a string capability", a pointer cast Swift cannot
+// compare against.
+static inline int recur_has_alternate_screen(void) {
+    const char *enter = tigetstr("smcup");
+    return enter != NULL && enter != (char *)-1 && enter[0] != 0;
+}
 #endif

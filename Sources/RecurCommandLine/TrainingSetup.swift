@@ -204,10 +204,10 @@ public struct TrainingSetup {
             return try startAnew("it could not be continued: \(error)")
         }
         guard stored.progress != nil, stored.carriedState != nil else { return try startAnew("it holds weights only") }
-        do {
-            try checkShape(against: stored, allowTrainingChanges: false)
-        } catch let error as RecurError {
-            return try startAnew(error.description)
+        let conflicts = try shapeConflicts(with: stored, allowTrainingChanges: false)
+        if !conflicts.isEmpty {
+            // The flags typed now win: the new run uses them, the old one is kept.
+            return try startAnew("its settings differ from the flags given, which this run uses: \(conflicts.joined(separator: ", "))")
         }
         let corpus: Corpus
         do {
@@ -227,6 +227,15 @@ public struct TrainingSetup {
 
     /// Every flag given must equal the checkpoint's value, or it is an error naming it.
     public func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
+        let conflicts = try shapeConflicts(with: checkpoint, allowTrainingChanges: allowTrainingChanges)
+        guard conflicts.isEmpty else {
+            throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
+        }
+    }
+
+    /// The flags given whose values differ from the checkpoint's, as "--hidden 64
+    /// (checkpoint: 128)".
+    func shapeConflicts(with checkpoint: Checkpoint, allowTrainingChanges: Bool) throws -> [String] {
         let config = checkpoint.config
         var conflicts: [String] = []
         func compare<Value: Equatable>(_ flag: String, _ given: Value?, _ stored: Value) {
@@ -260,9 +269,7 @@ public struct TrainingSetup {
                 }
             }
         }
-        guard conflicts.isEmpty else {
-            throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
-        }
+        return conflicts
     }
 }
 

@@ -117,6 +117,17 @@ public enum TextEntry: Equatable {
         }
     }
 
+    /// The line a pane shows while the entry is typed.
+    var prompt: String {
+        switch self {
+        case .neighbourQuery(let text): "/ \(text)"
+        case .prime(let text): "prime: \(text)▏ Enter sets, Esc cancels"
+        case .temperature(let text): "temperature = \(text)▏ Enter sets, Esc cancels"
+        case .topK(let text): "top-k = \(text)▏ 0 is off · Enter sets, Esc cancels"
+        case .topP(let text): "top-p = \(text)▏ 1 is off · Enter sets, Esc cancels"
+        }
+    }
+
     func with(_ text: String) -> TextEntry {
         switch self {
         case .neighbourQuery: .neighbourQuery(text)
@@ -280,7 +291,14 @@ public struct AppState {
     public var expanded = false
     public var entry: TextEntry?
     public var completion: Completion?
-    public var showingHelp = false
+    /// The box drawn over the panes (help, or the last notices), and how far it is scrolled.
+    var overlay: Overlay.Kind?
+    var overlayScroll = 0
+    /// The notices shown so far, oldest first, for `!` (a notice lasts one key press; some
+    /// are too long for the status bar).
+    public var noticeHistory: [String] = []
+    /// Notices worth repeating on stderr when the workbench exits (a run moved aside).
+    public var exitNotices: [String] = []
     public var quitting = false
     /// The run folder, in watch mode.
     public var watch = WatchState()
@@ -296,6 +314,18 @@ public struct AppState {
     public static let lossHistoryLimit = 4000
     /// How often a new sample is drawn when only the weights changed.
     public static let sampleRefreshInterval: TimeInterval = 5
+
+    /// How many notices `!` keeps.
+    static let noticeHistoryLimit = 30
+
+    /// Appends the notice and the session's notice to the history when they are new.
+    mutating func recordNotices() {
+        for text in [notice, trainingNotice, watch.folderProblem, watch.problem].compactMap({ $0 }) where noticeHistory.last != text {
+            guard !noticeHistory.suffix(4).contains(text) else { continue }
+            noticeHistory.append(text)
+        }
+        if noticeHistory.count > AppState.noticeHistoryLimit { noticeHistory.removeFirst(noticeHistory.count - AppState.noticeHistoryLimit) }
+    }
 
     /// Thins the older half of each loss curve (every other point) until it fits its
     /// limit: the whole run stays on the chart in bounded memory, however many points

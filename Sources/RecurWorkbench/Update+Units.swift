@@ -30,12 +30,6 @@ func applyUnitResult(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 /// Keys of the hidden-state pane's unit views; nil when `key` is not one of them.
 func handleUnitKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
     if state.hidden.finder != nil, let effects = handleFinderKey(&state, key) { return effects }
-    // The finder and matching read the validation text, which a watched folder lacks.
-    if state.mode == .watch, case .character(let letter) = key, let command = ["c": "cells", "b": "match"][letter] {
-        state.notice = "\(letter) reads the run's text, which recur watch does not have: "
-            + "use recur \(command) --checkpoint DIR/step-….safetensors --corpus TEXT"
-        return []
-    }
     switch key {
     case .character("c"):
         state.hidden.finder = UnitFinderView()
@@ -52,7 +46,10 @@ func handleUnitKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
         state.hidden.matches = nil
         return []
     case .enter:
-        guard let selection = state.hidden.selection, let probe = state.probe else { return nil }
+        guard let selection = state.hidden.selection, let probe = state.probe else {
+            state.notice = "Enter finds a span elsewhere in the text: select one with b first"
+            return []
+        }
         let layer = min(state.hidden.layer ?? probe.layers - 1, probe.layers - 1)
         let request = SpanMatchRequest(range: selection.range, settings: SpanMatchSettings(layer: layer, signal: state.hidden.signal))
         state.hidden.matching = request

@@ -6,16 +6,6 @@ import Foundation
 import RecurEngine
 import TerminalKit
 
-/// Keys that steer training here and mean nothing for a run that trains elsewhere: why.
-func refusedInWatchMode(_ key: Key) -> String? {
-    switch key {
-    case .character("s"): "s trains one step here; a watched run trains elsewhere (p pauses it)"
-    case .character("+"), .character("-"): "the learning rate belongs to the trainer; watch mode cannot change it"
-    case .character("d"): "gradient flow (d) is measured while training here, not on a watched run"
-    default: nil
-    }
-}
-
 /// `p`: creates DIR/pause, or removes it when it is there (whoever created it).
 func togglePause(_ state: inout AppState) -> [Effect] {
     let pause = !state.watch.pauseRequested

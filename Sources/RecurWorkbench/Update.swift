@@ -6,6 +6,12 @@ import TerminalKit
 
 /// Applies `msg` to `state` and returns the effects to perform, in order.
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+    let effects = reduce(&state, msg)
+    state.recordNotices()
+    return effects
+}
+
+private func reduce(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
     case .key(.mouse(let event)):
         return handleMouse(&state, event)
@@ -78,15 +84,37 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 
 private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     state.notice = nil
-    if state.showingHelp {
-        // Any key closes help; q still quits.
-        state.showingHelp = false
-        if key == .character("q") { state.quitting = true; return [.quit] }
+    if let overlay = state.overlay {
+        // ↑↓ scroll an overlay taller than the screen; any other key closes it; q still quits.
+        switch key {
+        case .up, .down, .pageUp, .pageDown:
+            let step = key == .up || key == .down ? 1 : 10
+            state.overlayScroll = max(state.overlayScroll + (key == .up || key == .pageUp ? -step : step), 0)
+            state.overlayScroll = min(state.overlayScroll, Overlay.maximumScroll(overlay, state: state))
+            return []
+        default:
+            state.overlay = nil
+            state.overlayScroll = 0
+            if key == .character("q") { state.quitting = true; return [.quit] }
+            return []
+        }
+    }
+    // Only the keys the mode's help lists act; any other says so instead of doing nothing.
+    guard let binding = KeyMap.binding(for: key, in: state.mode) else {
+        state.notice = KeyMap.unboundNotice(key, in: state.mode)
         return []
     }
-    if state.mode == .watch, let reason = refusedInWatchMode(key) {
-        state.notice = reason
+    if let refusal = binding.refusal {
+        state.notice = refusal
         return []
+    }
+    if let pane = binding.pane, pane != state.focus {
+        // ↑↓ and Enter belong to the focused pane; where that pane lacks them, say whose they are.
+        let owners = KeyMap.sections(for: state.mode).flatMap(\.bindings).filter { $0.keys.contains(key) }.compactMap(\.pane)
+        guard owners.contains(state.focus) else {
+            state.notice = "\(KeyMap.name(of: key)) acts in the \(owners.map(\.name).joined(separator: " or ")) pane: Tab to it first"
+            return []
+        }
     }
     switch key {
     case .character("q"), .character("Q"):
@@ -103,14 +131,13 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
                 return []
             }
         }
-        guard state.mode == .languageModel || state.mode == .race else {
-            state.notice = "nothing is training"
-            return []
-        }
+        // Vectors mode has no p (KeyMap refuses it); a language model or a race is left.
         switch state.trainingState {
         case .running: return [.session(.pause)]
         case .paused, .diverged: return [.session(.resume)]
-        case .stopped: return []
+        case .stopped:
+            state.notice = "training has finished"
+            return []
         }
     case .character("s"):
         if state.mode == .word2vec, state.trainingState == .paused { return [.word2vec(.step)] }
@@ -118,19 +145,32 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             state.notice = "s trains one step while paused: press p first"
             return []
         }
-        return state.mode == .languageModel ? [.session(.stepOnce)] : []
+        guard state.mode != .word2vec, state.trainingState != .stopped else {
+            state.notice = "training has finished"
+            return []
+        }
+        return [.session(.stepOnce)]
     case .character("w"):
         return save(&state)
     case .character("?"), .character("h"):
-        state.showingHelp = true
+        state.overlay = .help
+        return []
+    case .character("!"):
+        guard !state.noticeHistory.isEmpty else {
+            state.notice = "no notices yet"
+            return []
+        }
+        state.overlay = .notices
         return []
     case .character("f"):
         state.expanded.toggle()
         return []
     case .character("+"), .character("-"):
-        // Halve or double the learning rate, live.
-        guard state.learningRate > 0 else { return [] }
-        return [.session(.setLearningRate(state.learningRate * (key == .character("+") ? 2 : 0.5)))]
+        // Halve or double the learning rate, live (every model's, in a race, whose bar has
+        // no rate to show: a notice says it).
+        let factor: Float = key == .character("+") ? 2 : 0.5
+        if state.mode == .race { state.notice = "every model's learning rate \(factor > 1 ? "doubled" : "halved")" }
+        return [.session(.scaleLearningRate(factor))]
     case .escape:
         if state.focus == .hidden, closeUnitView(&state) { return [] }
         if state.sample.inspecting {
@@ -154,7 +194,12 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             moveSelection(&state, by: key == .right ? 1 : -1)
             return []
         }
-        return setTemperature(&state, ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20)
+        let temperature = ((state.sample.temperature * 20).rounded() + (key == .right ? 1 : -1)) / 20
+        guard AppState.temperatureRange.contains(temperature) else {
+            state.notice = String(format: "the temperature is already at its %@, %.2f", key == .right ? "highest" : "lowest", state.sample.temperature)
+            return []
+        }
+        return setTemperature(&state, temperature)
     case .tab, .backTab:
         guard let order = WorkbenchLayout(size: state.size, mode: state.mode)?.order, !order.isEmpty else { return [] }
         let index = order.firstIndex(of: state.focus) ?? 0
@@ -238,11 +283,18 @@ private func handleHiddenKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.hidden.showGradientFlow.toggle()
         return [.session(.measureGradientFlow(state.hidden.showGradientFlow))]
     case .character("g"):
-        guard let signals = state.probe?.signals, !signals.isEmpty else { break }
+        guard let signals = state.probe?.signals, signals.count > 1 else {
+            state.notice = state.probe == nil ? "g switches signals: waiting for the first weights"
+                : "g switches between h, c and the gates: this model's cell has h only"
+            break
+        }
         let index = signals.firstIndex(of: state.hidden.signal) ?? 0
         state.hidden.signal = signals[(index + 1) % signals.count]
     case .character("L"):
-        guard let layers = state.probe?.layers, layers > 1 else { break }
+        guard let layers = state.probe?.layers, layers > 1 else {
+            state.notice = state.probe == nil ? "L switches layers: waiting for the first weights" : "L switches layers: this model has one"
+            break
+        }
         let current = state.hidden.layer ?? layers - 1
         state.hidden.layer = (current + 1) % layers
     default: break
@@ -301,6 +353,9 @@ private func handleSampleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     case .character("t"):
         state.entry = .topP(state.sample.topP >= 1 ? "" : String(state.sample.topP))
+        return []
+    case .up, .down, .enter:
+        state.notice = "↑↓ and Enter pick and explore candidates in the inspector: press n first"
         return []
     case .character("K"):
         // Keep the exploration as the prime.
@@ -671,8 +726,12 @@ private func refreshPins(_ state: inout AppState) -> [Effect] {
 }
 
 /// A first query that means something: the letter "e" for characters, else the most
-/// frequent real word (id 1 follows `<unk>`).
+/// frequent real word — the first entry (word vocabularies are most frequent first) with a
+/// letter in it, so neither `<unk>`, the newline token nor punctuation.
 func defaultQuery(in vocabulary: Vocabulary) -> Int32 {
-    if let e = vocabulary.id(of: "e") { return e }
-    return vocabulary.count > 1 ? 1 : 0
+    if vocabulary.level == .char, let e = vocabulary.id(of: "e") { return e }
+    let word = vocabulary.tokens.indices.first { index in
+        vocabulary.tokens[index] != WordTokenizer.unknown && vocabulary.tokens[index].unicodeScalars.contains { $0.properties.isAlphabetic }
+    }
+    return word.map { Int32($0) } ?? 0
 }

@@ -21,7 +21,7 @@ public func render(_ state: AppState) -> Canvas {
             if pane == .loss {
                 RaceLossPane(entries: state.race, view: state.loss, floor: state.bestBaseline, level: state.vocabulary?.level).render(in: area, on: &canvas, focused: focused)
             } else {
-                RaceSamplesPane(entries: state.race, temperature: state.sample.temperature).render(in: area, on: &canvas, focused: focused)
+                RaceSamplesPane(entries: state.race, view: state.sample, vocabulary: state.vocabulary, entry: state.entry).render(in: area, on: &canvas, focused: focused)
             }
             continue
         }
@@ -31,7 +31,7 @@ public func render(_ state: AppState) -> Canvas {
                      evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
                      tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
                      level: state.mode == .languageModel || state.mode == .watch ? state.vocabulary?.level : nil,
-                     floor: state.mode == .languageModel ? state.bestBaseline : nil)
+                     floor: state.mode == .languageModel ? state.bestBaseline : nil, hasValidation: state.mode != .word2vec)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow,
@@ -52,6 +52,6 @@ public func render(_ state: AppState) -> Canvas {
         }
     }
     StatusBar(state: state).render(in: layout.status, on: &canvas)
-    if state.showingHelp { HelpOverlay(mode: state.mode).render(in: Rect(size: state.size), on: &canvas) }
+    if let overlay = state.overlay { Overlay.render(overlay, state: state, on: &canvas) }
     return canvas
 }

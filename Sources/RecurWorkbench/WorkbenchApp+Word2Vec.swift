@@ -67,7 +67,7 @@ extension WorkbenchApp {
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
                     guard let self else { return }
-                    self.terminal.restore()
+                    self.restoreTerminal()
                     if let problem {
                         Console.error("recur: vectors not written: \(problem)\n")
                         self.exit(1)

@@ -98,6 +98,7 @@ public final class WorkbenchApp {
         state = AppState(size: terminal.size, title: configuration.title)
         state.checkpointPath = configuration.checkpointPath
         state.notice = configuration.startNotice
+        state.exitNotices = configuration.startNotice.map { [$0] } ?? []
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
@@ -261,13 +262,13 @@ public final class WorkbenchApp {
         }
         guard let session else {
             raceSession?.send(.stop)
-            terminal.restore()
+            restoreTerminal()
             exit(0)
         }
         session.saveBeforeExit(save: autosave) { result in
             DispatchQueue.main.async {
                 MainActor.assumeIsolated {
-                    self.terminal.restore()
+                    self.restoreTerminal()
                     switch result {
                     case .success(let saved):
                         if saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
@@ -279,6 +280,15 @@ public final class WorkbenchApp {
                 }
             }
         }
+    }
+
+    /// Gives the terminal back, then repeats on stderr what must not vanish with the
+    /// screen: how the run began (a run moved aside) and what the session last reported.
+    func restoreTerminal() {
+        terminal.restore()
+        var notices = state.exitNotices
+        if let notice = state.trainingNotice, !notices.contains(notice) { notices.append(notice) }
+        for notice in notices { Console.error("recur: \(notice)\n") }
     }
 
     // MARK: - Drawing

@@ -24,6 +24,18 @@ public enum ColorDepth: Sendable, Equatable {
         }
     }
 
+    /// The depth to draw `theme` at: a theme written only in the 16 ANSI colours (ansi16)
+    /// keeps to their indices even on a 256-colour terminal, so it sends no 256-colour
+    /// escapes and looks as the terminal's own palette says.
+    public func drawing(_ theme: Theme) -> ColorDepth {
+        guard self == .xterm256 else { return self }
+        let colours = StyleRole.all.flatMap { role -> [RGB] in
+            let style = theme.style(for: role)
+            return [style.foreground, style.background].compactMap { $0 }
+        }
+        return colours.allSatisfy(ColorDepth.ansiColours.contains) ? .ansi16 : self
+    }
+
     /// The VGA-like RGB values of the 16 ANSI colours, as xterm shows them.
     static let ansiColours: [RGB] = [
         RGB(0, 0, 0), RGB(205, 0, 0), RGB(0, 205, 0), RGB(205, 205, 0),

@@ -51,7 +51,7 @@ public final class NcursesTerminal: Terminal {
         if colour, has_colors() {
             start_color()
             use_default_colors()
-            depth = ColorDepth(colorCount: Int(COLORS))
+            depth = ColorDepth(colorCount: Int(COLORS)).drawing(theme)
         }
         self.depth = depth
         self.theme = theme
@@ -185,6 +185,11 @@ public final class NcursesTerminal: Terminal {
     public func suspend() {
         guard active else { return }
         recur_disable_mouse()
+        // Without an alternate screen the frame would stay under what is printed next.
+        if recur_has_alternate_screen() == 0 {
+            erase()
+            refresh()
+        }
         endwin()
         TerminalGuard.restoreCookedMode()
     }
@@ -201,6 +206,11 @@ public final class NcursesTerminal: Terminal {
         guard active else { return }
         active = false
         recur_disable_mouse()
+        // Without an alternate screen the frame would stay under what is printed next.
+        if recur_has_alternate_screen() == 0 {
+            erase()
+            refresh()
+        }
         endwin()
         TerminalGuard.restoreCookedMode()
     }

@@ -57,7 +57,7 @@ check "the backup holds the old run (step $second)" [ "$(checkpoint_step small.r
 
 # ---- Other settings: never overwritten.
 start --corpus "$corpus" --hidden 24 --embed 16 --paused
-check "other settings keep the old run as a backup" wait_for "kept the previous run as small.recur.1.safetensors \(flags conflict" 30
+check "other settings keep the old run as a backup" wait_for "kept the previous run as small.recur.1.safetensors \(its settings differ" 30
 tmux send-keys -t "$session" q
 wait_exit
 check "  … and the older backup moved to .2" [ "$(checkpoint_step small.recur.2.safetensors)" = "$second" ]

@@ -37,7 +37,7 @@ func assertGolden(_ canvas: Canvas, _ name: String, file: StaticString = #filePa
 final class GoldenFrameTests: XCTestCase {
 
     /// A state with data in every pane, built only through `update`, at fixed times.
-    func scriptedState(size: Size) -> AppState {
+    static func scriptedState(size: Size) -> AppState {
         var state = AppState(size: size, title: "tale.txt")
         var snapshot = makeSnapshot(step: 12, state: .paused, losses: [3, 2.5, 2.2], withModel: true)
         snapshot.newValidationLosses = [LossPoint(step: 12, tokens: 1200, loss: 2.4)]
@@ -55,7 +55,7 @@ final class GoldenFrameTests: XCTestCase {
     }
 
     func testEveryPaneAtThreeSizes() throws {
-        let state = scriptedState(size: Size(columns: 100, rows: 30))
+        let state = GoldenFrameTests.scriptedState(size: Size(columns: 100, rows: 30))
         let panes: [(String, (Rect, inout Canvas) -> Void)] = [
             ("loss", { LossPane(losses: state.losses, validationLosses: state.validationLosses, view: state.loss, evaluationInterval: 200,
                                 level: .char, floor: state.bestBaseline).render(in: $0, on: &$1, focused: true) }),
@@ -77,7 +77,7 @@ final class GoldenFrameTests: XCTestCase {
     /// A script of messages — snapshots, a sample, keys that change views and focus — into
     /// one frame.
     func testScriptedSessionFrame() throws {
-        var state = scriptedState(size: Size(columns: 100, rows: 30))
+        var state = GoldenFrameTests.scriptedState(size: Size(columns: 100, rows: 30))
         for key: Key in [.character("l"), .tab, .tab, .character("v"), .right] { _ = update(&state, .key(key)) }
         try assertGolden(render(state), "scripted-100x30")
     }

@@ -78,18 +78,18 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(render(state).rows[0].prefix(8), "┌ Loss ─", "unfocused: a light border")
     }
 
-    /// `?` lists every key of the mode it is pressed in, whole, at 80×24.
+    /// `?` lists every key of the mode it is pressed in, whole, at 100×40.
     func testHelpOverlayListsTheKeysOfEachMode() {
-        for mode in [WorkbenchMode.languageModel, .word2vec, .vectors, .race] {
-            var state = AppState(size: Size(columns: 80, rows: 24), title: "")
+        for mode in [WorkbenchMode.languageModel, .word2vec, .vectors, .race, .watch] {
+            var state = AppState(size: Size(columns: 100, rows: 40), title: "")
             state.mode = mode
             _ = update(&state, .key(.character("?")))
             let text = render(state).rows.joined(separator: "\n")
-            for line in HelpOverlay.lines(for: mode) where !line.action.isEmpty {
-                XCTAssertTrue(text.contains(line.action), "\(mode): \(line.action)")
+            for binding in KeyMap.sections(for: mode).flatMap(\.bindings) {
+                XCTAssertTrue(text.contains(binding.label), "\(mode): \(binding.label)")
             }
         }
-        XCTAssertTrue(HelpOverlay.lines(for: .word2vec).contains { $0.action.contains("write the vectors") })
-        XCTAssertFalse(HelpOverlay.lines(for: .word2vec).contains { $0.key == "← →" }, "no language-model keys in word2vec mode")
+        XCTAssertTrue(Overlay.helpRows(for: .word2vec, width: 70).contains { $0.text.contains("write the vectors") })
+        XCTAssertFalse(Overlay.helpRows(for: .word2vec, width: 70).contains { $0.label == "← →" }, "no language-model keys in word2vec mode")
     }
 }

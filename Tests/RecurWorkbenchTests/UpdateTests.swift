@@ -50,7 +50,7 @@ final class UpdateTests: XCTestCase {
     func testPauseExplainsItselfWhereNothingCanPause() {
         state.mode = .vectors
         XCTAssertEqual(update(&state, .key(.character("p"))), [])
-        XCTAssertEqual(state.notice, "nothing is training")
+        XCTAssertEqual(state.notice, "nothing trains in vectors mode: these vectors came from a file")
     }
 
     /// word2vec pauses and resumes between slices, steps one slice while paused, and says
@@ -326,9 +326,9 @@ final class UpdateTests: XCTestCase {
 
     func testHelpClosesOnAnyKeyAndQuitWorksEverywhere() {
         XCTAssertEqual(update(&state, .key(.character("?"))), [])
-        XCTAssertTrue(state.showingHelp)
+        XCTAssertEqual(state.overlay, .help)
         XCTAssertEqual(update(&state, .key(.escape)), [])
-        XCTAssertFalse(state.showingHelp)
+        XCTAssertNil(state.overlay)
         XCTAssertEqual(update(&state, .key(.character("q"))), [.quit])
         var other = AppState(size: Size(columns: 10, rows: 5), title: "")
         XCTAssertEqual(update(&other, .quitRequested), [.quit])

@@ -58,10 +58,17 @@ public final class RaceSession: @unchecked Sendable {
         }
     }
 
-    /// pause, resume and stop apply to every model; other commands are ignored.
+    /// pause, resume, step once, stop and learning-rate changes apply to every model; the
+    /// commands about one run's checkpoint and probes do not apply to a race.
     public func send(_ command: SessionCommand) {
         queue.async {
             switch command {
+            case .stepOnce where self.state == .paused:
+                self.round()
+                self.publish(withWeights: true)
+            case .scaleLearningRate(let factor):
+                for trainer in self.trainers { trainer.optimizer.settings.learningRate *= factor }
+                self.publish(withWeights: false)
             case .pause where self.state == .running:
                 self.state = .paused
                 self.publish(withWeights: true)
@@ -82,26 +89,31 @@ public final class RaceSession: @unchecked Sendable {
         guard state == .running else { return }
         let started = Date()
         repeat {
-            for (index, trainer) in trainers.enumerated() {
-                let stepStarted = DispatchTime.now().uptimeNanoseconds
-                let result = trainer.trainStep()
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStarted) / 1e9
-                // A moving average of each model's own step time gives its tokens/s.
-                stepSeconds[index] = stepSeconds[index] == 0 ? seconds : 0.9 * stepSeconds[index] + 0.1 * seconds
-                trainingSeconds += seconds
-                if result.applied {
-                    pending[index].append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: result.loss, elapsed: trainingSeconds))
-                }
-                if trainer.step % evaluationInterval == 0, let loss = trainer.validationLoss() {
-                    pendingValidation[index].append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: loss, elapsed: trainingSeconds))
-                }
-            }
+            round()
         } while Date().timeIntervalSince(started) < snapshotInterval
         let now = Date()
         if now.timeIntervalSince(lastSnapshot) >= snapshotInterval {
             publish(withWeights: now.timeIntervalSince(lastWeights) >= weightsInterval)
         }
         queue.async { self.burst() }
+    }
+
+    /// One step of every model, in turn.
+    private func round() {
+        for (index, trainer) in trainers.enumerated() {
+            let stepStarted = DispatchTime.now().uptimeNanoseconds
+            let result = trainer.trainStep()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStarted) / 1e9
+            // A moving average of each model's own step time gives its tokens/s.
+            stepSeconds[index] = stepSeconds[index] == 0 ? seconds : 0.9 * stepSeconds[index] + 0.1 * seconds
+            trainingSeconds += seconds
+            if result.applied {
+                pending[index].append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: result.loss, elapsed: trainingSeconds))
+            }
+            if trainer.step % evaluationInterval == 0, let loss = trainer.validationLoss() {
+                pendingValidation[index].append(LossPoint(step: trainer.step, tokens: trainer.tokensSeen, loss: loss, elapsed: trainingSeconds))
+            }
+        }
     }
 
     private func publish(withWeights: Bool) {

@@ -13,7 +13,8 @@ public enum SessionCommand: Sendable, Equatable {
     /// Compute the gradient flow through time with every weights copy (it costs about
     /// half a training step, so only while someone looks at it).
     case measureGradientFlow(Bool)
-    case setLearningRate(Float)
+    /// Multiplies the learning rate (every model's, in a race).
+    case scaleLearningRate(Float)
 }
 
 /// Writes a checkpoint of a trainer; called on the session's queue between steps.
@@ -111,8 +112,8 @@ public final class Session: @unchecked Sendable {
         case .noteSample(let text, let step):
             trainer.history.sample = String(String.UnicodeScalarView(text.unicodeScalars.prefix(RunHistory.sampleLimit)))
             trainer.history.sampleStep = step
-        case .setLearningRate(let rate):
-            trainer.optimizer.settings.learningRate = rate
+        case .scaleLearningRate(let factor):
+            trainer.optimizer.settings.learningRate *= factor
             publish(withWeights: false)
         }
     }

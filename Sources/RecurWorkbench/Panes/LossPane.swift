@@ -16,6 +16,8 @@ struct LossPane {
     var level: TokenLevel?
     /// The best n-gram floor (order, nats per token), drawn as a labelled line.
     var floor: (order: Int, loss: Double)?
+    /// Whether the run has a validation curve (word2vec has none), for the legend.
+    var hasValidation = true
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -57,7 +59,7 @@ struct LossPane {
         var labels = [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), ("━ val", .validationLoss)]
         if let floor { labels.append((String(format: "━ %d-gram %.2f", floor.order, floor.loss), .axis)) }
         for (label, role) in labels {
-            if role == .smoothedLoss && view.smoothing == 0 { continue }
+            if role == .smoothedLoss && view.smoothing == 0 || role == .validationLoss && !hasValidation { continue }
             legendX = canvas.write(label, x: legendX, y: legendRow.y, role: role, clip: legendRow) + 2
         }
         let settings = (view.logarithmic ? "log" : "linear") + (view.recentOnly ? " · recent" : " · all")

@@ -26,20 +26,16 @@ struct SamplePane {
         var rest = inner
         let slider: Rect
         (slider, rest) = rest.splitTop(1)
-        if case .temperature(let text) = entry {
-            canvas.write("temperature = \(text)▏ Enter sets, Esc cancels", x: slider.x, y: slider.y, role: .selection, clip: slider)
+        if case .temperature = entry, let entry {
+            canvas.write(entry.prompt, x: slider.x, y: slider.y, role: .selection, clip: slider)
         } else {
             Slider(label: "temperature", value: view.temperature, range: AppState.temperatureRange).render(in: slider, on: &canvas)
         }
         let settings: Rect
         (settings, rest) = rest.splitTop(1)
         switch entry {
-        case .prime(let text):
-            canvas.write("prime: \(text)▏ Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
-        case .topK(let text):
-            canvas.write("top-k = \(text)▏ 0 is off · Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
-        case .topP(let text):
-            canvas.write("top-p = \(text)▏ 1 is off · Enter sets, Esc cancels", x: settings.x, y: settings.y, role: .selection, clip: settings)
+        case .prime, .topK, .topP:
+            canvas.write(entry?.prompt ?? "", x: settings.x, y: settings.y, role: .selection, clip: settings)
         default:
             canvas.write(settingsLine, x: settings.x, y: settings.y, role: .muted, clip: settings)
         }

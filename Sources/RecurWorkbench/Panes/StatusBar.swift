@@ -20,7 +20,7 @@ struct StatusBar {
         /// Watch mode: "save requested" until the trainer has saved.
         static let request = 75
         static let learningRate = 70
-        static let speed = 60
+        static let speed = 85
         /// Watch mode: the newest checkpoint's step and age.
         static let checkpoint = 58
         static let output = 53
