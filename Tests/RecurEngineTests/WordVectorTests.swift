@@ -58,7 +58,26 @@ final class WordVectorTests: XCTestCase {
         XCTAssertEqual(metadata, ["king", "queen", "man", "woman", "apple", "prince"])
     }
 
+    /// A projector pair reads back from its vectors.tsv with the words of metadata.tsv;
+    /// without metadata.tsv it is refused by name, never read as GloVe with numbers for words.
+    func testAProjectorPairReadsBackAndAloneIsRefused() throws {
+        let path = folder.appendingPathComponent("vectors.tsv").path
+        try Self.sample.write(to: path, format: .projector)
+        let read = try WordVectors(contentsOf: path)
+        XCTAssertEqual(read.words, Self.sample.words)
+        XCTAssertEqual(read.vectors, Self.sample.vectors)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("metadata.tsv"))
+        XCTAssertThrowsError(try WordVectors(contentsOf: path)) {
+            XCTAssertTrue("\($0)".contains("looks like a TensorBoard projector vectors.tsv"), "\($0)")
+        }
+        try Data("a\nb\n".utf8).write(to: folder.appendingPathComponent("metadata.tsv"))
+        XCTAssertThrowsError(try WordVectors(contentsOf: path)) { XCTAssertTrue("\($0)".contains("does not match"), "\($0)") }
+    }
+
     func testBrokenFilesAreClearErrors() {
+        XCTAssertThrowsError(try WordVectors(data: Data("lonely\n".utf8), name: "f")) {
+            XCTAssertTrue("\($0)".contains("line 1 is a word with no numbers"), "\($0)")
+        }
         XCTAssertThrowsError(try WordVectors(data: Data("3 2\na 1 2\nb 1\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("line 3 has 1 numbers"), "\($0)") }
         XCTAssertThrowsError(try WordVectors(data: Data("3 2\na 1 2\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("promises 3 words"), "\($0)") }
         XCTAssertThrowsError(try WordVectors(data: Data("a 1 x\n".utf8), name: "f")) { XCTAssertTrue("\($0)".contains("not a number"), "\($0)") }

@@ -60,7 +60,58 @@ extension WordVectors {
             throw RecurError.io("cannot read vectors: \(path) (missing or unreadable)")
         }
         guard !data.isEmpty else { throw RecurError.invalidArgument("the vectors file is empty: \(path)") }
+        if WordVectors.looksLikeProjector(data) {
+            // The projector pair: numbers here, the words in metadata.tsv beside them.
+            let metadataPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.tsv").path
+            guard let metadata = FileManager.default.contents(atPath: metadataPath) else {
+                throw RecurError.invalidArgument("\(path) looks like a TensorBoard projector vectors.tsv (numbers only, no words); "
+                    + "its words belong in \(metadataPath), which is missing")
+            }
+            try self.init(projector: data, metadata: metadata, name: path, limit: limit)
+            return
+        }
         try self.init(data: data, name: path, limit: limit)
+    }
+
+    /// A projector vectors.tsv: tab-separated, and its first line all numbers (a word2vec
+    /// or GloVe line starts with a word and separates by spaces).
+    static func looksLikeProjector(_ data: Data) -> Bool {
+        let firstLine = data.prefix { $0 != 0x0A }
+        guard firstLine.contains(0x09) else { return false }
+        let fields = firstLine.split(separator: 0x09).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        return fields.count >= 2 && fields.allSatisfy { Float($0) != nil }
+    }
+
+    /// Reads a projector pair: line i of `metadata` names the vector on line i of `data`.
+    init(projector data: Data, metadata: Data, name: String, limit: Int? = nil) throws {
+        func bad(_ reason: String) -> RecurError { .invalidArgument("\(name): \(reason)") }
+        func lines(_ data: Data) -> [Substring] {
+            let text = String(decoding: data, as: UTF8.self)
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            return lines
+        }
+        let rows = lines(data), words = lines(metadata).map(String.init)
+        guard rows.count == words.count else {
+            throw bad("\(rows.count) vectors but \(words.count) words in metadata.tsv beside it: the pair does not match")
+        }
+        let wanted = min(rows.count, limit ?? rows.count)
+        var vectors = [Float](), dimension = 0
+        for (index, row) in rows.prefix(wanted).enumerated() {
+            let fields = row.split(separator: "\t")
+            if index == 0 { dimension = fields.count }
+            guard fields.count == dimension, dimension <= WordVectors.maximumDimension else {
+                throw bad("line \(index + 1) has \(fields.count) numbers, expected \(dimension)")
+            }
+            for field in fields {
+                guard let value = Float(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw bad("line \(index + 1): '\(field)' is not a number")
+                }
+                vectors.append(value)
+            }
+        }
+        guard wanted > 0, dimension > 0 else { throw bad("no vectors in the file") }
+        try self.init(words: Array(words.prefix(wanted)), dimension: dimension, vectors: vectors)
     }
 
     /// The trust boundary for vector files: the header's counts are bounded by what the
@@ -89,6 +140,8 @@ extension WordVectors {
             } else {
                 try self.init(text: bytes, from: firstNewline + 1, count: wanted, dimension: dimension, bad: bad)
             }
+        } else if WordVectors.looksLikeProjector(data) {
+            throw bad("this looks like a TensorBoard projector vectors.tsv (numbers only, no words): read it from its file, beside its metadata.tsv")
         } else {
             try self.init(text: bytes, from: 0, count: limit, dimension: nil, bad: bad)
         }
@@ -147,7 +200,10 @@ extension WordVectors {
             if fields.isEmpty { continue }
             let width = fields.count - 1
             if dimension == nil { dimension = width }
-            guard width == dimension, width > 0 else {
+            guard width > 0 else {
+                throw bad("line \(lineNumber) is a word with no numbers: each line must be a word, then its vector")
+            }
+            guard width == dimension else {
                 throw bad("line \(lineNumber) has \(width) numbers, expected \(dimension ?? 0)")
             }
             words.append(String(decoding: fields[0], as: UTF8.self))
