@@ -12,13 +12,14 @@ struct GradientFlowCommand: ParsableCommand {
         discussion: "Trains --steps steps first (0: the freshly initialised model), then back-propagates only the last step's loss over the first --seq tokens of --batch validation streams and prints the norm of the gradient reaching each earlier hidden state, per layer. A vanilla RNN's norms typically fall by orders of magnitude; an LSTM's or GRU's much less.")
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var cell: CellOption
     @Option(parsing: .unconditional, help: "Train this many steps before measuring.") var steps = 0
     @Option(help: "Continue from this checkpoint instead of a fresh model.") var resume: String?
     @Flag(help: "Print {\"norms\": [n_0, …, n_{T−1}], \"layers\": [[…], …], \"retention\": n_{T−1}/n_0}.") var json = false
 
     func run() throws {
         guard steps >= 0 else { throw RecurError.invalidArgument("--steps must not be negative (got \(steps))") }
-        let prepared = try model.setup.prepare(resume: resume)
+        let prepared = try model.setup(cell: cell).prepare(resume: resume)
         let trainer = prepared.trainer
         while trainer.step < steps {
             guard trainer.trainStep().applied else { throw RecurError.invalidArgument("training diverged at step \(trainer.step + 1); lower --lr") }

@@ -19,7 +19,6 @@ struct RaceCommand: ParsableCommand {
 
     func run() throws {
         let loadedTheme = try ThemeLoader.load(theme)
-        guard model.cell == nil else { throw RecurError.invalidArgument("race takes --cells (a list), not --cell") }
         let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
             let parts = spec.split(separator: "-").map(String.init)
             guard let cell = CellKind(rawValue: parts[0]) else {
@@ -29,7 +28,7 @@ struct RaceCommand: ParsableCommand {
             return (cell, activation)
         }
         guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
-        let setup = model.setup
+        let setup = model.setup(cell: nil)
         let corpus = try setup.loadCorpus()
         let training = try setup.trainingConfig()
         let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }

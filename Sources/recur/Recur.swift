@@ -44,13 +44,17 @@ extension OptimizerKind: ExpressibleByArgument {}
 
 /// Flags shared by every command that builds and trains a model. They are optional so
 /// that flags typed on a resume can be checked against the checkpoint.
+/// `--cell`, for the commands that train one cell.
+struct CellOption: ParsableArguments {
+    @Option(help: "Recurrent cell: rnn, lstm or gru. (default: lstm)")
+    var cell: CellKind?
+}
+
 struct ModelOptions: ParsableArguments {
     @Option(help: "Text file to train on (UTF-8). (default: the bundled samples/default.txt)")
     var corpus: String?
     @Option(help: "Tokens: char (Unicode scalars) or word (words and punctuation). (default: char)")
     var level: TokenLevel?
-    @Option(help: "Recurrent cell: rnn, lstm or gru. (default: lstm)")
-    var cell: CellKind?
     @Option(help: "Vanilla RNN nonlinearity: tanh, sigmoid or relu. (default: tanh)")
     var activation: Activation?
     @Option(parsing: .unconditional, help: "Embedding width. (default: 32)")
@@ -96,11 +100,13 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
     var tieWeights = false
 
-    var setup: TrainingSetup {
+    /// The setup these flags describe, with the cell of `--cell` (a race names its cells
+    /// with --cells instead, so the flag is its own group that race does not take).
+    func setup(cell: CellOption?) -> TrainingSetup {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         setup.level = level
-        setup.cell = cell
+        setup.cell = cell?.cell
         setup.activation = activation
         setup.embed = embed
         setup.hidden = hidden
@@ -134,6 +140,7 @@ struct WorkbenchCommand: ParsableCommand {
         discussion: "Keys: p or space pause/resume, s step once while paused, w save, ←/→ temperature, / neighbour query, Tab or click focus (↑/↓ and letters act on the focused pane), f expand, ? every key, q quit (saving a checkpoint). The same command run again continues the saved run (its curve, best validation loss and training time included) when the text and settings match; otherwise, or with --fresh, the old checkpoint is kept as NAME.1.safetensors and a new run starts.")
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var cell: CellOption
     @Option(help: "Theme: a name from themes/ (default, …) or a path to a .theme file.")
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
@@ -158,7 +165,7 @@ struct WorkbenchCommand: ParsableCommand {
         let loadedTheme = try ThemeLoader.load(theme)
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let theme = colour ? loadedTheme : loadedTheme.withoutColour()
-        let setup = model.setup
+        let setup = model.setup(cell: cell)
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }
