@@ -42,7 +42,7 @@ let package = Package(
         // sampling to stdout): no terminal UI, so the workbench target holds none of it.
         .target(
             name: "RecurCommandLine",
-            dependencies: ["RecurEngine", "RecurWorkbench"]
+            dependencies: ["RecurEngine"]
         ),
 
         // MARK: - Executable
@@ -60,7 +60,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "CRecurKernels"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
+        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"], exclude: ["Goldens"]),
         .testTarget(name: "RecurCommandLineTests", dependencies: ["RecurCommandLine", "RecurEngine"]),
     ]
 )

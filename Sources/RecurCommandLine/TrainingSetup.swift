@@ -4,7 +4,6 @@
 // checkpoint's settings win and a conflicting flag is an error.
 import Foundation
 import RecurEngine
-import RecurWorkbench
 
 /// Model, data and optimizer choices; nil means "not given".
 public struct TrainingSetup {

@@ -2,7 +2,6 @@
 import ArgumentParser
 import Foundation
 import RecurEngine
-import RecurWorkbench
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
 

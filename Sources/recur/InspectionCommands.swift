@@ -3,7 +3,6 @@ import ArgumentParser
 import Foundation
 import RecurEngine
 import RecurCommandLine
-import RecurWorkbench
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
