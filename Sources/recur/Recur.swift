@@ -146,7 +146,7 @@ struct WorkbenchCommand: ParsableCommand {
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
     var paused = false
-    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time. (default: CORPUS-NAME.recur.safetensors in the current folder)")
+    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time; another recur training into it is refused while this one runs. (default: CORPUS-NAME.recur.safetensors in the current folder)")
     var checkpoint: String?
     @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to the checkpoint path.")
     var noAutosave = false
