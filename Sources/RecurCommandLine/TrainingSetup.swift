@@ -70,6 +70,23 @@ public struct TrainingSetup {
         return found
     }
 
+    /// Where a run saves: `checkpoint` if given, else CORPUS-NAME.recur.safetensors in the
+    /// current folder, so that the workbench and `recur train` continue each other. The
+    /// --resume file is an input, written only when named as --checkpoint: a default that
+    /// is that file is refused.
+    public func savePath(checkpoint: String?, resume: String?) throws -> String {
+        if let checkpoint { return checkpoint }
+        let path = URL(fileURLWithPath: try resolvedCorpusPath()).deletingPathExtension().lastPathComponent + ".recur.safetensors"
+        if let resume {
+            do {
+                try OutputFile.checkDistinct(outputs: [("--checkpoint", path)], inputs: [("--resume", resume)])
+            } catch {
+                throw RecurError.invalidArgument("--resume \(resume) is read, never written, and it is also the default --checkpoint: name it as --checkpoint to continue it in place, or give another --checkpoint")
+            }
+        }
+        return path
+    }
+
     /// Reads and tokenizes the corpus with a fresh vocabulary.
     public func loadCorpus() throws -> Corpus {
         let minCount = self.minCount ?? Self.defaults.minCount
@@ -320,16 +337,61 @@ public struct PreparedTraining {
 
     /// Writes the trainer's complete state to `path` (atomically).
     public func writeCheckpoint(to path: String) throws {
-        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                       validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
+        try OutputFile.write(try checkpointData(of: trainer), to: path, what: "checkpoint")
     }
 
-    /// The same, as a Session's writer: it receives the trainer on the session's queue.
-    public func writer(to path: String) -> CheckpointWriter {
+    /// The bytes of a checkpoint of `trainer` (this run's or one handed over by a Session).
+    public func checkpointData(of trainer: Trainer) throws -> Data {
+        try PreparedTraining.checkpointData(of: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                                            embedInit: embedInit, withCurves: true)
+    }
+
+    /// Writes a checkpoint of `trainer` to a path this process owns; when the whole does
+    /// not fit anywhere (a file size limit), the same state without its loss curves, which
+    /// still resumes exactly. Returns the owner's line for the user, if any.
+    public func save(_ trainer: Trainer, to output: OwnedOutput) throws -> String? {
+        try PreparedTraining.save(trainer, to: output, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit)
+    }
+
+    private static func save(_ trainer: Trainer, to output: OwnedOutput, corpus: Corpus, lowercase: Bool, minCount: Int,
+                             embedInit: String?) throws -> String? {
+        func data(withCurves: Bool) throws -> Data {
+            try checkpointData(of: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit,
+                               withCurves: withCurves)
+        }
+        return try output.write(try data(withCurves: true), lighter: { (try data(withCurves: false), "its loss curves") })
+    }
+
+    private static func checkpointData(of trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String?,
+                                       withCurves: Bool) throws -> Data {
+        var checkpoint = Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                                    validationLoss: trainer.lastValidationLoss, embedInit: embedInit)
+        if !withCurves {
+            var history = RunHistory()
+            history.elapsed = trainer.history.elapsed
+            checkpoint.history = history
+        }
+        return try checkpoint.serialized()
+    }
+
+    /// A lower bound of the checkpoint's size: its tensors and vocabulary alone (weights,
+    /// carried state, the optimizer's buffers), for refusing a run whose result could not
+    /// be written.
+    public var checkpointSizeLowerBound: Int {
+        let parameters = trainer.model.parameters.array.count
+        let model = trainer.model.config
+        let states = model.layers * trainer.config.batch * model.hidden * (model.cell == .lstm ? 2 : 1)
+        let optimizerCopies = trainer.optimizer.settings.kind == .adam ? 2 : 1
+        let vocabulary = corpus.vocabulary.tokens.reduce(0) { $0 + $1.utf8.count + 3 }
+        return 4 * (parameters * (1 + optimizerCopies) + states) + vocabulary
+    }
+
+    /// The same, as a Session's writer into a path this process owns: it receives the
+    /// trainer on the session's queue and returns the owner's line, if any.
+    public func writer(to output: OwnedOutput) -> CheckpointWriter {
         let corpus = corpus, lowercase = lowercase, minCount = minCount, embedInit = embedInit
         return { trainer in
-            try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                           validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
+            try PreparedTraining.save(trainer, to: output, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit)
         }
     }
 }

@@ -270,11 +270,12 @@ public final class WorkbenchApp {
                 MainActor.assumeIsolated {
                     self.restoreTerminal()
                     switch result {
-                    case .success(let saved):
-                        if saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
+                    case .success(let outcome):
+                        if let note = outcome.note { Console.error(note + "\n") }
+                        if outcome.saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
                         self.exit(0)
                     case .failure(let error):
-                        Console.error("recur: checkpoint not saved: \(error)\n")
+                        Console.error("recur: \(error)\n")
                         self.exit(1)
                     }
                 }

@@ -19,11 +19,14 @@ struct Recur: ParsableCommand {
         defaultSubcommand: WorkbenchCommand.self
     )
 
-    /// ArgumentParser's entry, with two guards around it: a closed pipe becomes a write
-    /// error (EPIPE) instead of a silent SIGPIPE death, and output that could not be
-    /// written ends the command with status 1 and a reason instead of a false success.
+    /// ArgumentParser's entry, with three guards around it: a closed pipe becomes a write
+    /// error (EPIPE) instead of a silent SIGPIPE death, a file size limit (`ulimit -f`)
+    /// becomes a write error (EFBIG) that the writers handle instead of a silent SIGXFSZ
+    /// death, and output that could not be written ends the command with status 1 and a
+    /// reason instead of a false success.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -100,6 +103,11 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
     var tieWeights = false
 
+    /// The files these flags read, which no output may replace.
+    var inputs: [(flag: String, path: String)] {
+        [("--corpus", corpus), ("--embed-init", embedInit)].compactMap { flag, path in path.map { (flag, $0) } }
+    }
+
     /// The setup these flags describe, with the cell of `--cell` (a race names its cells
     /// with --cells instead, so the flag is its own group that race does not take).
     func setup(cell: CellOption?) -> TrainingSetup {
@@ -145,13 +153,13 @@ struct WorkbenchCommand: ParsableCommand {
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
     var paused = false
-    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time. (default: CORPUS-NAME.recur.safetensors in the current folder)")
+    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time; another recur training into it is refused while this one runs. (default: CORPUS-NAME.recur.safetensors in the current folder)")
     var checkpoint: String?
     @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to the checkpoint path.")
     var noAutosave = false
     @Flag(help: "Start a new run even if the checkpoint holds one of the same text and settings (it is kept as NAME.1.safetensors).")
     var fresh = false
-    @Option(help: "Continue training from this checkpoint exactly.")
+    @Option(help: "Continue training from this checkpoint exactly. It is only read: the run saves to --checkpoint (name the same file there to write over it).")
     var resume: String?
     @Flag(help: "Train word2vec live instead of a language model (with the word2vec flags below; --corpus, --min-count, --seed and --lowercase apply).")
     var word2vec = false
@@ -170,6 +178,7 @@ struct WorkbenchCommand: ParsableCommand {
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }
         let configuration: WorkbenchConfiguration
+        var release: () -> Void = {}
         if let vectors {
             let loaded = try WordVectors(contentsOf: vectors)
             configuration = WorkbenchConfiguration(source: .vectors(loaded), title: URL(fileURLWithPath: vectors).lastPathComponent,
@@ -180,6 +189,7 @@ struct WorkbenchCommand: ParsableCommand {
             let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
             let trainer = try Word2VecTrainer(corpus: text, settings: settings)
             let outPath = out ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".vectors.txt"
+            try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])
             try OutputFile.checkWritable(outPath, what: "vectors file")
             try NcursesTerminal.checkAvailable()
             // The vectors of an earlier run are kept, not overwritten.
@@ -190,9 +200,12 @@ struct WorkbenchCommand: ParsableCommand {
         } else {
             let corpusPath = try setup.resolvedCorpusPath()
             let name = URL(fileURLWithPath: corpusPath).lastPathComponent
-            // Always somewhere to save, so that w works with --no-autosave too.
-            let savePath = checkpoint ?? resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors"
-            try OutputFile.checkWritable(savePath, what: "checkpoint")
+            // Always somewhere to save, so that w works with --no-autosave too; never the
+            // --resume file, an input, unless it is named as --checkpoint.
+            let savePath = try setup.savePath(checkpoint: checkpoint, resume: resume)
+            try OutputFile.checkDistinct(outputs: [("--checkpoint", savePath)], inputs: model.inputs)
+            // Held until exit: a second writer into this checkpoint refuses up front.
+            let output = try OwnedOutput(path: savePath, what: "checkpoint")
             let prepared: PreparedTraining
             let outcome: Reopening
             if let resume {
@@ -203,14 +216,19 @@ struct WorkbenchCommand: ParsableCommand {
                 // No checkpoint is moved aside for a workbench that cannot open.
                 (prepared, outcome) = try setup.prepare(reopening: savePath, fresh: fresh, beforeReplacing: NcursesTerminal.checkAvailable)
             }
+            try OutputFile.checkRoom(for: savePath, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
+            release = output.release
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
-                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: savePath),
+                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),
                                                    autosave: !noAutosave, startNotice: outcome.describe(savePath))
         }
         // ArgumentParser calls run() on the main thread; the workbench lives there.
         try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
+            try WorkbenchApp.run(configuration) { status in
+                release()
+                Foundation.exit(status)
+            }
         }
     }
 }

@@ -185,8 +185,8 @@ import sys
 text = open(sys.argv[1], encoding="utf-8").read()
 open(sys.argv[2], "wb").write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
 PY
-"$recur" train --corpus "$small" "${model[@]}" --steps 3 --eval-every 0 --log "$work/unix.jsonl" 2>/dev/null
-"$recur" train --corpus "$work/windows.txt" "${model[@]}" --steps 3 --eval-every 0 --log "$work/windows.jsonl" 2>/dev/null
+"$recur" train --corpus "$small" "${model[@]}" --steps 3 --eval-every 0 --log "$work/unix.jsonl" --checkpoint "$work/unix.safetensors" 2>/dev/null
+"$recur" train --corpus "$work/windows.txt" "${model[@]}" --steps 3 --eval-every 0 --log "$work/windows.jsonl" --checkpoint "$work/windows.safetensors" 2>/dev/null
 check "char level: a CRLF copy with a BOM trains exactly as the Unix text" cmp -s "$work/unix.jsonl" "$work/windows.jsonl"
 "$recur" embed --corpus "$work/windows.txt" --min-count 1 --epochs 1 --dim 8 --out "$work/windows-vectors.txt" 2>/dev/null
 check "embed on CRLF: no \\r in the vectors file" [ "$(grep -c $'\r' "$work/windows-vectors.txt")" -eq 0 ]

@@ -42,7 +42,8 @@ def test_init_starts_from_weights_as_recur_does(recur, tmp_path):
                     "--batch", "4", "--steps", "3", "--checkpoint", base], check=True, capture_output=True)
     flags = ["--init", base, "--optimizer", "sgd", "--lr", "0.5", "--momentum", "0.5", "--batch", "6", "--steps", "8",
              "--eval-every", "4"]
-    subprocess.run([recur, "train", "--corpus", sample("small.txt"), *flags, "--log", str(tmp_path / "recur.jsonl")],
+    subprocess.run([recur, "train", "--corpus", sample("small.txt"), *flags, "--log", str(tmp_path / "recur.jsonl"),
+                    "--checkpoint", str(tmp_path / "after.safetensors")],
                    check=True, capture_output=True)
     environment = dict(os.environ, PYTHONPATH=os.path.join(REPOSITORY, "python"))
     subprocess.run([sys.executable, "-m", "recur_torch", "train", "--corpus", sample("small.txt"), *flags,

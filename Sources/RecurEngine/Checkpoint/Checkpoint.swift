@@ -229,6 +229,11 @@ public struct Checkpoint {
     }
 
     public func write(to path: String) throws {
+        try OutputFile.write(try serialized(), to: path, what: "checkpoint")
+    }
+
+    /// The checkpoint's bytes, as `write(to:)` writes them.
+    public func serialized() throws -> Data {
         var file = SafeTensors()
         var order: [String] = []
         func add(_ name: String, _ shape: [Int], _ values: [Float]) {
@@ -261,7 +266,7 @@ public struct Checkpoint {
         file.metadata["vocab"] = String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self)
         if let progress { file.metadata["training"] = String(decoding: try encoder.encode(progress), as: UTF8.self) }
         file.metadata["history"] = String(decoding: try encoder.encode(history), as: UTF8.self)
-        try file.write(to: path, order: order)
+        return try file.serialized(order: order)
     }
 
     // MARK: - Reading

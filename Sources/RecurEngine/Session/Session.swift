@@ -17,8 +17,9 @@ public enum SessionCommand: Sendable, Equatable {
     case scaleLearningRate(Float)
 }
 
-/// Writes a checkpoint of a trainer; called on the session's queue between steps.
-public typealias CheckpointWriter = @Sendable (Trainer) throws -> Void
+/// Writes a checkpoint of a trainer; called on the session's queue between steps. It may
+/// return a line for the user (a file another program left at the path was kept).
+public typealias CheckpointWriter = @Sendable (Trainer) throws -> String?
 
 /// Runs a Trainer in the background and reports progress.
 public final class Session: @unchecked Sendable {
@@ -155,9 +156,9 @@ public final class Session: @unchecked Sendable {
         guard let writer else { return false }
         lastSaveAttempt = Date()
         do {
-            try writer(trainer)
+            let note = try writer(trainer)
             lastSaved = Date()
-            if state != .diverged { notice = nil }
+            if state != .diverged { notice = note }
             return true
         } catch {
             notice = "checkpoint not saved: \(error)"
@@ -165,15 +166,16 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Saves (if the session has a writer) and reports whether it worked, on the session's
-    /// queue after the current step; for quitting without losing work.
-    public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<Bool, Error>) -> Void) {
+    /// Saves (if the session has a writer) and reports whether it did, with the writer's
+    /// line if any, on the session's queue after the current step; for quitting without
+    /// losing work.
+    public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<(saved: Bool, note: String?), Error>) -> Void) {
         queue.async {
             self.state = .stopped
-            guard save, let writer = self.writer else { return completion(.success(false)) }
+            guard save, let writer = self.writer else { return completion(.success((false, nil))) }
             do {
-                try writer(self.trainer)
-                completion(.success(true))
+                let note = try writer(self.trainer)
+                completion(.success((true, note)))
             } catch {
                 completion(.failure(error))
             }
