@@ -18,7 +18,7 @@ struct RaceCommand: ParsableCommand {
     @Flag(help: "Open paused.") var paused = false
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
+        let appearance = try Appearance(themeName: theme)
         let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
             let parts = spec.split(separator: "-").map(String.init)
             guard let cell = CellKind(rawValue: parts[0]) else {
@@ -55,14 +55,11 @@ struct RaceCommand: ParsableCommand {
             let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let configuration = WorkbenchConfiguration(source: .race(trainers: trainers, names: names, vocabulary: corpus.vocabulary),
                                                    title: URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent,
-                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(), colour: colour,
+                                                   theme: appearance.theme, colour: appearance.colour,
                                                    startPaused: paused)
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
-        }
+        try WorkbenchApp.launch(configuration)
     }
 }
 

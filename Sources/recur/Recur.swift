@@ -170,9 +170,8 @@ struct WorkbenchCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let theme = colour ? loadedTheme : loadedTheme.withoutColour()
+        let appearance = try Appearance(themeName: theme)
+        let theme = appearance.theme, colour = appearance.colour
         let setup = model.setup(cell: cell)
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
@@ -223,12 +222,6 @@ struct WorkbenchCommand: ParsableCommand {
                                                    checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),
                                                    autosave: !noAutosave, startNotice: outcome.describe(savePath))
         }
-        // ArgumentParser calls run() on the main thread; the workbench lives there.
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in
-                release()
-                Foundation.exit(status)
-            }
-        }
+        try WorkbenchApp.launch(configuration, beforeExit: release)
     }
 }

@@ -22,16 +22,12 @@ struct WatchCommand: ParsableCommand {
     var theme: String?
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let appearance = try Appearance(themeName: theme)
         let runFolder = try RunFolder(path: folder)
         try NcursesTerminal.checkAvailable()
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let configuration = WorkbenchConfiguration(source: .watch(runFolder), title: title,
-                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(), colour: colour)
-        // ArgumentParser calls run() on the main thread; the workbench lives there.
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
-        }
+                                                   theme: appearance.theme, colour: appearance.colour)
+        try WorkbenchApp.launch(configuration)
     }
 }

@@ -83,6 +83,18 @@ public final class WorkbenchApp {
     /// Watch mode's poller of the run folder (WorkbenchApp+Watch.swift).
     var folderWatcher: FolderWatcher?
 
+    /// Opens the workbench from a command's `run()`, which ArgumentParser calls on the
+    /// main thread, where the workbench lives; `beforeExit` runs after the terminal is
+    /// restored (to release what the command holds). Never returns.
+    public nonisolated static func launch(_ configuration: sending WorkbenchConfiguration, beforeExit: sending @escaping () -> Void = {}) throws -> Never {
+        try MainActor.assumeIsolated {
+            try WorkbenchApp.run(configuration) { status in
+                beforeExit()
+                Foundation.exit(status)
+            }
+        }
+    }
+
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
     public static func run(_ configuration: WorkbenchConfiguration, exit: @escaping (Int32) -> Never) throws -> Never {
