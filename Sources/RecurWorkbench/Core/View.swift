@@ -42,7 +42,9 @@ public func render(_ state: AppState) -> Canvas {
             if case .neighbourQuery(let text) = state.entry { query = text }
             // Watch mode has no corpus to count: its map shows the vocabulary's first tokens,
             // the most frequent only at word level (where the vocabulary is in that order).
-            let mapCaption = state.mode == .watch && state.vocabulary?.level == .char ? "first characters of the vocabulary" : "most frequent words"
+            let characters = state.vocabulary?.level == .char
+            let mapCaption = state.mode == .watch && characters ? "first characters of the vocabulary"
+                : characters ? "most frequent characters" : "most frequent words"
             NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query, completion: state.completion, mapCaption: mapCaption)
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:
