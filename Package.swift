@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
-// Recur: a terminal workbench for recurrent neural networks. The layering follows
-// ../shared/DESIGN.md: engine (no UI) → TerminalKit (no engine) → RecurWorkbench → recur.
+// Recur: a terminal workbench for recurrent neural networks. The layering is described in
+// docs/architecture.md: engine (no UI) → TerminalKit (no engine) → RecurWorkbench → recur.
 import PackageDescription
 
 let package = Package(
