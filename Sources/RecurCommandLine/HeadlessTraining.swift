@@ -84,8 +84,9 @@ public struct HeadlessTraining {
                 say("\(what); rolled back to step \(trainer.step) from \(rollbackPath) with the learning rate halved to \(trainer.optimizer.settings.learningRate)")
                 continue
             }
+            // "time" (Unix seconds), as recur_torch writes it: recur watch computes tok/s from it.
             var record: [String: Any] = ["step": trainer.step, "loss": result.loss, "tokens": trainer.tokensSeen,
-                                         "grad_norm": result.gradientNorm]
+                                         "grad_norm": result.gradientNorm, "time": Date().timeIntervalSince1970]
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
             if evaluate, let loss = trainer.validationLoss() {
                 trainer.noteValidationLoss(loss)
