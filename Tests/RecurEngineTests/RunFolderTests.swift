@@ -26,7 +26,7 @@ final class RunFolderTests: XCTestCase {
 
     func append(_ text: String, to name: String = "log.jsonl") throws {
         let handle = FileHandle(forWritingAtPath: path(name)) ?? {
-            FileManager.default.createFile(atPath: path(name), contents: nil)
+            _ = FileManager.default.createFile(atPath: path(name), contents: nil)
             return FileHandle(forWritingAtPath: path(name))!
         }()
         handle.seekToEndOfFile()

@@ -393,7 +393,7 @@ public struct Checkpoint {
     /// state, step, tokens, data position, carried state and RNG. The corpus must be the
     /// one the checkpoint was trained on.
     public func resumedTrainer(corpus: Corpus) throws -> Trainer {
-        guard let progress, let carriedState else {
+        guard let progress, carriedState != nil else {
             throw RecurError.invalidCheckpoint("the checkpoint holds weights only; use --init to start from them")
         }
         guard corpus.ids.count == progress.corpusTokens, Checkpoint.hash(corpus.ids) == progress.corpusHash else {

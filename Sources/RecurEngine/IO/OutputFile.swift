@@ -108,7 +108,7 @@ public enum OutputFile {
             guard descriptor >= 0 else { throw failure(String(cString: strerror(errno))) }
             if target == .regular { fchmod(descriptor, mode) }
             var problem = writeAll(data, to: descriptor)
-            if problem == nil, fsync(descriptor) != 0 { problem = String(cString: strerror(errno)) }
+            if problem == nil, !flushToDisk(descriptor) { problem = String(cString: strerror(errno)) }
             if close(descriptor) != 0, problem == nil { problem = String(cString: strerror(errno)) }
             if problem == nil, rename(temporary, resolved) != 0 { problem = String(cString: strerror(errno)) }
             if let problem {
@@ -125,6 +125,17 @@ public enum OutputFile {
     }
 
     /// Writes every byte, retrying short writes and EINTR; the reason on failure.
+    /// Puts a file's data on the disk itself before the rename makes it current. On Darwin
+    /// fsync only hands the data to the drive, whose cache may lose it at a power cut;
+    /// F_FULLFSYNC asks the drive to flush too (fsync is the fallback for file systems
+    /// that refuse it, e.g. network shares).
+    static func flushToDisk(_ descriptor: Int32) -> Bool {
+        #if canImport(Darwin)
+        if fcntl(descriptor, F_FULLFSYNC) == 0 { return true }
+        #endif
+        return fsync(descriptor) == 0
+    }
+
     static func writeAll(_ data: Data, to descriptor: Int32) -> String? {
         data.withUnsafeBytes { raw -> String? in
             guard var next = raw.baseAddress else { return nil }
