@@ -11,7 +11,8 @@ let ncursesPkgConfig: String? = nil
 
 let package = Package(
     name: "Recur",
-    // The oldest macOS with every API the code uses (FormatStyle's formatted(.number)).
+    // formatted(.number) needs macOS 12, the stdlib's String.contains(_:) 13; Xcode 16
+    // (Swift 6) runs on macOS 14.5+ anyway.
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "recur", targets: ["recur"]),

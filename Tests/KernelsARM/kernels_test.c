@@ -4,9 +4,9 @@
 // RNN activations and their backward, LSTM and GRU forward/backward (also split over
 // units, which must agree bit for bit; on the portable path also bit for bit with the
 // Swift loops' float statements, i.e. no FMA contraction), softmax, the row/vector
-// helpers, Adam, and
-// word2vec (hierarchical softmax with window 1 is deterministic, so skip-gram and CBOW
-// are replayed in double; negative sampling is held against the portable path).
+// helpers, Adam, and word2vec (hierarchical softmax with window 1 is deterministic, so
+// skip-gram and CBOW are replayed in double; negative sampling is held against the
+// portable path).
 // Built and run by run.sh, natively and cross-compiled for aarch64 under qemu.
 // Prints one line per path and family: cases, worst error, bound; exits 1 on a failure.
 // `--bits` prints a hash of the exp/σ/tanh outputs per SIMD path instead (run.sh checks
