@@ -72,7 +72,8 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "CRecurKernels"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
+        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"],
+                    exclude: ["Goldens"]),  // read through #filePath, not bundled
         .testTarget(name: "RecurCommandLineTests", dependencies: ["RecurCommandLine", "RecurEngine"]),
     ]
 )
