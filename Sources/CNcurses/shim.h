@@ -14,7 +14,16 @@
 
 #include <locale.h>
 #include <wchar.h>
+// Linux (libncurses-dev) and Homebrew keep the wide-character build under ncursesw/;
+// macOS's own curses.h is wide-capable with _XOPEN_SOURCE_EXTENDED. Which library is
+// linked is in Package.swift (TerminalKit's linker settings).
+#if __has_include(<ncursesw/curses.h>)
 #include <ncursesw/curses.h>
+#elif __has_include(<curses.h>)
+#include <curses.h>
+#else
+#error "Recur needs ncurses: apt-get install libncurses-dev (Debian, Ubuntu) or dnf install ncurses-devel (Fedora)"
+#endif
 
 // COLOR_PAIR is a macro; Swift needs a function to compute attribute bits for a pair.
 static inline attr_t recur_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }

@@ -104,7 +104,7 @@ public final class NcursesTerminal: Terminal {
                 let look = pairs[cell.role] ?? (0, recur_attr_normal())
                 // The bottom-right cell makes ncurses scroll on some terminals; it still
                 // draws, but returns ERR, which is harmless.
-                _ = recur_put_cell(Int32(y), Int32(x), wchar_t(bitPattern: cell.scalar.value), look.attributes, look.pair)
+                _ = recur_put_cell(Int32(y), Int32(x), wchar_t(truncatingIfNeeded: cell.scalar.value), look.attributes, look.pair)
             }
         }
         previous = canvas

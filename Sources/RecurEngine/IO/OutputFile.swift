@@ -177,7 +177,7 @@ public enum OutputFile {
                 staged.append(Staged(output: output, resolved: resolved, temporary: temporary))
                 if target == .regular { fchmod(descriptor, mode) }
                 var problem = writeAll(output.data, to: descriptor)
-                if problem == nil, fsync(descriptor) != 0 { problem = String(cString: strerror(errno)) }
+                if problem == nil, !flushToDisk(descriptor) { problem = String(cString: strerror(errno)) }
                 if close(descriptor) != 0, problem == nil { problem = String(cString: strerror(errno)) }
                 if let problem {
                     abandon()
@@ -207,6 +207,17 @@ public enum OutputFile {
                 close(folderDescriptor)
             }
         }
+    }
+
+    /// Puts a file's data on the disk itself before the rename makes it current. On Darwin
+    /// fsync only hands the data to the drive, whose cache may lose it at a power cut;
+    /// F_FULLFSYNC asks the drive to flush too (fsync is the fallback for file systems
+    /// that refuse it, e.g. network shares).
+    static func flushToDisk(_ descriptor: Int32) -> Bool {
+        #if canImport(Darwin)
+        if fcntl(descriptor, F_FULLFSYNC) == 0 { return true }
+        #endif
+        return fsync(descriptor) == 0
     }
 
     /// Writes every byte, retrying short writes and EINTR; the reason on failure.

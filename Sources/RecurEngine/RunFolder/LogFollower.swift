@@ -35,7 +35,8 @@ public struct LogFollower {
         guard fstat(descriptor, &info) == 0 else { throw RecurError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw RecurError.io("cannot read \(path): it is not a regular file") }
         let size = UInt64(info.st_size)
-        let current = (device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        // dev_t is UInt64 on Linux and Int32 on Darwin: keep its bits, never trap.
+        let current = (device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(info.st_ino))
         var restarted = false
         let replaced = identity.map { $0.device != current.device || $0.inode != current.inode } ?? false
         let rewritten = try !replaced && size >= offset
