@@ -90,7 +90,7 @@ public struct HeadlessTraining {
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
             if evaluate, let loss = trainer.validationLoss() {
                 trainer.noteValidationLoss(loss)
-                record["val_loss"] = loss
+                if loss.isFinite { record["val_loss"] = loss }
                 say(String(format: "step %d  val_loss %.4f", trainer.step, loss) + (level.map { " (\($0.describe(nats: loss)))" } ?? ""))
             }
             if let log {

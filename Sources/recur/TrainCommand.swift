@@ -57,7 +57,6 @@ struct TrainCommand: ParsableCommand {
         let output = try OwnedOutput(path: checkpoint, what: "checkpoint")
         defer { output.release() }
         if let log { try OutputFile.checkWritable(log, what: "log file") }
-        if self.checkpoint == nil { Console.error("saving the run to \(checkpoint) (no --checkpoint was given)\n") }
         let prepared: PreparedTraining
         if resume == nil && `init` == nil {
             let (reopened, outcome) = try model.setup(cell: cell).prepare(reopening: checkpoint, fresh: fresh)
@@ -75,6 +74,7 @@ struct TrainCommand: ParsableCommand {
             throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
         }
         try OutputFile.checkRoom(for: checkpoint, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
+        if self.checkpoint == nil { Console.error("saving the run to \(checkpoint) (no --checkpoint was given)\n") }
         var training = HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
                                         checkpointInterval: checkpointEvery, checkpointPath: checkpoint,
                                         save: { try prepared.save(prepared.trainer, to: output) },

@@ -87,7 +87,7 @@ while IFS= read -r name; do
             inspect) args=(inspect "$file") ;;
             sample) args=(sample --checkpoint "$file" --length 20) ;;
             eval) args=(eval --checkpoint "$file" --corpus "$small") ;;
-            resume) args=(train --corpus "$small" --resume "$file" --steps 5 --eval-every 0) ;;
+            resume) args=(train --corpus "$small" --resume "$file" --steps 5 --eval-every 0 --checkpoint "$work/resumed.safetensors") ;;
         esac
         timeout 60 "$recur" "${args[@]}" >/dev/null 2>"$work/err" </dev/null
         status=$?

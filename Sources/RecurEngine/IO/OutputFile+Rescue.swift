@@ -47,6 +47,8 @@ extension OutputFile {
     /// the process's file size limit (`ulimit -f`), or more than the free space of its
     /// folder. Call it before work starts, with a lower bound of the file's size.
     public static func checkRoom(for path: String, bytes: Int, what: String) throws {
+        // A FIFO or a device has neither a size limit nor free space to speak of.
+        guard let (resolved, target) = try? resolve(path), target != .special else { return }
         var limit = rlimit()
         #if os(Linux)
         let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
@@ -56,7 +58,6 @@ extension OutputFile {
         if getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max, UInt64(bytes) > UInt64(limit.rlim_cur) {
             throw RecurError.io("the \(what) \(path) needs at least \(bytes.formatted(.number)) bytes, over the file size limit of \(UInt64(limit.rlim_cur).formatted(.number)) bytes (ulimit -f)")
         }
-        guard let (resolved, target) = try? resolve(path), target != .special else { return }
         var space = statvfs()
         guard statvfs(folder(of: resolved), &space) == 0 else { return }
         let free = UInt64(space.f_bavail) * UInt64(space.f_frsize)

@@ -1,5 +1,5 @@
-// An output a run writes again and again (a checkpoint every few minutes and on quit,
-// vectors on `w`): locked against other Recur writers while the run lives, watched for
+// An output a run writes again and again (a checkpoint every few minutes, on `w` and on
+// quit): locked against other Recur writers while the run lives, watched for
 // changes by anything else (a file replaced behind its back is kept, not overwritten),
 // and rescued elsewhere when the disk is full.
 import Foundation
@@ -9,7 +9,8 @@ public final class OwnedOutput: @unchecked Sendable {
     public let path: String
     /// What the file is, for messages ("checkpoint").
     public let what: String
-    private let lock: OutputLock
+    /// nil for a FIFO or a device, which is written in place and is no run's home.
+    private let lock: OutputLock?
     private let mutex = NSLock()
     /// The file as this process last saw it: when it claimed the path, or after its last
     /// write. nil when nothing was there.
@@ -20,7 +21,7 @@ public final class OwnedOutput: @unchecked Sendable {
         try OutputFile.checkWritable(path, what: what)
         self.path = path
         self.what = what
-        lock = try OutputLock(for: path, what: what)
+        lock = try OutputFile.resolve(path).target == .special ? nil : OutputLock(for: path, what: what)
         lastSeen = FileIdentity(of: path)
     }
 
@@ -70,7 +71,7 @@ public final class OwnedOutput: @unchecked Sendable {
     }
 
     /// Drops the lock; call before exit (a process that dies drops it too).
-    public func release() { lock.release() }
+    public func release() { lock?.release() }
 }
 
 /// Who a regular file is at one moment: a replaced file has another inode, a file

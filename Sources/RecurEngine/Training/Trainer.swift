@@ -138,8 +138,10 @@ public final class Trainer {
     }
 
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
-    /// `patience` evaluations without a relative improvement of 1e-4.
+    /// `patience` evaluations without a relative improvement of 1e-4. A loss that is not
+    /// finite (a diverged model) is not recorded: no checkpoint could hold it.
     public func noteValidationLoss(_ loss: Double) {
+        guard loss.isFinite else { return }
         lastValidationLoss = loss
         history.recordValidation(step: step, tokens: tokensSeen, loss: loss)
         guard case .plateau(let patience, let factor) = config.schedule else { return }
