@@ -152,7 +152,8 @@ public struct TrainingSetup {
         let config = modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         try config.validate()
         let training = try trainingConfig()
-        try training.validate()
+        try training.validate(for: config)
+        try TrainingMemory.checkTraining(config, training)
         var random = RandomGenerator(seed: training.seed)
         let model = LanguageModel(config: config, random: &random)
         if let vectors, let embedInit {
@@ -173,6 +174,9 @@ public struct TrainingSetup {
         var model = checkpoint.model.config
         model.dropout = dropout ?? model.dropout
         try model.validate()
+        try training.validate(for: model)
+        // The checkpoint's weights are held already; their copy is made while one more is.
+        try TrainingMemory.checkTraining(model, training, copies: 1)
         return try Trainer(model: LanguageModel(config: model, parameters: checkpoint.model.parameters.array), corpus: corpus, config: training)
     }
 

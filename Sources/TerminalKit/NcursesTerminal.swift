@@ -22,9 +22,17 @@ public final class NcursesTerminal: Terminal {
     /// stdout is not a terminal or the terminal type is unknown (ncurses would exit).
     /// Throws unless stdin and stdout are a terminal: callers check before doing work
     /// that only makes sense with a screen.
+    /// Throws as well when the terminal type cannot place the cursor (TERM=dumb, a
+    /// hard-copy terminal) or is unknown: ncurses would draw nothing, or exit.
     public nonisolated static func checkAvailable() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(description: "the workbench needs a terminal (stdin and stdout must be a TTY); use `recur train` for headless training")
+        }
+        let type = ProcessInfo.processInfo.environment["TERM"] ?? "unset"
+        switch recur_terminal_can_address() {
+        case 1: return
+        case 0: throw TerminalError(description: "this terminal cannot draw the workbench (TERM=\(type) cannot move the cursor); use `recur train` for headless training")
+        default: throw TerminalError(description: "cannot open the terminal: TERM=\(type) is unknown here (no terminfo entry); set TERM to your terminal's type, or use `recur train`")
         }
     }
 

@@ -47,6 +47,9 @@ struct RaceCommand: ParsableCommand {
             var config = base
             if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
             try config.validate()
+            try training.validate(for: config)
+            // Each model is checked as it is built, so the ones before it are counted.
+            try TrainingMemory.checkTraining(config, training, copies: RaceSession.weightCopies)
             if target == nil { target = config.layout.totalCount }
             var random = RandomGenerator(seed: training.seed)
             let model = LanguageModel(config: config, random: &random)

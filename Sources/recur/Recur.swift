@@ -22,8 +22,8 @@ struct Recur: ParsableCommand {
     /// ArgumentParser's entry, with three guards around it: a closed pipe becomes a write
     /// error (EPIPE) instead of a silent SIGPIPE death, a file size limit (`ulimit -f`)
     /// becomes a write error (EFBIG) that the writers handle instead of a silent SIGXFSZ
-    /// death, and output that could not be written ends the command with status 1 and a
-    /// reason instead of a false success.
+    /// death, every error is one line on stderr (`report`), and output that could not be
+    /// written ends the command with status 1 and a reason instead of a false success.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
@@ -31,12 +31,35 @@ struct Recur: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            report(error)
         }
         if fflush(nil) != 0 {
             Console.error("recur: cannot write to standard output: \(String(cString: strerror(errno)))\n")
             Foundation.exit(1)
         }
+    }
+}
+
+extension Recur {
+    /// Ends the process for `error`: help and --version as ArgumentParser prints them
+    /// (status 0); anything else as one line on stderr, `recur: REASON`, with status 64
+    /// for a command line that does not parse and 1 for a failure, never ArgumentParser's
+    /// several lines of usage (`--help` has those).
+    static func report(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }
+        let reason = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let hint = code == .validationFailure ? " (see `\(helpCommand())`)" : ""
+        Console.error("recur: \(reason.isEmpty ? "failed" : reason)\(hint)\n")
+        Foundation.exit(code.rawValue > 0 && code.rawValue < 128 ? code.rawValue : 1)
+    }
+
+    /// `recur SUBCOMMAND --help` for the subcommand named on the command line, else
+    /// `recur --help`.
+    private static func helpCommand() -> String {
+        let names = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
+        let named = CommandLine.arguments.dropFirst().first { names.contains($0) }
+        return named.map { "recur \($0) --help" } ?? "recur --help"
     }
 }
 
@@ -217,6 +240,9 @@ struct WorkbenchCommand: ParsableCommand {
             }
             try OutputFile.checkRoom(for: savePath, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
             release = output.release
+            // The session's snapshots copy the weights too: refused here, not mid-run.
+            let parameters = prepared.trainer.model.parameterCount
+            try TrainingMemory.check(Session.weightCopies * parameters * 4, for: "the workbench's copies of \(parameters) parameters")
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
                                                    checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),

@@ -40,9 +40,9 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(read.carriedState, trainer.carriedState)
         // Names and layout exactly as PyTorch's state_dict.
         let file = try SafeTensors(contentsOf: path)
-        XCTAssertEqual(file.tensor("rnn.weight_ih_l1")?.shape, [40, 10])
-        XCTAssertEqual(file.tensor("optim.decoder.bias.exp_avg")?.shape, [corpus.vocabulary.count])
-        XCTAssertEqual(file.tensor("state.c")?.shape, [2, 4, 10])
+        XCTAssertEqual(try file.tensor("rnn.weight_ih_l1")?.shape, [40, 10])
+        XCTAssertEqual(try file.tensor("optim.decoder.bias.exp_avg")?.shape, [corpus.vocabulary.count])
+        XCTAssertEqual(try file.tensor("state.c")?.shape, [2, 4, 10])
         let weightsOnly = try Checkpoint.read(from: path, trainingState: false)
         XCTAssertEqual(weightsOnly.model.parameters.array, trainer.model.parameters.array)
         XCTAssertNil(weightsOnly.optimizerFirst)
@@ -135,6 +135,25 @@ final class CheckpointTests: XCTestCase {
 
     /// 10,000 mutated checkpoints: flipped bytes, truncations, overwritten header length,
     /// spliced garbage. The reader may accept or refuse each one, but must not crash.
+    /// A checkpoint cut short after its header was read (another program rewriting it in
+    /// place) is an error when its tensors are read, not SIGBUS: the file is read, not mapped.
+    func testACheckpointCutShortWhileReadIsAnError() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus)
+        let path = folder.appendingPathComponent("cut.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let file = try SafeTensors(contentsOf: path)
+        // Cut 4 bytes into the tensor data: every tensor now ends past the end of the file.
+        let lengthBytes = try XCTUnwrap(FileManager.default.contents(atPath: path)).prefix(8)
+        let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(truncate(path, off_t(8 + headerLength + 4)), 0)
+        for name in ["decoder.weight", "optim.decoder.weight.exp_avg_sq"] {
+            XCTAssertThrowsError(try file.tensor(name), name) { error in
+                XCTAssertTrue("\(error)".contains("\(path) was cut short while it was read"), "\(error)")
+            }
+        }
+    }
+
     func testFuzzedCheckpointsNeverCrashTheReader() throws {
         let valid = try validCheckpointBytes()
         let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
@@ -165,7 +184,7 @@ final class CheckpointTests: XCTestCase {
             }
             do {
                 let parsed = try SafeTensors(data: data, name: "fuzz")
-                for name in parsed.names { _ = parsed.tensor(name) }
+                for name in parsed.names { _ = try parsed.tensor(name) }
             } catch {
                 refused += 1
             }

@@ -55,19 +55,26 @@ public struct TrainingBenchmark: Sendable {
     /// steps after `warmup`.
     public func run(seed: UInt64 = 1) throws -> Result {
         try model.validate()
+        let config = TrainingConfig(sequenceLength: sequenceLength, batch: batch, seed: seed)
+        // The limits every training command applies, before the text is allocated.
+        try config.validate(for: model)
+        try TrainingMemory.checkTraining(model, config)
         var random = RandomGenerator(seed: seed)
-        let tokenCount = (steps + warmup + 1) * sequenceLength * batch * 10 / 9 + batch * 2
+        // Text for every chunk, but at most 2^24 tokens (the streams then start again,
+        // which costs nothing measurable): a huge --steps must not size the text.
+        let chunksWanted = min(steps, 1 << 40) + min(warmup, 1 << 40) + 1
+        let chunks = min(chunksWanted, max(1, (1 << 24) / (sequenceLength * batch)))
+        let tokenCount = chunks * sequenceLength * batch * 10 / 9 + batch * 2
         let ids = (0..<tokenCount).map { _ in Int32(random.next() % UInt64(model.vocabularySize)) }
         let vocabulary = Vocabulary(level: .char, tokens: (0..<model.vocabularySize).map { "t\($0)" })
         let trainer = try Trainer(model: LanguageModel(config: model, random: &random),
-                                  corpus: Corpus(ids: ids, vocabulary: vocabulary),
-                                  config: TrainingConfig(sequenceLength: sequenceLength, batch: batch, seed: seed))
+                                  corpus: Corpus(ids: ids, vocabulary: vocabulary), config: config)
         for _ in 0..<warmup { trainer.trainStep() }
         let started = DispatchTime.now().uptimeNanoseconds
         var loss = 0.0
         for _ in 0..<steps { loss = trainer.trainStep().loss }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let rate = Double(steps * sequenceLength * batch) / seconds
+        let rate = Double(steps) * Double(sequenceLength * batch) / seconds
         return Result(tokensPerSecond: rate, gigaflops: rate * flopsPerToken / 1e9, seconds: seconds, finalLoss: loss)
     }
 }

@@ -295,6 +295,15 @@ public struct Checkpoint {
             try ModelLimits.check(config.minCount, in: 1...Int.max, "config.min_count")
             try ModelLimits.checkWorkspace(modelConfig, steps: config.seq, batch: config.batch, names: { "config.\($0)" })
         }
+        // What this machine can hold, before any tensor is read: a resumed run holds the
+        // weights and moments read here, a copy of the weights, and its own training.
+        if trainingState {
+            try TrainingMemory.check(TrainingMemory.bytes(modelConfig, steps: config.seq, batch: config.batch, copies: 4),
+                                     for: "resuming \(path) (\(modelConfig.layout.totalCount) parameters)")
+        } else {
+            try TrainingMemory.check(TrainingMemory.readingBytes(modelConfig),
+                                     for: "reading \(path) (\(modelConfig.layout.totalCount) parameters)")
+        }
 
         // The vocabulary against the config.
         guard tokens.count == config.vocabSize else {
@@ -313,11 +322,11 @@ public struct Checkpoint {
         }
         var parameters = [Float](repeating: 0, count: layout.totalCount)
         for slot in layout.slots where slot.aliasOf == nil {
-            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor(slot.name)!.values)
+            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: try file.tensor(slot.name)!.values)
         }
         // A tied tensor is stored twice, as PyTorch's state_dict stores it: the copies must agree.
         for slot in layout.slots where slot.aliasOf != nil {
-            guard file.tensor(slot.name)!.values.elementsEqual(parameters[slot.offset..<slot.offset + slot.count], by: { $0.bitPattern == $1.bitPattern }) else {
+            guard try file.tensor(slot.name)!.values.elementsEqual(parameters[slot.offset..<slot.offset + slot.count], by: { $0.bitPattern == $1.bitPattern }) else {
                 throw bad("config.tie_weights is set but tensor \(slot.name) differs from \(slot.aliasOf!)")
             }
         }
@@ -344,7 +353,7 @@ public struct Checkpoint {
             }
             var values = [Float](repeating: 0, count: layout.totalCount)
             for slot in layout.slots where slot.aliasOf == nil {
-                values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor("optim.\(slot.name).\(suffix)")!.values)
+                values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: try file.tensor("optim.\(slot.name).\(suffix)")!.values)
             }
             return values
         }
@@ -353,10 +362,10 @@ public struct Checkpoint {
         let stateShape = [config.layers, config.batch, config.hidden]
         if let shape = file.shape(of: "state.h") {
             guard shape == stateShape else { throw bad("tensor state.h has shape \(shape), but the config needs \(stateShape)") }
-            var state = file.tensor("state.h")!.values
+            var state = try file.tensor("state.h")!.values
             if config.cell == .lstm {
                 guard file.shape(of: "state.c") == stateShape else { throw bad("tensor state.c is missing or misshapen") }
-                state += file.tensor("state.c")!.values
+                state += try file.tensor("state.c")!.values
             }
             checkpoint.carriedState = state
         }

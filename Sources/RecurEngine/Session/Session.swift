@@ -27,6 +27,10 @@ public final class Session: @unchecked Sendable {
     public var snapshotInterval: TimeInterval = 0.1
     /// How often a weights copy and hidden-state probe are attached.
     public var weightsInterval: TimeInterval = 1.5
+    /// Copies of the weights a session and its viewer hold besides the trainer's: the
+    /// array a copy passes through, the copy in flight, and the one on screen
+    /// (TrainingMemory counts them before a workbench starts).
+    public static let weightCopies = 3
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
     /// With a writer, a checkpoint is written this often while training.

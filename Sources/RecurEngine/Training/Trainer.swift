@@ -49,8 +49,7 @@ public final class Trainer {
     /// Prepares training of `model` on `corpus` (first 90% train, last 10% validate).
     /// Throws when the training text cannot fill B streams of one chunk each.
     public init(model: LanguageModel, corpus: Corpus, config: TrainingConfig) throws {
-        try config.validate()
-        try ModelLimits.checkWorkspace(model.config, steps: config.sequenceLength, batch: config.batch, names: { "--\($0)" })
+        try config.validate(for: model.config)
         let streams = BatchStreams(ids: corpus.trainingIDs, batch: config.batch)
         guard streams.fits(position: 0, steps: config.sequenceLength) else {
             let needed = config.batch * (config.sequenceLength + 1)

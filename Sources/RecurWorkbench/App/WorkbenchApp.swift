@@ -263,14 +263,22 @@ public final class WorkbenchApp {
         }
     }
 
-    /// Saves a last checkpoint (after the step in progress), then restores the terminal
-    /// and exits; a failed save is reported on stderr with status 1.
+    /// Saves a last checkpoint (after the step in progress), or in watch mode removes the
+    /// pause this watcher made, then restores the terminal and exits; a failure is
+    /// reported on stderr with status 1.
     private func quit() {
         guard !exiting else { return }
         exiting = true
         if let control = word2vecControl, let trainer = word2vecTrainer {
             quitWord2Vec(control: control, trainer: trainer)
             return
+        }
+        if let watcher = folderWatcher {
+            // A run left paused with nobody watching would wait for ever.
+            let withdrawn = state.watch.pauseMadeHere ? watcher.withdrawPause() : nil
+            terminal.restore()
+            if let withdrawn { Console.error(withdrawn.line + "\n") }
+            exit(withdrawn?.failed == true ? 1 : 0)
         }
         guard let session else {
             raceSession?.send(.stop)
