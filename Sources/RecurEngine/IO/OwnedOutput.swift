@@ -87,7 +87,8 @@ struct FileIdentity: Equatable {
     init?(of path: String) {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        device = UInt64(info.st_dev)
+        // dev_t is UInt64 on Linux and Int32 on Darwin: keep its bits, never trap.
+        device = UInt64(truncatingIfNeeded: info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         #if canImport(Darwin)
