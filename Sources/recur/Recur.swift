@@ -41,6 +41,7 @@ extension CellKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension TokenLevel: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension SoftmaxKind: ExpressibleByArgument {}
 
 /// Flags shared by every command that builds and trains a model. They are optional so
 /// that flags typed on a resume can be checked against the checkpoint.
@@ -95,35 +96,49 @@ struct ModelOptions: ParsableArguments {
     var freezeEmbed = false
     @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
     var tieWeights = false
+    @Option(help: "Output layer: full (one softmax over the vocabulary) or adaptive (PyTorch's AdaptiveLogSoftmaxWithLoss: exact, and far faster for large vocabularies). (default: full below \(TrainingSetup.adaptiveFromVocabulary.formatted(.number)) tokens, adaptive from there)")
+    var softmax: SoftmaxKind?
+    @Option(help: "Adaptive softmax: where the shortlist and each cluster end, increasing token ids (rank by frequency), e.g. 2000,10000,50000. (default: 2000,10000,50000, those below the vocabulary size)")
+    var cutoffs: String?
+    @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax: cluster i projects the hidden width down by this factor to the power i+1. (default: 4)")
+    var divValue: Float?
+    @Option(name: .customLong("max-vocab"), parsing: .unconditional, help: "Word level: a vocabulary of at most N tokens, <unk> included: the N − 1 most frequent words that also pass --min-count; the rest become <unk>.")
+    var maxVocab: Int?
 
     var setup: TrainingSetup {
-        var setup = TrainingSetup()
-        setup.corpusPath = corpus
-        setup.level = level
-        setup.cell = cell
-        setup.activation = activation
-        setup.embed = embed
-        setup.hidden = hidden
-        setup.layers = layers
-        setup.sequenceLength = seq
-        setup.batch = batch
-        setup.learningRate = lr
-        setup.optimizer = optimizer
-        setup.momentum = momentum
-        setup.nesterov = nesterov
-        setup.clip = clip
-        setup.dropout = dropout
-        setup.weightDecay = weightDecay
-        setup.seed = seed
-        setup.minCount = minCount
-        setup.lowercase = lowercase
-        setup.decayFactor = lrDecay
-        setup.decayEvery = lrDecayEvery
-        setup.decayPatience = lrPatience
-        setup.embedInit = embedInit
-        setup.freezeEmbed = freezeEmbed
-        setup.tieWeights = tieWeights
-        return setup
+        get throws {
+            var setup = TrainingSetup()
+            setup.corpusPath = corpus
+            setup.level = level
+            setup.cell = cell
+            setup.activation = activation
+            setup.embed = embed
+            setup.hidden = hidden
+            setup.layers = layers
+            setup.sequenceLength = seq
+            setup.batch = batch
+            setup.learningRate = lr
+            setup.optimizer = optimizer
+            setup.momentum = momentum
+            setup.nesterov = nesterov
+            setup.clip = clip
+            setup.dropout = dropout
+            setup.weightDecay = weightDecay
+            setup.seed = seed
+            setup.minCount = minCount
+            setup.lowercase = lowercase
+            setup.decayFactor = lrDecay
+            setup.decayEvery = lrDecayEvery
+            setup.decayPatience = lrPatience
+            setup.embedInit = embedInit
+            setup.freezeEmbed = freezeEmbed
+            setup.tieWeights = tieWeights
+            setup.softmax = softmax
+            setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
+            setup.divValue = divValue
+            setup.maxVocab = maxVocab
+            return setup
+        }
     }
 }
 
@@ -158,7 +173,7 @@ struct WorkbenchCommand: ParsableCommand {
         let loadedTheme = try ThemeLoader.load(theme)
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let theme = colour ? loadedTheme : loadedTheme.withoutColour()
-        let setup = model.setup
+        let setup = try model.setup
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }

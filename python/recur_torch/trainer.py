@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .checkpoint import Checkpoint, float32_json, layout
 from .errors import UserError
@@ -110,8 +109,7 @@ class Trainer:
             self.state = self.model.zero_state(self.local_batch, self.context.device)
         inputs, targets = self.streams.chunk(training["position"], T)  # (T, b) each
         self.model.zero_grad(set_to_none=True)
-        logits, state = self.network(inputs, self.state)  # (T, b, V)
-        nll = -F.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)  # (T, b)
+        nll, state = self.network(inputs, self.state, targets)  # (T, b)
         (nll.sum() / (T * self.local_batch)).backward()
         local_sum = nll.detach().double().sum().item()
         loss = self.context.sum([local_sum])[0] / (T * self.batch)
