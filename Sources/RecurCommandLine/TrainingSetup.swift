@@ -44,6 +44,9 @@ public struct TrainingSetup {
     public var divValue: Float?
     /// Word level: at most this many tokens in the vocabulary, <unk> included.
     public var maxVocab: Int?
+    /// Periodic validation reads this many leading validation tokens (0: all); nil: the
+    /// default, `Trainer.defaultEvaluationTokens`. Not part of a run: it may change on resume.
+    public var evaluationTokens: Int?
 
     /// The vocabulary size from which a fresh run gets the adaptive softmax unless
     /// --softmax says otherwise (README's "Large vocabularies" gives the measurement).
@@ -205,6 +208,19 @@ public struct TrainingSetup {
     /// A trainer ready to go — fresh, from `initPath`'s weights, or continuing `resumePath`
     /// exactly — with its corpus and a way to checkpoint it.
     public func prepare(resume resumePath: String? = nil, initialise initPath: String? = nil) throws -> PreparedTraining {
+        let prepared = try prepareTrainer(resume: resumePath, initialise: initPath)
+        prepared.trainer.evaluationTokens = try checkedEvaluationTokens()
+        return prepared
+    }
+
+    /// --eval-tokens, checked, or the default.
+    func checkedEvaluationTokens() throws -> Int {
+        guard let evaluationTokens else { return Trainer.defaultEvaluationTokens }
+        guard evaluationTokens >= 0 else { throw RecurError.invalidArgument("--eval-tokens must not be negative (got \(evaluationTokens))") }
+        return evaluationTokens
+    }
+
+    private func prepareTrainer(resume resumePath: String?, initialise initPath: String?) throws -> PreparedTraining {
         guard initPath == nil || resumePath == nil else { throw RecurError.invalidArgument("--init and --resume exclude each other") }
         guard let path = resumePath ?? initPath else {
             let corpus = try loadCorpus()
@@ -266,6 +282,7 @@ public struct TrainingSetup {
             return try startAnew("it was trained on another text")
         }
         let trainer = try stored.resumedTrainer(corpus: corpus)
+        trainer.evaluationTokens = try checkedEvaluationTokens()
         var prepared = PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
                                         embedInit: stored.config.embedInit)
         prepared.maxVocab = stored.config.maxVocab

@@ -59,6 +59,9 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let start = prepared.trainer.step
+        if let slice = prepared.trainer.evaluationSliceDescription {
+            Console.error("val_loss reads the \(slice) (--eval-tokens; recur eval reads them all)\n")
+        }
         let target = more.map { start + $0 } ?? steps
         guard target > start else {
             throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
@@ -92,8 +95,11 @@ struct EvalCommand: ParsableCommand {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         let text = try setup.loadCorpus(for: stored)
+        // A long validation text takes minutes: say how far it is.
+        let progress = text.validationIDs.count > Trainer.defaultEvaluationTokens
+            ? ProgressLine.reporter { "evaluating \(text.validationIDs.count.formatted(.number)) tokens: \($0)%" } : nil
         guard let loss = Evaluation.loss(model: stored.model, ids: text.validationIDs, batch: stored.config.batch,
-                                         sequenceLength: stored.config.seq) else {
+                                         sequenceLength: stored.config.seq, progress: progress) else {
             throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
         }
         var floors: [Int: Double] = [:]
