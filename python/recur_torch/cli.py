@@ -128,6 +128,8 @@ def build_parser():
     add("--steps", type=integer, metavar="N", default=1000, help="train until this global step (default: 1000)")
     add("--more", type=integer, metavar="N", help="train this many steps more than the run starts at (instead of --steps)")
     add("--eval-every", type=integer, metavar="N", default=200, help="validation loss every N steps (0: only at the end; default: 200)")
+    add("--eval-tokens", type=integer, metavar="N",
+        help="validation reads this many leading tokens of the validation text, 0 all of it (default: 200000)")
     add("--log", metavar="PATH", help="write one JSON object per step here (truncated first)")
     add("--checkpoint", metavar="PATH", help="save a checkpoint here at the end (and on Ctrl-C)")
     add("--checkpoint-every", type=integer, metavar="N", default=0, help="also save every N steps (0: only at the end)")
@@ -148,7 +150,7 @@ def check_ranges(args):
                             ("batch", 1, 65536), ("min_count", 1, 2 ** 62), ("steps", 0, 2 ** 60),
                             ("eval_every", 0, 2 ** 60), ("checkpoint_every", 0, 2 ** 60), ("seed", 0, 2 ** 64 - 1),
                             ("clip", 0, math.inf), ("weight_decay", 0, math.inf), ("lr_patience", 0, 2 ** 60),
-                            ("more", 1, 2 ** 60), ("lr_decay_every", 1, 2 ** 60), ("max_vocab", 2, 4_000_000)]:
+                            ("more", 1, 2 ** 60), ("lr_decay_every", 1, 2 ** 60), ("max_vocab", 2, 4_000_000), ("eval_tokens", 0, 2 ** 60)]:
         within(flag.replace("_", "-"), getattr(args, flag), low, high)
     if args.lr is not None and args.lr <= 0:
         raise UserError(f"--lr must be > 0 (got {args.lr})", 2)
@@ -316,7 +318,8 @@ def train(args):
             raise UserError("--init and --resume exclude each other", 2)
         prepare = resumed_checkpoint if args.resume else initialised_checkpoint if args.init else fresh_checkpoint
         stored, corpus = prepare(args)
-        trainer = Trainer(stored, corpus, context)
+        trainer = Trainer(stored, corpus, context,
+                          Trainer.EVALUATION_TOKENS if args.eval_tokens is None else args.eval_tokens)
         start = trainer.step
         target = start + args.more if args.more is not None else args.steps
         if target <= start:

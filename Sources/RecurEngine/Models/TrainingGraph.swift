@@ -78,9 +78,15 @@ public final class TrainingGraph {
     var unitChunkCount: Int { unitChunks.count }
     private let phaseCounters: OpaquePointer
 
+    /// Whether forward stops after the recurrent layers (no output layer, no targets).
+    let statesOnly: Bool
+
     /// `splitThreshold`: the recurrence is split across cores when one step's recurrent
-    /// product has at least this many multiply-adds.
-    public init(config: ModelConfig, maxSteps: Int, batch: Int, splitThreshold: Int = 1 << 20) {
+    /// product has at least this many multiply-adds. `statesOnly`: forward computes the
+    /// hidden states alone, for probes that never read the distribution (at V = 226k the
+    /// output layer is most of the cost and (T, V) floats of memory).
+    public init(config: ModelConfig, maxSteps: Int, batch: Int, splitThreshold: Int = 1 << 20, statesOnly: Bool = false) {
+        self.statesOnly = statesOnly
         self.config = config
         self.maxSteps = maxSteps
         self.batch = batch
@@ -102,7 +108,7 @@ public final class TrainingGraph {
         tokenTable = FloatBuffer(count: tableCount)
         dTokenTable = FloatBuffer(count: tableCount)
         let adaptive = config.softmax == .adaptive
-        probabilities = FloatBuffer(count: adaptive ? 0 : rows * config.vocabularySize)
+        probabilities = FloatBuffer(count: adaptive || statesOnly ? 0 : rows * config.vocabularySize)
         adaptiveSoftmax = adaptive ? AdaptiveSoftmax(config: config, rows: rows) : nil
         targetsCopy = Array(repeating: 0, count: rows)
         inputsCopy = Array(repeating: 0, count: rows)
@@ -228,6 +234,10 @@ public final class TrainingGraph {
             forwardLayer(layer, input: layerInput, inputWidth: inputWidth, steps: steps, parameters: parameters)
         }
 
+        if statesOnly {
+            precondition(targets == nil, "a states-only graph has no output layer")
+            return 0
+        }
         // Decoder: logits (N, V) = y · decoder.weight^T + decoder.bias
         var decoderInput = UnsafePointer(outputs[config.layers - 1].pointer + batch * H)
         if usedDropout {
