@@ -13,10 +13,13 @@
 #
 # Needs a Python with Tests/Reference/requirements.txt (PYTHON, default python3).
 # Usage: Tests/Reference/adaptive_speed.sh [path/to/recur] [rounds]
+# STEPS (default 20) timed steps of the adaptive runs, after 2 warm-up steps; the full
+# softmax at V = 226k times 2 steps after 1 (each takes seconds).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 recur=${1:-.build/release/recur}
 rounds=${2:-3}
+steps=${STEPS:-20}
 python=${PYTHON:-python3}
 oracle=Tests/Reference/recur_torch_reference.py
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores; kernels: $("$recur" bench --vocab 65 --steps 1 --warmup 0 --json | sed 's/.*"kernels":"\([a-z0-9]*\)".*/\1/')"
@@ -24,8 +27,8 @@ shape=(--vocab 226000 --embed 256 --hidden 256 --layers 2 --seq 35 --batch 32)
 rate() { sed 's/.*"tokens_per_sec":\([0-9.e+-]*\).*/\1/'; }
 adaptive=() full=() torch=()
 for round in $(seq "$rounds"); do
-    adaptive+=("$("$recur" bench "${shape[@]}" --softmax adaptive --cutoffs 2000,10000,50000 --zipf 1 --steps 20 --warmup 2 --json | rate)")
-    torch+=("$(RECUR_TORCH_THREADS=$(nproc) "$python" "$oracle" speed "${shape[@]}" --softmax adaptive --cutoffs 2000,10000,50000 --zipf 1 --steps 20 --warmup 2 | rate)")
+    adaptive+=("$("$recur" bench "${shape[@]}" --softmax adaptive --cutoffs 2000,10000,50000 --zipf 1 --steps "$steps" --warmup 2 --json | rate)")
+    torch+=("$(RECUR_TORCH_THREADS=$(nproc) "$python" "$oracle" speed "${shape[@]}" --softmax adaptive --cutoffs 2000,10000,50000 --zipf 1 --steps "$steps" --warmup 2 | rate)")
     full+=("$("$recur" bench "${shape[@]}" --softmax full --zipf 1 --steps 2 --warmup 1 --json | rate)")
     echo "round $round: recur adaptive ${adaptive[-1]} tok/s, pytorch adaptive ${torch[-1]} tok/s, recur full ${full[-1]} tok/s"
 done

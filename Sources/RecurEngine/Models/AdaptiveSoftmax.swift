@@ -32,6 +32,8 @@ final class AdaptiveSoftmax {
     /// Backward scratch: (n_i, d_i) dL/dprojection and (n_i, H) dL/dinput of a cluster.
     private var dProjected = FloatBuffer(count: 0)
     private var dGathered = FloatBuffer(count: 0)
+    /// `distribution`'s (N, d_i) projections, kept so that sampling allocates nothing per token.
+    private var distributionProjection = FloatBuffer(count: 0)
     /// The rows `prepare` counted, and whether its caches still match the targets.
     private(set) var preparedRows: Range<Int>?
 
@@ -117,10 +119,10 @@ final class AdaptiveSoftmax {
                       b: parameters + layout["decoder.head.weight"].offset, ldb: H, beta: 0, c: head.pointer, ldc: W)
         softmaxRows(head.pointer, rows: rows, width: W)
         for row in 0..<rows { (probabilities + row * V).update(from: head.pointer + row * W, count: shortlist) }
-        var projection = FloatBuffer(count: 0)
         for (index, cluster) in clusters.enumerated() {
             let d = cluster.projection, size = cluster.ids.count
-            grow(&projection, to: rows * d)
+            grow(&distributionProjection, to: rows * d)
+            let projection = distributionProjection
             Gemm.multiply(transposeB: true, m: rows, n: d, k: H, a: input, lda: H,
                           b: parameters + layout["decoder.tail.\(index).0.weight"].offset, ldb: H, beta: 0,
                           c: projection.pointer, ldc: d)

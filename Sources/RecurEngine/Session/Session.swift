@@ -28,7 +28,7 @@ public final class Session: @unchecked Sendable {
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
     /// A run without a validation loss gets its first after this much training.
-    public static let firstEvaluationSeconds = 30.0
+    public static let firstEvaluationSeconds = 10.0
     /// With a writer, a checkpoint is written this often while training.
     public var autosaveInterval: TimeInterval = 300
 
