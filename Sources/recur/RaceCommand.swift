@@ -28,7 +28,7 @@ struct RaceCommand: ParsableCommand {
             return (cell, activation)
         }
         guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
-        let setup = model.setup(cell: nil)
+        let setup = try model.setup(cell: nil)
         let corpus = try setup.loadCorpus()
         let training = try setup.trainingConfig()
         let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }

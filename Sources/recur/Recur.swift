@@ -67,6 +67,7 @@ extension CellKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension TokenLevel: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension SoftmaxKind: ExpressibleByArgument {}
 
 /// Flags shared by every command that builds and trains a model. They are optional so
 /// that flags typed on a resume can be checked against the checkpoint.
@@ -125,6 +126,16 @@ struct ModelOptions: ParsableArguments {
     var freezeEmbed = false
     @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
     var tieWeights = false
+    @Option(help: "Output layer: full (one softmax over the vocabulary) or adaptive (PyTorch's AdaptiveLogSoftmaxWithLoss: exact, and far faster for large vocabularies). (default: full below \(TrainingSetup.adaptiveFromVocabulary.formatted(.number)) tokens, adaptive from there)")
+    var softmax: SoftmaxKind?
+    @Option(help: "Adaptive softmax: where the shortlist and each cluster end, increasing token ids (rank by frequency), e.g. 2000,10000,50000. (default: 2000,10000,50000, those below the vocabulary size)")
+    var cutoffs: String?
+    @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax: cluster i projects the hidden width down by this factor to the power i+1. (default: 4)")
+    var divValue: Float?
+    @Option(name: .customLong("max-vocab"), parsing: .unconditional, help: "Word level: a vocabulary of at most N tokens, <unk> included: the N − 1 most frequent words that also pass --min-count; the rest become <unk>.")
+    var maxVocab: Int?
+    @Option(name: .customLong("eval-tokens"), parsing: .unconditional, help: "Periodic validation (the workbench's, and recur train's) reads this many leading tokens of the validation text, the same ones every time; 0 reads it all. recur eval always reads it all. (default: 200000)")
+    var evalTokens: Int?
 
     /// The files these flags read, which no output may replace.
     var inputs: [(flag: String, path: String)] {
@@ -133,7 +144,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The setup these flags describe, with the cell of `--cell` (a race names its cells
     /// with --cells instead, so the flag is its own group that race does not take).
-    func setup(cell: CellOption?) -> TrainingSetup {
+    func setup(cell: CellOption?) throws -> TrainingSetup {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         setup.level = level
@@ -160,6 +171,11 @@ struct ModelOptions: ParsableArguments {
         setup.embedInit = embedInit
         setup.freezeEmbed = freezeEmbed
         setup.tieWeights = tieWeights
+        setup.softmax = softmax
+        setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
+        setup.divValue = divValue
+        setup.maxVocab = maxVocab
+        setup.evaluationTokens = evalTokens
         return setup
     }
 }
@@ -195,7 +211,7 @@ struct WorkbenchCommand: ParsableCommand {
     func run() throws {
         let appearance = try Appearance(themeName: theme)
         let theme = appearance.theme, colour = appearance.colour
-        let setup = model.setup(cell: cell)
+        let setup = try model.setup(cell: cell)
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }

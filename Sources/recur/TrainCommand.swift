@@ -69,6 +69,9 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let start = prepared.trainer.step
+        if let slice = prepared.trainer.evaluationSliceDescription {
+            Console.error("val_loss reads the \(slice) (--eval-tokens; recur eval reads them all)\n")
+        }
         let target = more.map { start + $0 } ?? steps
         guard target > start else {
             throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
@@ -104,8 +107,11 @@ struct EvalCommand: ParsableCommand {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         let text = try setup.loadCorpus(for: stored)
+        // A long validation text takes minutes: say how far it is.
+        let progress = text.validationIDs.count > Trainer.defaultEvaluationTokens
+            ? ProgressLine.reporter { "evaluating \(text.validationIDs.count.formatted(.number)) tokens: \($0)%" } : nil
         guard let loss = Evaluation.loss(model: stored.model, ids: text.validationIDs, batch: stored.config.batch,
-                                         sequenceLength: stored.config.seq) else {
+                                         sequenceLength: stored.config.seq, progress: progress) else {
             throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
         }
         var floors: [Int: Double] = [:]
@@ -149,6 +155,10 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Streams per step.") var batch: Int?
     @Option(parsing: .unconditional, help: "Timed steps.") var steps: Int?
     @Option(parsing: .unconditional, help: "Untimed warm-up steps.") var warmup: Int?
+    @Option(help: "Output layer: full or adaptive.") var softmax: SoftmaxKind?
+    @Option(help: "Adaptive softmax cutoffs, e.g. 2000,10000,50000. (default: as for training)") var cutoffs: String?
+    @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax projection divisor. (default: 4)") var divValue: Float?
+    @Option(parsing: .unconditional, help: "Draw tokens from a Zipf distribution of this exponent (id = rank), as words occur in text, instead of uniformly: the adaptive softmax's speed depends on it.") var zipf: Double?
     @Flag(help: "One JSON object per configuration.") var json = false
     @Flag(help: "Time the workbench's frame rendering (200×60, busy state) instead of training.") var ui = false
 
@@ -160,12 +170,24 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil].contains(true)
+        let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil,
+                      softmax != nil, cutoffs != nil, divValue != nil, zipf != nil].contains(true)
         var configurations = TrainingBenchmark.references
         if custom {
-            let model = ModelConfig(cell: cell ?? .lstm, activation: activation ?? .tanh, vocabularySize: vocab ?? 65,
-                                    embed: embed ?? 64, hidden: hidden ?? 256, layers: layers ?? 1)
-            configurations = [TrainingBenchmark(name: "custom", model: model, sequenceLength: seq ?? 64, batch: batch ?? 32)]
+            var setup = TrainingSetup()
+            setup.softmax = softmax
+            setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
+            setup.divValue = divValue
+            setup.cell = cell ?? .lstm
+            setup.activation = activation
+            setup.embed = embed ?? 64
+            setup.hidden = hidden ?? 256
+            setup.layers = layers ?? 1
+            let model = setup.modelConfig(vocabularySize: vocab ?? 65)
+            if let zipf { guard zipf.isFinite, zipf >= 0, zipf <= 10 else { throw RecurError.invalidArgument("--zipf must be from 0 to 10 (got \(zipf))") } }
+            var custom = TrainingBenchmark(name: "custom", model: model, sequenceLength: seq ?? 64, batch: batch ?? 32)
+            custom.zipfExponent = zipf
+            configurations = [custom]
         }
         for index in configurations.indices {
             if let steps { configurations[index].steps = steps }
@@ -184,7 +206,8 @@ struct BenchCommand: ParsableCommand {
                     "seconds": result.seconds, "steps": benchmark.steps, "cell": benchmark.model.cell.rawValue,
                     "vocab": benchmark.model.vocabularySize, "embed": benchmark.model.embed, "hidden": benchmark.model.hidden,
                     "layers": benchmark.model.layers, "seq": benchmark.sequenceLength, "batch": benchmark.batch,
-                    "threads": Gemm.threadCount, "kernels": Gemm.kernelPath,
+                    "threads": Gemm.threadCount, "kernels": Gemm.kernelPath, "softmax": benchmark.model.softmax.rawValue,
+                    "cutoffs": benchmark.model.cutoffs, "zipf": benchmark.zipfExponent ?? 0,
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             } else {

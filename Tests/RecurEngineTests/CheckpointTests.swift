@@ -51,6 +51,64 @@ final class CheckpointTests: XCTestCase {
                        "no temporary file is left behind")
     }
 
+    /// An adaptive softmax is stored under nn.AdaptiveLogSoftmaxWithLoss's names with its
+    /// cutoffs in the config, and reads back the same; a full-softmax config stays as it
+    /// was (no softmax keys).
+    func testAdaptiveSoftmaxRoundTripsUnderPyTorchNames() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        var random = RandomGenerator(seed: 4)
+        let config = ModelConfig(cell: .gru, vocabularySize: corpus.vocabulary.count, embed: 6, hidden: 16, layers: 1,
+                                 softmax: .adaptive, cutoffs: [4, 9])
+        let trainer = try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus,
+                                  config: TrainingConfig(sequenceLength: 12, batch: 4, seed: 4))
+        for _ in 0..<3 { trainer.trainStep() }
+        let path = folder.appendingPathComponent("adaptive.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let read = try Checkpoint.read(from: path)
+        XCTAssertEqual(read.model.config, config)
+        XCTAssertEqual(read.model.parameters.array, trainer.model.parameters.array)
+        let file = try SafeTensors(contentsOf: path)
+        // head: shortlist 4 + 2 clusters; tails project 16 → 16 // 4 = 4 and 16 // 16 = 1.
+        XCTAssertEqual(file.tensor("decoder.head.weight")?.shape, [6, 16])
+        XCTAssertEqual(file.tensor("decoder.tail.0.0.weight")?.shape, [4, 16])
+        XCTAssertEqual(file.tensor("decoder.tail.0.1.weight")?.shape, [5, 4])
+        XCTAssertEqual(file.tensor("decoder.tail.1.0.weight")?.shape, [1, 16])
+        XCTAssertEqual(file.tensor("decoder.tail.1.1.weight")?.shape, [corpus.vocabulary.count - 9, 1])
+        XCTAssertNil(file.tensor("decoder.weight"))
+        XCTAssertEqual(file.tensor("optim.decoder.head.weight.exp_avg")?.shape, [6, 16])
+
+        // The reader refuses every inconsistent adaptive config in one line naming the field.
+        let original = try SafeTensors(contentsOf: path)
+        let base = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(original.metadata["config"]!.utf8)) as? [String: Any])
+        let V = corpus.vocabulary.count
+        let edits: [(String, [String: Any?], String)] = [
+            ("no cutoffs", ["cutoffs": []], "config.cutoffs"),
+            ("a zero cutoff", ["cutoffs": [0, 9]], "config.cutoffs"),
+            ("decreasing cutoffs", ["cutoffs": [9, 4]], "config.cutoffs"),
+            ("a cutoff at V", ["cutoffs": [4, V]], "config.cutoffs"),
+            ("a huge cutoff", ["cutoffs": [4, 1 << 40]], "config.cutoffs"),
+            ("cutoffs not numbers", ["cutoffs": ["4", "9"]], "config.cutoffs"),
+            ("div_value 0", ["div_value": 0], "config.div-value"),
+            ("div_value too large for H", ["div_value": 64], "config.div-value"),
+            ("tied weights", ["tie_weights": true, "embed": 16], "config.tie-weights"),
+            ("an unknown softmax", ["softmax": "sparse"], "config.softmax"),
+            ("cutoffs on a full softmax", ["softmax": "full"], "config.cutoffs"),
+            ("max_vocab 1", ["max_vocab": 1], "config.max_vocab"),
+        ]
+        for (name, changes, field) in edits {
+            var edited = base
+            for (key, value) in changes { edited[key] = value }
+            var file = original
+            file.metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: edited), as: UTF8.self)
+            let editedPath = folder.appendingPathComponent("edited.safetensors").path
+            try file.write(to: editedPath, order: original.names)
+            XCTAssertThrowsError(try Checkpoint.read(from: editedPath), name) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains(field) && !message.contains("\n"), "\(name): \(message)")
+            }
+        }
+    }
+
     /// 20 steps, save, resume, 20 more gives exactly what 40 straight steps give:
     /// weights, optimizer state and every loss, with dropout on.
     func testResumeIsBitExact() throws {

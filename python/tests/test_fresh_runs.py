@@ -13,7 +13,9 @@ FRESH = {"gru word tied": ["--cell", "gru", "--level", "word", "--tie-weights", 
          "sigmoid rnn with dropout": ["--cell", "rnn", "--activation", "sigmoid", "--layers", "2", "--dropout", "0.2",
                                       "--embed", "8", "--hidden", "16"],
          "lstm sgd schedule": ["--cell", "lstm", "--optimizer", "sgd", "--lr", "0.3", "--lr-decay-every", "2",
-                               "--embed", "8", "--hidden", "16"]}
+                               "--embed", "8", "--hidden", "16"],
+         "lstm word adaptive capped": ["--cell", "lstm", "--level", "word", "--softmax", "adaptive", "--cutoffs", "20,100",
+                                       "--max-vocab", "300", "--embed", "8", "--hidden", "16"]}
 
 
 @pytest.mark.parametrize("run", FRESH)

@@ -23,11 +23,19 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var freezeEmbed = false
     /// The vectors file the embedding started from, if any (for the record).
     public var embedInit: String?
+    /// The output layer: "full" (decoder.weight, decoder.bias) or "adaptive"
+    /// (decoder.head.weight, decoder.tail.i.j.weight), with PyTorch's `cutoffs` and
+    /// `div_value`; absent in checkpoints written before it existed, which are full.
+    public var softmax = SoftmaxKind.full
+    public var cutoffs: [Int] = []
+    public var divValue: Float = 4
+    /// The vocabulary cap the text was read with (--max-vocab), if any.
+    public var maxVocab: Int?
 
     enum CodingKeys: String, CodingKey {
-        case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase
+        case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase, softmax, cutoffs
         case vocabSize = "vocab_size", minCount = "min_count", tieWeights = "tie_weights", freezeEmbed = "freeze_embed"
-        case embedInit = "embed_init"
+        case embedInit = "embed_init", divValue = "div_value", maxVocab = "max_vocab"
     }
 
     public init(level: TokenLevel, cell: CellKind, activation: Activation, vocabSize: Int, embed: Int, hidden: Int,
@@ -68,11 +76,43 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
         tieWeights = try container.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false
         freezeEmbed = try container.decodeIfPresent(Bool.self, forKey: .freezeEmbed) ?? false
         embedInit = try container.decodeIfPresent(String.self, forKey: .embedInit)
+        softmax = try container.decodeIfPresent(SoftmaxKind.self, forKey: .softmax) ?? .full
+        cutoffs = try container.decodeIfPresent([Int].self, forKey: .cutoffs) ?? []
+        divValue = try container.decodeIfPresent(Float.self, forKey: .divValue) ?? 4
+        maxVocab = try container.decodeIfPresent(Int.self, forKey: .maxVocab)
+    }
+
+    /// Written only for an adaptive softmax or a capped vocabulary, so that other
+    /// checkpoints stay byte for byte as before.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(level, forKey: .level)
+        try container.encode(cell, forKey: .cell)
+        try container.encode(activation, forKey: .activation)
+        try container.encode(vocabSize, forKey: .vocabSize)
+        try container.encode(embed, forKey: .embed)
+        try container.encode(hidden, forKey: .hidden)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(batch, forKey: .batch)
+        try container.encode(dropout, forKey: .dropout)
+        try container.encode(lowercase, forKey: .lowercase)
+        try container.encode(minCount, forKey: .minCount)
+        try container.encode(tieWeights, forKey: .tieWeights)
+        try container.encode(freezeEmbed, forKey: .freezeEmbed)
+        try container.encodeIfPresent(embedInit, forKey: .embedInit)
+        if softmax == .adaptive {
+            try container.encode(softmax, forKey: .softmax)
+            try container.encode(cutoffs, forKey: .cutoffs)
+            try container.encode(divValue, forKey: .divValue)
+        }
+        try container.encodeIfPresent(maxVocab, forKey: .maxVocab)
     }
 
     public var model: ModelConfig {
         ModelConfig(cell: cell, activation: activation, vocabularySize: vocabSize, embed: embed,
-                    hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights)
+                    hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights,
+                    softmax: softmax, cutoffs: cutoffs, divValue: divValue)
     }
 }
 
@@ -180,13 +220,18 @@ public struct Checkpoint {
     public var path = ""
 
     /// A checkpoint of a trainer's complete state.
-    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?, embedInit: String? = nil) {
+    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?, embedInit: String? = nil,
+                maxVocab: Int? = nil) {
         let model = trainer.model.config
         config = CheckpointConfig(level: corpus.vocabulary.level, cell: model.cell, activation: model.activation,
                                   vocabSize: model.vocabularySize, embed: model.embed, hidden: model.hidden,
                                   layers: model.layers, seq: trainer.config.sequenceLength, batch: trainer.config.batch,
                                   dropout: model.dropout, lowercase: lowercase, minCount: minCount,
                                   tieWeights: model.tieWeights, freezeEmbed: trainer.config.freezeEmbedding, embedInit: embedInit)
+        config.softmax = model.softmax
+        config.cutoffs = model.cutoffs
+        config.divValue = model.divValue
+        config.maxVocab = maxVocab
         vocabulary = corpus.vocabulary
         self.model = trainer.model.copy()
         progress = TrainingProgress(
@@ -293,6 +338,7 @@ public struct Checkpoint {
             try ModelLimits.check(config.seq, in: 1...ModelLimits.sequenceLength, "config.seq")
             try ModelLimits.check(config.batch, in: 1...ModelLimits.batch, "config.batch")
             try ModelLimits.check(config.minCount, in: 1...Int.max, "config.min_count")
+            if let maxVocab = config.maxVocab { try ModelLimits.check(maxVocab, in: 2...ModelLimits.vocabulary, "config.max_vocab") }
             try ModelLimits.checkWorkspace(modelConfig, steps: config.seq, batch: config.batch, names: { "config.\($0)" })
         }
         // What this machine can hold, before any tensor is read: a resumed run holds the

@@ -33,6 +33,8 @@ public final class Session: @unchecked Sendable {
     public static let weightCopies = 3
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
+    /// A run without a validation loss gets its first after this much training.
+    public static let firstEvaluationSeconds = 10.0
     /// With a writer, a checkpoint is written this often while training.
     public var autosaveInterval: TimeInterval = 300
 
@@ -137,7 +139,7 @@ public final class Session: @unchecked Sendable {
             tokens += trainer.config.sequenceLength * trainer.config.batch
             runStep()
             if state != .running { break }
-            evaluateIfDue(force: false)
+            evaluateIfDue(force: false, trainedSeconds: trainingSeconds + Date().timeIntervalSince(started))
         } while Date().timeIntervalSince(started) < snapshotInterval
         let elapsed = Date().timeIntervalSince(started)
         trainingSeconds += elapsed
@@ -197,9 +199,13 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func evaluateIfDue(force: Bool) {
+    /// Due every `evaluationInterval` steps, and once after `firstEvaluationSeconds` of
+    /// training when the run has no validation loss yet, so that one appears soon at any
+    /// step time.
+    private func evaluateIfDue(force: Bool, trainedSeconds: Double = 0) {
         let step = trainer.step
-        guard step != lastEvaluatedStep, force || (step > 0 && step % evaluationInterval == 0) else { return }
+        let firstIsDue = trainer.history.validation.isEmpty && trainedSeconds >= Session.firstEvaluationSeconds
+        guard step != lastEvaluatedStep, force || firstIsDue || (step > 0 && step % evaluationInterval == 0) else { return }
         lastEvaluatedStep = step
         if let loss = trainer.validationLoss() {
             trainer.noteValidationLoss(loss)
@@ -228,6 +234,7 @@ public final class Session: @unchecked Sendable {
         snapshot.lastSaved = lastSaved
         snapshot.elapsed = trainingSeconds
         snapshot.evaluationInterval = evaluationInterval
+        snapshot.evaluationSlice = trainer.evaluationSliceDescription
         if history { snapshot.history = trainer.history }
         if withWeights {
             let copy = trainer.model.copy()

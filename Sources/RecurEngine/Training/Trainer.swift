@@ -34,6 +34,11 @@ public final class Trainer {
     public var lastValidationLoss: Double?
     /// The run's curves and figures, saved with it (drivers keep `history.elapsed` current).
     public var history = RunHistory()
+    /// Periodic validation (`validationLoss`) reads only this many leading tokens of the
+    /// validation text, 0 meaning all of it: the same slice every time, so the curve stays
+    /// comparable, and bounded at any corpus size. `recur eval` reads everything.
+    public var evaluationTokens = Trainer.defaultEvaluationTokens
+    public static let defaultEvaluationTokens = 200_000
 
     /// The parameters `freezeEmbedding` keeps fixed (empty otherwise).
     var frozen: Range<Int> {
@@ -130,10 +135,24 @@ public final class Trainer {
         return partial.reduce(0, +).squareRoot()
     }
 
-    /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
-    /// streams and run chunk by chunk from a zero state with the state carried.
+    /// The validation tokens periodic validation reads: the first `evaluationTokens`.
+    public var evaluationIDs: Slice<TokenIDs> {
+        evaluationTokens == 0 ? validationIDs : validationIDs.prefix(evaluationTokens)
+    }
+
+    /// Which validation tokens periodic validation reads, for the loss pane and stderr:
+    /// nil when it reads them all.
+    public var evaluationSliceDescription: String? {
+        guard evaluationIDs.count < validationIDs.count else { return nil }
+        let compact = IntegerFormatStyle<Int>.number.notation(.compactName)
+        return "first \(evaluationIDs.count.formatted(compact)) of \(validationIDs.count.formatted(compact)) validation tokens"
+    }
+
+    /// Mean cross-entropy (nats per token) over the evaluation slice of the validation
+    /// text (`evaluationIDs`), cut into B streams and run chunk by chunk from a zero
+    /// state with the state carried.
     public func validationLoss() -> Double? {
-        Evaluation.loss(model: model, ids: validationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
+        Evaluation.loss(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
     }
 
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
@@ -166,8 +185,10 @@ public final class Trainer {
 /// Validation loss as DESIGN.md defines it, shared by the trainer and `recur eval`.
 public enum Evaluation {
     /// Mean cross-entropy in nats per token of `ids` under `model`, or nil when the text is
-    /// too short to give every one of the B streams a target.
-    public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int) -> Double? {
+    /// too short to give every one of the B streams a target. `progress` receives the
+    /// fraction done after every chunk.
+    public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int,
+                            progress: ((Double) -> Void)? = nil) -> Double? {
         let streams = BatchStreams(ids: ids, batch: batch)
         guard streams.streamLength >= 2, sequenceLength > 0,
               let bytes = ModelLimits.workspaceBytes(model.config, steps: sequenceLength, batch: batch),
@@ -193,6 +214,7 @@ public enum Evaluation {
             graph.carryState()
             count += steps * batch
             position += steps
+            progress?(Double(position) / Double(streams.streamLength - 1))
         }
         return total / Double(count)
     }

@@ -165,7 +165,7 @@ public final class WorkbenchApp {
         }
         // Validate often enough to draw a curve, but keep its cost near 2% of training: a
         // validation pass is a forward pass (≈ 1/3 of a step) per chunk of B·T tokens.
-        let chunks = Double(corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
+        let chunks = Double(trainer.evaluationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
         session.evaluationInterval = max(100, Int((chunks / 3 / 0.02).rounded(.up)))
         if !configuration.autosave { session.autosaveInterval = .infinity }
         autosave = configuration.autosave
