@@ -68,6 +68,9 @@ public struct TrainingSetup {
         }
         return values
     }
+    /// Copies of the weights the caller keeps besides the trainer's (the workbench's
+    /// snapshots): counted when the memory a new model needs is checked.
+    public var weightCopies = 0
 
     public init() {}
 
@@ -198,7 +201,7 @@ public struct TrainingSetup {
         try config.validate()
         let training = try trainingConfig()
         try training.validate(for: config)
-        try TrainingMemory.checkTraining(config, training)
+        try TrainingMemory.checkTraining(config, training, copies: weightCopies)
         var random = RandomGenerator(seed: training.seed)
         let model = LanguageModel(config: config, random: &random)
         if let vectors, let embedInit {
@@ -221,7 +224,7 @@ public struct TrainingSetup {
         try model.validate()
         try training.validate(for: model)
         // The checkpoint's weights are held already; their copy is made while one more is.
-        try TrainingMemory.checkTraining(model, training, copies: 1)
+        try TrainingMemory.checkTraining(model, training, copies: 1 + weightCopies)
         return try Trainer(model: LanguageModel(config: model, parameters: checkpoint.model.parameters.array), corpus: corpus, config: training)
     }
 

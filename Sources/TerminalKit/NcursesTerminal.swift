@@ -18,12 +18,10 @@ public final class NcursesTerminal: Terminal {
     private var previous: Canvas?
     private var active = true
 
-    /// Opens the terminal in full-screen, unbuffered, no-echo mode. Throws when stdin or
-    /// stdout is not a terminal or the terminal type is unknown (ncurses would exit).
-    /// Throws unless stdin and stdout are a terminal: callers check before doing work
-    /// that only makes sense with a screen.
-    /// Throws as well when the terminal type cannot place the cursor (TERM=dumb, a
-    /// hard-copy terminal) or is unknown: ncurses would draw nothing, or exit.
+    /// Throws unless stdin and stdout are a terminal whose type (TERM) is known and can
+    /// place the cursor: ncurses would exit on an unknown type and draw nothing visible
+    /// on TERM=dumb or a hard-copy terminal. Callers check before doing work that only
+    /// makes sense with a screen.
     public nonisolated static func checkAvailable() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(description: "the workbench needs a terminal (stdin and stdout must be a TTY); use `recur train` for headless training")
@@ -36,6 +34,8 @@ public final class NcursesTerminal: Terminal {
         }
     }
 
+    /// Opens the terminal in full-screen, unbuffered, no-echo mode; throws as
+    /// `checkAvailable` does.
     public init(theme: Theme, colour: Bool) throws {
         try NcursesTerminal.checkAvailable()
         setlocale(LC_ALL, "")

@@ -211,7 +211,10 @@ struct WorkbenchCommand: ParsableCommand {
     func run() throws {
         let appearance = try Appearance(themeName: theme)
         let theme = appearance.theme, colour = appearance.colour
-        let setup = try model.setup(cell: cell)
+        var setup = try model.setup(cell: cell)
+        // The session's snapshots copy the weights too: counted before the model is built.
+        // (A resumed run's check counts the checkpoint's copies, freed before it trains.)
+        setup.weightCopies = Session.weightCopies
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }
@@ -256,9 +259,6 @@ struct WorkbenchCommand: ParsableCommand {
             }
             try OutputFile.checkRoom(for: savePath, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
             release = output.release
-            // The session's snapshots copy the weights too: refused here, not mid-run.
-            let parameters = prepared.trainer.model.parameterCount
-            try TrainingMemory.check(Session.weightCopies * parameters * 4, for: "the workbench's copies of \(parameters) parameters")
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
                                                    checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),

@@ -283,6 +283,9 @@ expect_error "race: a model past ulimit -v" "GiB of memory, more than this proce
     bash -c "$limited" "$recur" race --corpus "$small" --hidden 4096 --cells lstm,gru
 expect_error "gradflow: a model past ulimit -v" "GiB of memory, more than this process can allocate" \
     bash -c "$limited" "$recur" gradflow --corpus "$small" --hidden 4096
+python3 -c "print(' '.join('w%06d' % i for i in range(200000)))" >"$work/many-words.txt"
+expect_error "embed: word2vec past ulimit -v" "word2vec of 200000 words × --dim 2048 needs about .* more than this process can allocate" \
+    bash -c "$limited" "$recur" embed --corpus "$work/many-words.txt" --min-count 1 --dim 2048 --out "$work/many.vectors.txt"
 in_terminal "ulimit -v 1500000; $recur --corpus $small --hidden 4096 --no-autosave"
 expect_terminal_error "workbench: a model past ulimit -v" "GiB of memory, more than this process can allocate"
 in_terminal "ulimit -v 3000000; $recur --corpus $small --hidden 16384 --no-autosave"
