@@ -94,7 +94,7 @@ exited || true
 columns=80 rows=24 start -- --corpus "$corpus" --level word --hidden 32 --embed 16 --no-autosave
 check "80×24: tok/s on the status bar" wait_status ' tok/s ' 30
 tmux send-keys -t "$session" s
-check "80×24: a notice leaves tok/s on the bar" wait_status 'tok/s .*press p first' 5
+check "80×24: a notice leaves tok/s on the bar" wait_status 'tok/s .*s trains one step' 5
 check "word level: the first query is a word, not ⏎" bash -c \
     "sleep 3; tmux capture-pane -p -t '$session' | grep -o \"nearest to [^ ]*\" | grep -vq \"'⏎'\""
 tmux send-keys -t "$session" q
