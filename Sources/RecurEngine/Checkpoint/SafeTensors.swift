@@ -69,12 +69,6 @@ public struct SafeTensors {
         return data
     }
 
-    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
-    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
-    public func write(to path: String, order: [String]) throws {
-        try OutputFile.write(try serialized(order: order), to: path, what: "checkpoint")
-    }
-
     // MARK: - Reading
 
     public init(contentsOf path: String) throws {
