@@ -65,7 +65,7 @@ public struct HeadlessTraining {
         // A log that cannot be written (a full disk) stops the run, which is then saved:
         // the steps trained are worth more than the log lines.
         var logFailure: Error?
-        while trainer.step < targetStep && HeadlessTraining.interrupted == 0 && logFailure == nil {
+        while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
             trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
             let result = trainer.trainStep()
             guard result.applied else {

@@ -108,7 +108,8 @@ struct EmbedCommand: ParsableCommand {
 }
 
 extension EmbedCommand {
-    /// Where `recur embed` writes without --out: beside nothing, in the current folder.
+    /// Where vectors go without --out, for `recur embed` and `recur --word2vec`:
+    /// CORPUS-NAME.vectors.EXT in the current folder.
     static func defaultOutPath(corpus: String, format: VectorFormat) -> String {
         let ext = switch format {
         case .text, .glove: "txt"

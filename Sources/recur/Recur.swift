@@ -229,7 +229,7 @@ struct WorkbenchCommand: ParsableCommand {
             let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
             let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
             let trainer = try Word2VecTrainer(corpus: text, settings: settings)
-            let outPath = out ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".vectors.txt"
+            let outPath = out ?? EmbedCommand.defaultOutPath(corpus: corpusPath, format: .text)
             try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])
             try OutputFile.checkWritable(outPath, what: "vectors file")
             try NcursesTerminal.checkAvailable()

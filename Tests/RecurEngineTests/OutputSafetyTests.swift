@@ -78,7 +78,7 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertNil(try output.write(Data("mine 2".utf8)), "its own file is simply replaced")
         try "theirs".write(toFile: path("r.safetensors"), atomically: true, encoding: .utf8)
         let note = try output.write(Data("mine 3".utf8))
-        XCTAssertTrue(note?.contains("kept as r.1.safetensors") == true, note ?? "no note")
+        XCTAssertTrue(note?.contains("another program changed r.safetensors; kept its version as r.1.safetensors") == true, note ?? "no note")
         XCTAssertEqual(try String(contentsOfFile: path("r.1.safetensors"), encoding: .utf8), "theirs")
         XCTAssertEqual(try String(contentsOfFile: path("r.safetensors"), encoding: .utf8), "mine 3")
     }

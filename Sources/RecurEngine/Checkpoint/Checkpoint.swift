@@ -273,6 +273,8 @@ public struct Checkpoint {
         }
     }
 
+    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
+    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
     public func write(to path: String) throws {
         try OutputFile.write(try serialized(), to: path, what: "checkpoint")
     }

@@ -84,12 +84,6 @@ public struct SafeTensors {
         return data
     }
 
-    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
-    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
-    public func write(to path: String, order: [String]) throws {
-        try OutputFile.write(try serialized(order: order), to: path, what: "checkpoint")
-    }
-
     // MARK: - Reading
 
     /// Reads the header of the checkpoint at `path` and checks it whole; the tensors are

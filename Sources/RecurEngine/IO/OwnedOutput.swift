@@ -46,7 +46,7 @@ public final class OwnedOutput: @unchecked Sendable {
         var note: String?
         if let current = FileIdentity(of: path), current != lastSeen {
             let backup = try OutputFile.keepAsBackup(path)
-            note = "\((path as NSString).lastPathComponent) was changed by another program while this run used it; that version is kept as \((backup as NSString).lastPathComponent)"
+            note = "another program changed \((path as NSString).lastPathComponent); kept its version as \((backup as NSString).lastPathComponent)"
         }
         let output = OutputFile.Output(data, to: path, what: what)
         let failure: RecurError
