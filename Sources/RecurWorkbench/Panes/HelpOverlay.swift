@@ -34,7 +34,7 @@ struct HelpOverlay {
             ]
         case .word2vec:
             return [
-                ("p, space", "pause or resume word2vec (between slices of ~50,000 words)"),
+                ("p, space", "pause or resume word2vec (between chunks of ~10,000 words)"),
                 ("s", "train one slice while paused"),
                 ("w", "write the vectors now (word2vec text format)"),
             ] + common + [
