@@ -66,8 +66,10 @@ public struct Word2VecCorpus: Sendable {
     }
 
     public init(text: String, minCount: Int, lowercase: Bool) throws {
-        var index: [Substring: Int32] = [:]
-        var spellings: [Substring] = []
+        // Words are told apart by their exact scalars (TokenKey), as gensim and word2vec.c
+        // do by bytes; Substring equality would merge canonically equivalent spellings.
+        var index: [TokenKey: Int32] = [:]
+        var spellings: [String] = []
         var counts: [Int64] = []
         var ids: [Int32] = []
         ids.reserveCapacity(text.utf8.count / 5)
@@ -76,14 +78,15 @@ public struct Word2VecCorpus: Sendable {
         // "\n" alone would glue a CRLF file into one line).
         for line in LineEnds.lines(source) where !line.isEmpty {
             var any = false
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            for piece in line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                let word = TokenKey(String(piece))
                 let id: Int32
                 if let known = index[word] {
                     id = known
                 } else {
                     id = Int32(spellings.count)
                     index[word] = id
-                    spellings.append(word)
+                    spellings.append(word.text)
                     counts.append(0)
                 }
                 counts[Int(id)] += 1
@@ -110,7 +113,7 @@ public struct Word2VecCorpus: Sendable {
                 tokens.append(remap[Int(id)])
             }
         }
-        words = kept.map { String(spellings[$0]) }
+        words = kept.map { spellings[$0] }
         self.counts = kept.map { counts[$0] }
         self.tokens = tokens
     }
