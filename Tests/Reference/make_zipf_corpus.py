@@ -2,7 +2,7 @@
 """The project's own Zipf corpus for reading benchmarks (#20): LINES lines of 10-30
 words drawn with Zipf exponent 1 over TYPES made-up words. Frequent words are short, as
 in real text (length 2 + log9(rank), capped at 10), so the default (850,000 lines,
-250,000 types) is ~17M words and ~87 MB, and with --min-count 5 keeps ~226k words, the
+250,000 types) is ~17M words and ~89 MB, and with --min-count 5 keeps ~200k words, about the
 size of text8's vocabulary. Same arguments, same file. Plain Python, no packages.
 
   make_zipf_corpus.py OUT [--lines N] [--types N] [--exponent S] [--seed N] [--crlf]
