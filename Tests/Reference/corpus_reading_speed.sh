@@ -6,7 +6,8 @@
 # Input: the project's own Zipf corpus (make_zipf_corpus.py: 850,000 lines of 10-30
 # words, Zipf exponent 1 over 250,000 types, ~17M words, ~89 MB), generated here unless
 # a file is given. Each figure is the median of ROUNDS runs of the whole process
-# (/usr/bin/time: wall seconds, maximum resident set).
+# (/usr/bin/time: wall seconds, CPU seconds (user + system), maximum resident set). On
+# a loaded machine the wall time overstates; the CPU time and the ratios hold better.
 #
 # Targets (#20), printed beside each figure with "met" or "NOT met":
 #   word-level reading and vocabulary ≥ 50 MB/s;  peak RSS of `recur train --level word`
@@ -39,14 +40,15 @@ measure() {
     local name=$1; shift
     : >"$work/runs"
     for _ in $(seq "$rounds"); do
-        /usr/bin/time -f "%e %M" -o "$work/one" "$@" >/dev/null 2>"$work/err" ||
+        /usr/bin/time -f "%e %M %U %S" -o "$work/one" "$@" >/dev/null 2>"$work/err" ||
             grep -q "already at step 0" "$work/err" || { echo "$name failed:"; tail -3 "$work/err"; exit 1; }
         sed -i '/Command exited/d' "$work/one"
         cat "$work/one" >>"$work/runs"
     done
     seconds=$(cut -d' ' -f1 "$work/runs" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
     rss=$(cut -d' ' -f2 "$work/runs" | sort -g | awk '{v[NR]=$1} END {printf "%.0f", v[int((NR+1)/2)] / 1024}')
-    printf '%-44s %8.2f s %8s MB\n' "$name" "$seconds" "$rss"
+    cpu=$(awk '{print $3 + $4}' "$work/runs" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+    printf '%-44s %8.2f s wall %8.2f s CPU %8s MB\n' "$name" "$seconds" "$cpu" "$rss"
 }
 verdict() { awk -v a="$1" -v b="$2" "BEGIN { print (a $3 b) ? \"met\" : \"NOT met\" }"; }
 
