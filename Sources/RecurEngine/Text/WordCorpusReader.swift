@@ -13,30 +13,16 @@ extension Corpus {
                           progress: ((Double) -> Void)?) throws -> Corpus {
         let size = try fileSize(path)
         var stream = WordTokenizer.Stream(lowercase: lowercase)
-        var interner = WordInterner()
-        var counts: [Int] = []
-        var ids: [Int32] = []
-        ids.reserveCapacity(min(size / 5, 1 << 28))
-        let emit: (UnsafeBufferPointer<UInt8>) -> Void
-        if let vocabulary {
-            // The vocabulary's tokens first, so a word's number is its id; the reader has
-            // checked that no token repeats.
-            for token in vocabulary.tokens {
-                var spelling = token
-                _ = spelling.withUTF8 { interner.intern($0) }
-            }
-            let unknown = vocabulary.id(of: WordTokenizer.unknown) ?? 0
-            emit = { ids.append(interner.find($0) ?? unknown) }
-        } else {
-            emit = { bytes in
-                let id = interner.intern(bytes)
-                if Int(id) == counts.count { counts.append(0) }
-                counts[Int(id)] += 1
-                ids.append(id)
-            }
-        }
-        try decodeFile(path, size: size) { stream.feed($0, emit: emit) } progress: { progress?(0.95 * $0) }
-        stream.finish(emit: emit)
+        var counting = WordCounting(vocabulary: vocabulary, expectedWords: size / 5)
+        // Closures passed straight down (never stored), so the compiler checks access to
+        // `counting` statically instead of on every word.
+        try decodeFile(path, size: size) { scalar in
+            stream.feed(scalar) { counting.add($0) }
+        } progress: { progress?(0.95 * $0) }
+        stream.finish { counting.add($0) }
+        let interner = counting.interner, counts = counting.counts
+        var ids = counting.ids
+        counting = WordCounting(vocabulary: nil, expectedWords: 0)  // one copy of the ids, not two
         if let vocabulary {
             progress?(1)
             return Corpus(ids: TokenIDs(ids), vocabulary: vocabulary)
@@ -60,5 +46,39 @@ extension Corpus {
         let unknown = Array(WordTokenizer.unknown.utf8)
         return counts.indices.filter { counts[$0] >= minCount && !interner.bytes($0).elementsEqual(unknown) }
             .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : interner.bytes($0).lexicographicallyPrecedes(interner.bytes($1)) }
+    }
+}
+
+/// The words of a text as they stream in: numbered by a WordInterner and counted, or,
+/// with a given vocabulary, looked up in it (words it lacks become `<unk>`).
+struct WordCounting {
+    private(set) var interner = WordInterner()
+    private(set) var counts: [Int] = []
+    private(set) var ids: [Int32] = []
+    private let fixed: Bool
+    private let unknown: Int32
+
+    init(vocabulary: Vocabulary?, expectedWords: Int) {
+        ids.reserveCapacity(min(expectedWords, 1 << 28))
+        fixed = vocabulary != nil
+        unknown = vocabulary?.id(of: WordTokenizer.unknown) ?? 0
+        // The vocabulary's tokens first, so a word's number is its id (the checkpoint
+        // reader has checked that no token repeats).
+        for token in vocabulary?.tokens ?? [] {
+            var spelling = token
+            _ = spelling.withUTF8 { interner.intern($0) }
+        }
+    }
+
+    @inline(__always)
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if fixed {
+            ids.append(interner.find(bytes) ?? unknown)
+            return
+        }
+        let id = interner.intern(bytes)
+        if Int(id) == counts.count { counts.append(0) }
+        counts[Int(id)] += 1
+        ids.append(id)
     }
 }
