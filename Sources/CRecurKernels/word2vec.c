@@ -587,6 +587,10 @@ void recur_w2v_request_stop(recur_w2v_progress *progress) {
     __atomic_store_n(&progress->stop, 1, __ATOMIC_RELAXED);
 }
 
+long long recur_w2v_take_chunk(recur_w2v_progress *progress) {
+    return __atomic_fetch_add(&progress->next_chunk, 1, __ATOMIC_RELAXED);
+}
+
 long long recur_w2v_words_done(const recur_w2v_progress *progress) {
     return __atomic_load_n(&progress->words_done, __ATOMIC_RELAXED);
 }

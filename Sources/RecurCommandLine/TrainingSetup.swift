@@ -138,6 +138,7 @@ public struct TrainingSetup {
         guard corpus.vocabulary.count >= 2 else {
             throw RecurError.invalidCorpus("the corpus has only \(corpus.vocabulary.count) distinct token; a language model needs at least 2")
         }
+        try Checkpoint.checkVocabularyFits(corpus.vocabulary)
         return corpus
     }
 

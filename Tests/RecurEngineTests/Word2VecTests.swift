@@ -16,15 +16,24 @@ final class Word2VecTests: XCTestCase {
         XCTAssertEqual(corpus.tokens, [0, 1, 0, -1, 1, 0, -1])
         XCTAssertEqual(corpus.rawWordCount, 7)
         XCTAssertThrowsError(try Word2VecCorpus(text: "a b c", minCount: 2, lowercase: false))
-        // Slices cover everything and end at sentence breaks.
-        let tokens: [Int32] = [0, 1, -1, 2, 3, 4, -1, 5, 6, -1, 7]
-        let slices = Word2VecTrainer.slices(tokens, parts: 3)
-        XCTAssertEqual(slices.first?.lowerBound, 0)
-        XCTAssertEqual(slices.last?.upperBound, tokens.count)
-        for (a, b) in zip(slices, slices.dropFirst()) {
-            XCTAssertEqual(a.upperBound, b.lowerBound)
-            XCTAssertEqual(tokens[a.upperBound - 1], -1, "\(slices)")
+    }
+
+    /// Chunks cover the tokens in order, end at sentence breaks, and cut a run without
+    /// breaks only where the C loop cuts it (multiples of RECUR_W2V_MAX_SENTENCE from the
+    /// run's start), so a one-line text is shared between threads too.
+    func testChunksFollowTheTextAndItsSentences() {
+        func chunks(_ tokens: [Int32], size: Int) -> [Range<Int>] {
+            tokens.withUnsafeBufferPointer { Word2VecTrainer.chunks($0, size: size) }
         }
+        let tokens: [Int32] = [0, 1, -1, 2, 3, 4, -1, 5, 6, -1, 7]
+        XCTAssertEqual(chunks(tokens, size: 3), [0..<3, 3..<7, 7..<10, 10..<11])
+        XCTAssertEqual(chunks(tokens, size: 100), [0..<11])
+        let run = Int(RECUR_W2V_MAX_SENTENCE)
+        let oneLine = [Int32](repeating: 1, count: 2 * run + 5)
+        XCTAssertEqual(chunks(oneLine, size: 10), [0..<run, run..<2 * run, 2 * run..<2 * run + 5])
+        // After a break, runs are counted from the break.
+        let mixed = [Int32](repeating: 1, count: 3) + [-1] + [Int32](repeating: 1, count: run + 2)
+        XCTAssertEqual(chunks(mixed, size: 2), [0..<4, 4..<4 + run, 4 + run..<mixed.count])
     }
 
     /// Subsampling keeps a word's occurrence with gensim's probability

@@ -5,9 +5,13 @@
 // Division of labour: the Swift side builds the vocabulary (word ids 0..V-1 sorted by
 // descending count, min-count already applied), encodes the corpus as an Int32 array of
 // ids with -1 between sentences, allocates and initialises the weight matrices, builds
-// the tables below (with the helpers here, or itself), splits the token array into one
-// slice per thread and calls `recur_w2v_train` once per thread and epoch (e.g. from
-// DispatchQueue.concurrentPerform). All threads share the weights without locks
+// the tables below (with the helpers here, or itself), cuts the token array into chunks
+// of about 10,000 tokens, and has every thread take the next chunk in corpus order
+// (`recur_w2v_take_chunk`) and call `recur_w2v_train` on it, as gensim's job queue does.
+// Handing the chunks out in order keeps N threads near the same place in the text, so
+// they see it in the order one thread does; one contiguous part per thread instead
+// trains the halves side by side, which is another order, and gives measurably
+// different vectors (Tests/Reference/word2vec_threads.sh). All threads share the weights without locks
 // ("Hogwild", as word2vec and gensim do: the rare lost update is harmless) and share one
 // progress counter that drives the linear learning-rate decay.
 //
@@ -112,12 +116,15 @@ typedef struct recur_w2v_progress {
     /// progress report, about every 1,000 tokens: how Ctrl-C or a hang-up ends training
     /// early with the vectors learned so far.
     int stop;
+    /// The next chunk of the epoch to hand out (`recur_w2v_take_chunk`); set to 0 before
+    /// each epoch's threads start.
+    long long next_chunk;
 } recur_w2v_progress;
 
-/// Trains on `tokens[0 ..< count]` (one thread's slice of the corpus).
+/// Trains on `tokens[0 ..< count]` (one chunk of the corpus).
 ///
 /// - tokens: word ids in [0, V); any negative value is a sentence break (windows never
-///   cross it; the slice's ends are breaks too); ids ≥ V are skipped. Runs longer than
+///   cross it; the chunk's ends are breaks too); ids ≥ V are skipped. Runs longer than
 ///   RECUR_W2V_MAX_SENTENCE tokens are cut into such pieces.
 /// - progress: shared by all threads (see the struct); required.
 /// - seed: this thread's random state, read and advanced. Give each thread its own
@@ -141,6 +148,11 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
 
 /// Asks every thread training with `progress` to return soon (async-signal-safe).
 void recur_w2v_request_stop(recur_w2v_progress *progress);
+
+/// Claims the next chunk of the epoch for the calling thread: returns 0, 1, 2, … across
+/// all threads (an atomic fetch-and-add on progress->next_chunk); the caller stops when the
+/// number passes its chunk count.
+long long recur_w2v_take_chunk(recur_w2v_progress *progress);
 
 /// Atomic read of progress->words_done, for a progress display while threads train.
 long long recur_w2v_words_done(const recur_w2v_progress *progress);

@@ -273,6 +273,46 @@ public struct Checkpoint {
         }
     }
 
+    /// Room in the header for everything but the vocabulary: config, training progress
+    /// and the run's history (downsampled to a bounded size), with a wide margin.
+    static let headerReserve = 4 << 20
+
+    /// Refuses, before any training, a vocabulary too large for the checkpoint header it
+    /// is stored in (SafeTensors.maximumHeaderLength), so a run never trains only to
+    /// write a checkpoint it cannot read. The writer enforces the same cap.
+    public static func checkVocabularyFits(_ vocabulary: Vocabulary) throws {
+        try checkVocabularyFits(vocabulary, headerLimit: SafeTensors.maximumHeaderLength)
+    }
+
+    /// The check against a given cap (tests lower it).
+    static func checkVocabularyFits(_ vocabulary: Vocabulary, headerLimit: Int) throws {
+        let stored = storedVocabularyBound(vocabulary.tokens)
+        let limit = headerLimit - headerReserve
+        guard stored <= limit else {
+            throw RecurError.invalidCorpus("the vocabulary (\(vocabulary.count) tokens) would take \(stored >> 20) MiB of the checkpoint header, above the \(limit >> 20) MiB Recur allows it (the header's limit is \(headerLimit >> 20) MiB); raise --min-count to keep fewer words")
+        }
+    }
+
+    /// An upper bound on the bytes the vocabulary takes in the header, where it is JSON
+    /// (`write`) inside a JSON string (the safetensors header): exact for plain words.
+    /// Counted instead of encoded because encoding a vocabulary of tens of MB takes
+    /// Foundation's encoders minutes.
+    static func storedVocabularyBound(_ tokens: [String]) -> Int {
+        var bytes = 4  // "[ and ]" around the list
+        for token in tokens {
+            bytes += 5  // \"…\", and the comma
+            for scalar in token.unicodeScalars {
+                switch scalar.value {
+                case 0x22, 0x5C, 0x2F: bytes += 4          // " \ / escaped twice: \\\"
+                case 0..<0x20, 0x2028, 0x2029: bytes += 7  // \\u00XX at worst
+                case 0xFEFF: bytes += 6                    // \ufeff (SafeTensors.escapingByteOrderMarks)
+                default: bytes += UTF8.width(scalar)
+                }
+            }
+        }
+        return bytes
+    }
+
     /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
     /// regular file, so a crash leaves either the old file or the new one, never a torn one.
     public func write(to path: String) throws {
@@ -357,7 +397,8 @@ public struct Checkpoint {
         guard tokens.count == config.vocabSize else {
             throw bad("the vocabulary has \(tokens.count) tokens but config.vocab_size is \(config.vocabSize)")
         }
-        guard Set(tokens).count == tokens.count else { throw bad("the vocabulary repeats a token") }
+        // Exact scalars: the Kelvin sign and K are two characters, though equal Strings.
+        guard Set(tokens.map(TokenKey.init)).count == tokens.count else { throw bad("the vocabulary repeats a token") }
         if let wrong = tokens.firstIndex(where: { config.level == .char ? $0.unicodeScalars.count != 1 : $0.isEmpty }) {
             throw bad("vocabulary entry \(wrong) (\(tokens[wrong].debugDescription)) is not " + (config.level == .char ? "one character" : "a word"))
         }

@@ -56,8 +56,36 @@ public struct SafeTensors {
         return (entry.shape, values)
     }
 
-    /// Headers larger than this are refused before any allocation.
+    /// Headers larger than this are refused before any allocation, by the reader and the
+    /// writer alike (a checkpoint Recur writes, Recur reads); training refuses up front a
+    /// vocabulary that would not fit (`Checkpoint.checkVocabularyFits`).
     static let maximumHeaderLength = 64 << 20
+
+    static func headerTooLarge(_ bytes: Int) -> RecurError {
+        .invalidCheckpoint("the checkpoint header would be \(bytes >> 20) MiB, above Recur's limit of \(maximumHeaderLength >> 20) MiB (the vocabulary is stored there); raise --min-count to keep fewer words")
+    }
+
+    /// `json` with every U+FEFF written as the escape \ufeff. Foundation's JSON parser drops
+    /// a U+FEFF that starts a string (it takes it for a byte-order mark), so a vocabulary
+    /// entry "\u{FEFF}" (a text joined with `cat` keeps its second file's mark) would read
+    /// back as "". Outside strings JSON allows no such character, so the bytes EF BB BF
+    /// are always inside one, and the escape means the same to every JSON reader. Applied
+    /// when writing, and when reading files written before.
+    static func escapingByteOrderMarks(_ json: Data) -> Data {
+        let mark = Data([0xEF, 0xBB, 0xBF])
+        guard var found = json.range(of: mark) else { return json }
+        var escaped = Data(capacity: json.count + 16)
+        var start = json.startIndex
+        while true {
+            escaped.append(json[start..<found.lowerBound])
+            escaped.append(contentsOf: Array("\\ufeff".utf8))
+            start = found.upperBound
+            guard let next = json.range(of: mark, in: start..<json.endIndex) else { break }
+            found = next
+        }
+        escaped.append(json[start..<json.endIndex])
+        return escaped
+    }
 
     // MARK: - Writing
 
@@ -71,7 +99,8 @@ public struct SafeTensors {
             header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
-        var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var headerBytes = SafeTensors.escapingByteOrderMarks(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        guard headerBytes.count <= Self.maximumHeaderLength else { throw SafeTensors.headerTooLarge(headerBytes.count) }
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
         var data = Data(capacity: 8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
@@ -100,8 +129,11 @@ public struct SafeTensors {
         let lengthBytes = try file.read(at: 0, count: 8)
         guard lengthBytes.count == 8 else { throw bad("the file is only \(lengthBytes.count) bytes") }
         let headerLength = Self.headerLength(lengthBytes)
-        guard headerLength > 0, headerLength <= UInt64(min(file.size - 8, Self.maximumHeaderLength)) else {
+        guard headerLength > 0, headerLength <= UInt64(file.size - 8) else {
             throw bad("header length \(headerLength) does not fit in a \(file.size)-byte file")
+        }
+        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw bad("header length \(headerLength) is above Recur's limit of \(Self.maximumHeaderLength >> 20) MiB for a checkpoint header")
         }
         let header = try file.read(at: 8, count: Int(headerLength))
         guard header.count == Int(headerLength) else { throw bad("the file ends inside its \(headerLength)-byte header") }
@@ -114,8 +146,11 @@ public struct SafeTensors {
         func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(name) is not a valid checkpoint: \(reason)") }
         guard data.count >= 8 else { throw bad("the file is only \(data.count) bytes") }
         let headerLength = Self.headerLength(data.prefix(8))
-        guard headerLength > 0, headerLength <= UInt64(min(data.count - 8, Self.maximumHeaderLength)) else {
+        guard headerLength > 0, headerLength <= UInt64(data.count - 8) else {
             throw bad("header length \(headerLength) does not fit in a \(data.count)-byte file")
+        }
+        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw bad("header length \(headerLength) is above Recur's limit of \(Self.maximumHeaderLength >> 20) MiB for a checkpoint header")
         }
         let headerEnd = 8 + Int(headerLength)
         try self.init(header: data.subdata(in: 8..<headerEnd), payload: data.count - headerEnd, name: name)
@@ -132,7 +167,7 @@ public struct SafeTensors {
     private init(header data: Data, payload: Int, name: String) throws {
         func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(name) is not a valid checkpoint: \(reason)") }
         let headerEnd = 8 + data.count
-        guard let parsed = try? JSONSerialization.jsonObject(with: data),
+        guard let parsed = try? JSONSerialization.jsonObject(with: SafeTensors.escapingByteOrderMarks(data)),
               let header = parsed as? [String: Any] else {
             throw bad("the header is not a JSON object")
         }

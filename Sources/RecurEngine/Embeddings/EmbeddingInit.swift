@@ -12,17 +12,17 @@ extension LanguageModel {
         guard vectors.dimension == config.embed else {
             throw RecurError.invalidArgument("\(name) has \(vectors.dimension)-dimensional vectors but --embed is \(config.embed); leave --embed out to take the file's")
         }
-        var lowercased: [String: Int32] = [:]
+        var lowercased: [TokenKey: Int32] = [:]
         if vocabulary.lowercase {
-            for (index, word) in vectors.words.enumerated() where lowercased[word.lowercased()] == nil {
-                lowercased[word.lowercased()] = Int32(index)
+            for (index, word) in vectors.words.enumerated() where lowercased[TokenKey(word.lowercased())] == nil {
+                lowercased[TokenKey(word.lowercased())] = Int32(index)
             }
         }
         let encoder = parameters.pointer + layout["encoder.weight"].offset
         let E = config.embed
         var matched = 0
         for (row, token) in vocabulary.tokens.enumerated() {
-            guard let id = vectors.id(of: token) ?? lowercased[token] else { continue }
+            guard let id = vectors.id(of: token) ?? lowercased[TokenKey(token)] else { continue }
             for (column, value) in vectors.vector(of: id).enumerated() { encoder[row * E + column] = value }
             matched += 1
         }

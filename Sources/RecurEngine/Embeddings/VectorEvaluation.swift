@@ -33,9 +33,10 @@ public struct SimilarityReport: Sendable {
 
 extension WordVectors {
     /// A lowercased view (first spelling wins) for case-insensitive evaluation.
-    private func lowercasedLookup() -> [String: String] {
-        var lookup: [String: String] = [:]
-        for word in words where lookup[word.lowercased()] == nil { lookup[word.lowercased()] = word }
+    /// Keyed by exact scalars (TokenKey), as every token lookup is.
+    private func lowercasedLookup() -> [TokenKey: String] {
+        var lookup: [TokenKey: String] = [:]
+        for word in words where lookup[TokenKey(word.lowercased())] == nil { lookup[TokenKey(word.lowercased())] = word }
         return lookup
     }
 
@@ -56,11 +57,11 @@ extension WordVectors {
                 throw RecurError.invalidArgument("analogy file, line \(number + 1): expected 4 words, found \(fields.count)")
             }
             if sections.isEmpty { sections.append(.init(name: "(no section)", correct: 0, answered: 0, skipped: 0)) }
-            let known = fields.compactMap { lookup[$0] }
+            let known = fields.compactMap { lookup[TokenKey($0)] }
             guard known.count == 4 else { sections[sections.count - 1].skipped += 1; continue }
             let answer = try analogy(known[0], known[1], known[2], count: 1).first?.word
             sections[sections.count - 1].answered += 1
-            if answer == known[3] { sections[sections.count - 1].correct += 1 }
+            if let answer, TokenKey.same(answer, known[3]) { sections[sections.count - 1].correct += 1 }
         }
         return AnalogyReport(sections: sections)
     }
@@ -78,7 +79,7 @@ extension WordVectors {
             guard fields.count >= 3, let score = Double(fields[2]) else {
                 throw RecurError.invalidArgument("pairs file, line \(number + 1): expected 'word word score'")
             }
-            guard let first = lookup[fields[0].lowercased()], let second = lookup[fields[1].lowercased()] else {
+            guard let first = lookup[TokenKey(fields[0].lowercased())], let second = lookup[TokenKey(fields[1].lowercased())] else {
                 missing += 1
                 continue
             }

@@ -66,8 +66,10 @@ public struct Word2VecCorpus: Sendable {
     }
 
     public init(text: String, minCount: Int, lowercase: Bool) throws {
-        var index: [Substring: Int32] = [:]
-        var spellings: [Substring] = []
+        // Words are told apart by their exact scalars (TokenKey), as gensim and word2vec.c
+        // do by bytes; Substring equality would merge canonically equivalent spellings.
+        var index: [TokenKey: Int32] = [:]
+        var spellings: [String] = []
         var counts: [Int64] = []
         var ids: [Int32] = []
         ids.reserveCapacity(text.utf8.count / 5)
@@ -76,14 +78,15 @@ public struct Word2VecCorpus: Sendable {
         // "\n" alone would glue a CRLF file into one line).
         for line in LineEnds.lines(source) where !line.isEmpty {
             var any = false
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            for piece in line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                let word = TokenKey(String(piece))
                 let id: Int32
                 if let known = index[word] {
                     id = known
                 } else {
                     id = Int32(spellings.count)
                     index[word] = id
-                    spellings.append(word)
+                    spellings.append(word.text)
                     counts.append(0)
                 }
                 counts[Int(id)] += 1
@@ -110,7 +113,7 @@ public struct Word2VecCorpus: Sendable {
                 tokens.append(remap[Int(id)])
             }
         }
-        words = kept.map { String(spellings[$0]) }
+        words = kept.map { spellings[$0] }
         self.counts = kept.map { counts[$0] }
         self.tokens = tokens
     }
@@ -197,23 +200,25 @@ public final class Word2VecTrainer: @unchecked Sendable {
         points.deallocate()
     }
 
-    /// Words each worker trains between two looks at the control (about 40 ms of work).
-    static let sliceTokens = 50_000
+    /// Tokens in one chunk of work (gensim's job size, MAX_WORDS_IN_BATCH): about 8 ms of
+    /// training, and what a worker trains between two looks at the control.
+    static let chunkTokens = 10_000
 
     /// Trains all epochs on `settings.threads` threads, calling `report` (on the calling
-    /// thread) about ten times a second. Each thread trains its part of the corpus in
-    /// slices and asks `control` before each one, so a run can be paused, stepped one slice
-    /// at a time and stopped. `shouldStop` (polled as often as `report` is called) stops
-    /// it too, for signal handlers that cannot touch a lock. A stopped run ends early with
-    /// the vectors learned so far; the result says so.
+    /// thread) about ten times a second. The threads take the corpus's chunks in order from
+    /// one shared counter (see `chunks`) and ask `control` before each one, so a run can be
+    /// paused, stepped one chunk per thread at a time and stopped. `shouldStop` (polled as
+    /// often as `report` is called) stops it too, for signal handlers that cannot touch a
+    /// lock. A stopped run ends early with the vectors learned so far; the result says so.
     public func train(control: Word2VecControl = Word2VecControl(), report: (Word2VecProgress) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) -> Word2VecResult {
         let threads = settings.threads, epochs = settings.epochs
-        let slices = Word2VecTrainer.slices(corpus.tokens, parts: threads)
+        let chunks = corpus.tokens.withUnsafeBufferPointer { Word2VecTrainer.chunks($0, size: Word2VecTrainer.chunkTokens) }
         let totalTokens = corpus.tokens.count - corpus.tokens.lazy.filter { $0 < 0 }.count
         let totalWords = Int64(totalTokens * epochs)
         // State the worker threads share, in raw memory that outlives every worker: the
-        // C code synchronises the progress counter; per-thread losses have one slot each.
+        // C code synchronises the progress and chunk counters; per-thread losses have one
+        // slot each.
         let shared = SharedPointers(model: .allocate(capacity: 1), progress: .allocate(capacity: 1),
                                     losses: .allocate(capacity: threads), pairs: .allocate(capacity: threads),
                                     consumedSteps: .allocate(capacity: threads))
@@ -221,7 +226,7 @@ public final class Word2VecTrainer: @unchecked Sendable {
         shared.model.initialize(to: makeModel())
         shared.progress.initialize(to: recur_w2v_progress(words_done: 0, total_words: totalWords,
                                                           alpha_start: Float(settings.startingAlpha), alpha_min: Float(settings.minAlpha),
-                                                          stop: 0))
+                                                          stop: 0, next_chunk: 0))
         shared.consumedSteps.initialize(repeating: control.currentGeneration, count: threads)
         let group = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
@@ -241,17 +246,20 @@ public final class Word2VecTrainer: @unchecked Sendable {
             for epoch in 0..<epochs where !stopped {
                 shared.losses.initialize(repeating: 0, count: threads)
                 shared.pairs.initialize(repeating: 0, count: threads)
-                for (index, slice) in slices.enumerated() {
-                    let seed = settings.seed &* 0x9E37_79B9 &+ UInt64(epoch * threads + index + 1)
+                shared.progress.pointee.next_chunk = 0
+                let seed = settings.seed
+                for worker in 0..<threads {
                     DispatchQueue.global(qos: .userInitiated).async(group: group) {
-                        let tokens = UnsafeBufferPointer(start: UnsafePointer<Int32>(bitPattern: base), count: slice.upperBound)
-                        var state = seed
-                        var start = slice.lowerBound
-                        while start < slice.upperBound, control.waitForSlice(consumed: &shared.consumedSteps[index]) {
-                            let end = Word2VecTrainer.sliceEnd(tokens, from: start, limit: slice.upperBound, size: Word2VecTrainer.sliceTokens)
-                            _ = recur_w2v_train(shared.model, tokens.baseAddress! + start, Int64(end - start), shared.progress,
-                                                &state, shared.losses + index, shared.pairs + index)
-                            start = end
+                        let tokens = UnsafePointer<Int32>(bitPattern: base)!
+                        while control.waitForSlice(consumed: &shared.consumedSteps[worker]) {
+                            let index = Int(recur_w2v_take_chunk(shared.progress))
+                            guard index < chunks.count else { break }
+                            // The chunk's own random stream, so which thread takes it does not
+                            // change what it draws.
+                            var state = Word2VecTrainer.chunkSeed(seed, epoch: epoch, chunk: index)
+                            let chunk = chunks[index]
+                            _ = recur_w2v_train(shared.model, tokens + chunk.lowerBound, Int64(chunk.count), shared.progress,
+                                                &state, shared.losses + worker, shared.pairs + worker)
                         }
                     }
                 }
@@ -285,26 +293,39 @@ public final class Word2VecTrainer: @unchecked Sendable {
                               finalLoss: lastEpochLoss, stoppedAt: stopped ? min(done, 1) : nil)
     }
 
-    /// Where a slice that starts at `start` ends: `size` tokens on, moved forward to just
-    /// after the next sentence break so that no window is cut, and at most `limit`.
-    static func sliceEnd(_ tokens: UnsafeBufferPointer<Int32>, from start: Int, limit: Int, size: Int) -> Int {
-        var end = min(start + size, limit)
-        while end < limit, tokens[end - 1] >= 0 { end += 1 }
-        return end
+    /// The random state a chunk starts from: a splitmix64 step over (seed, epoch, chunk).
+    static func chunkSeed(_ seed: UInt64, epoch: Int, chunk: Int) -> UInt64 {
+        var z = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &* 0xD1B5_4A32_D192_ED03 &+ UInt64(chunk) &+ 1
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
-    /// Splits the tokens into `parts` ranges of about equal size, cut at sentence breaks.
-    static func slices(_ tokens: [Int32], parts: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for part in 1...parts {
-            var end = part == parts ? tokens.count : tokens.count * part / parts
-            while end < tokens.count, end > start, tokens[end - 1] >= 0 { end += 1 }
-            end = min(end, tokens.count)
-            if end > start { ranges.append(start..<end) }
-            start = end
+    /// Cuts the corpus into the chunks the threads take in order: each about `size` tokens,
+    /// ending just after a sentence break, so no window is cut. A run longer than
+    /// RECUR_W2V_MAX_SENTENCE without a break (a text that is one long line) is cut where
+    /// the C loop cuts it anyway, at multiples of that length from the run's start, so
+    /// such a text is shared between the threads too and trains as it would in one piece.
+    /// The cuts do not depend on the thread count.
+    static func chunks(_ tokens: UnsafeBufferPointer<Int32>, size: Int) -> [Range<Int>] {
+        let longestRun = Int(RECUR_W2V_MAX_SENTENCE)
+        var chunks: [Range<Int>] = []
+        chunks.reserveCapacity(tokens.count / max(size, 1) + 1)
+        var start = 0, runStart = 0
+        for position in 0..<tokens.count {
+            let end = position + 1
+            if tokens[position] < 0 {
+                runStart = end
+            } else if (end - runStart) % longestRun != 0 {
+                continue
+            }
+            if end - start >= size {
+                chunks.append(start..<end)
+                start = end
+            }
         }
-        return ranges
+        if start < tokens.count { chunks.append(start..<tokens.count) }
+        return chunks
     }
 
     private func makeModel() -> recur_w2v_model {

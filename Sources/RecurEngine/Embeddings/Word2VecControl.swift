@@ -1,5 +1,5 @@
 // Steering a word2vec run from another thread: pause, one slice at a time, stop. The
-// worker threads train their part of the corpus in slices (about 50,000 words) and ask
+// worker threads train the corpus in chunks (about 10,000 words, taken in order) and ask
 // here before each one, so a pause takes effect within a slice and nothing is lost.
 
 import Foundation

@@ -9,7 +9,8 @@ public struct WordVectors: Sendable {
     public let dimension: Int
     /// (V, D) row-major.
     public let vectors: [Float]
-    private let lookup: [String: Int32]
+    /// By exact scalars (TokenKey): canonically equivalent spellings are different words.
+    private let lookup: [TokenKey: Int32]
     private let index: EmbeddingIndex
 
     public init(words: [String], dimension: Int, vectors: [Float]) throws {
@@ -17,8 +18,8 @@ public struct WordVectors: Sendable {
         guard vectors.count == words.count * dimension else {
             throw RecurError.invalidArgument("\(words.count) words need \(words.count * dimension) values, got \(vectors.count)")
         }
-        var lookup: [String: Int32] = [:]
-        for (position, word) in words.enumerated() where lookup[word] == nil { lookup[word] = Int32(position) }
+        var lookup: [TokenKey: Int32] = [:]
+        for (position, word) in words.enumerated() where lookup[TokenKey(word)] == nil { lookup[TokenKey(word)] = Int32(position) }
         self.words = words
         self.dimension = dimension
         self.vectors = vectors
@@ -35,7 +36,7 @@ public struct WordVectors: Sendable {
 
     public var count: Int { words.count }
 
-    public func id(of word: String) -> Int32? { lookup[word] }
+    public func id(of word: String) -> Int32? { lookup[TokenKey(word)] }
 
     public func vector(of id: Int32) -> ArraySlice<Float> {
         vectors[Int(id) * dimension..<(Int(id) + 1) * dimension]
@@ -43,7 +44,7 @@ public struct WordVectors: Sendable {
 
     /// The id of `word`, or an error that suggests close spellings from the vocabulary.
     public func requireID(_ word: String) throws -> Int32 {
-        if let id = lookup[word] { return id }
+        if let id = id(of: word) { return id }
         let suggestions = closest(to: word, count: 5)
         throw RecurError.invalidArgument("'\(word)' is not in the vocabulary" + (suggestions.isEmpty ? "" : "; did you mean: \(suggestions.joined(separator: ", "))?"))
     }

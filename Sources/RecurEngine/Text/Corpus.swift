@@ -55,11 +55,11 @@ public struct Corpus: Sendable {
             self.ids = TokenIDs(ids)
         case .word:
             let words = WordTokenizer.tokenize(text, lowercase: lowercase)
-            var counts: [String: Int] = [:]
-            for word in words { counts[word, default: 0] += 1 }
-            let kept = counts.filter { $0.value >= minCount && $0.key != WordTokenizer.unknown }
-                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                .map(\.key)
+            var counts: [TokenKey: Int] = [:]
+            for word in words { counts[TokenKey(word), default: 0] += 1 }
+            let kept = counts.filter { $0.value >= minCount && !TokenKey.same($0.key.text, WordTokenizer.unknown) }
+                .sorted { $0.value != $1.value ? $0.value > $1.value : TokenKey.precedes($0.key.text, $1.key.text) }
+                .map(\.key.text)
             let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + VocabularyCap.words(kept, maxVocabulary: maxVocabulary),
                                         lowercase: lowercase)
             self.vocabulary = vocabulary
@@ -108,10 +108,10 @@ public struct Corpus: Sendable {
 
     /// The `count` most frequent tokens, most frequent first (ties: lower id first),
     /// leaving out `excluded` ones (whitespace and `<unk>` crowd a map without meaning much).
-    public func mostFrequent(_ count: Int, excluding excluded: Set<String> = [" ", "\n", "\t", WordTokenizer.unknown]) -> [Int32] {
+    public func mostFrequent(_ count: Int, excluding excluded: Set<TokenKey> = Set([" ", "\n", "\t", WordTokenizer.unknown].map(TokenKey.init))) -> [Int32] {
         var counts = [Int](repeating: 0, count: vocabulary.count)
         for id in ids { counts[Int(id)] += 1 }
-        return counts.indices.filter { counts[$0] > 0 && !excluded.contains(vocabulary.tokens[$0]) }
+        return counts.indices.filter { counts[$0] > 0 && !excluded.contains(TokenKey(vocabulary.tokens[$0])) }
             .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
             .prefix(count).map(Int32.init)
     }

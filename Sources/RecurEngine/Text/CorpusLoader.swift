@@ -1,7 +1,7 @@
 // Reading a corpus file without holding it in memory twice: the bytes are streamed in
 // chunks, validated as UTF-8 and decoded straight into token ids (two passes for a
-// character vocabulary: which scalars occur, then their ids). Word-level corpora go
-// through the tokenizer on the whole text.
+// character vocabulary: which scalars occur, then their ids). Word-level corpora stream
+// through the tokenizer too (WordCorpusReader.swift).
 import Foundation
 
 extension Corpus {
@@ -16,12 +16,8 @@ extension Corpus {
                             vocabulary: Vocabulary? = nil, progress: ((Double) -> Void)? = nil) throws -> Corpus {
         let level = vocabulary?.level ?? level
         guard level == .char else {
-            let text = try readText(at: path)
-            progress?(0.5)
-            let corpus = try vocabulary.map { try Corpus(text: text, vocabulary: $0, lowercase: lowercase) }
-                ?? Corpus(text: text, level: .word, minCount: minCount, maxVocabulary: maxVocabulary, lowercase: lowercase)
-            progress?(1)
-            return corpus
+            return try loadWords(path: path, minCount: minCount, maxVocabulary: maxVocabulary, lowercase: lowercase,
+                                 vocabulary: vocabulary, progress: progress)
         }
         let size = try fileSize(path)
         let passes = vocabulary == nil ? 2 : 1

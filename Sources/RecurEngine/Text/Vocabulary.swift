@@ -7,20 +7,21 @@ public struct Vocabulary: Sendable, Equatable {
     public let tokens: [String]
     /// Word level: the corpus was lowercased, so text given later (a prime) is too.
     public let lowercase: Bool
-    private let index: [String: Int32]
+    /// Keyed by exact scalars (TokenKey), so canonically equivalent tokens stay apart.
+    private let index: [TokenKey: Int32]
 
     public init(level: TokenLevel, tokens: [String], lowercase: Bool = false) {
         self.level = level
         self.tokens = tokens
         self.lowercase = lowercase && level == .word
-        var index: [String: Int32] = [:]
-        for (position, token) in tokens.enumerated() { index[token] = Int32(position) }
+        var index: [TokenKey: Int32] = [:]
+        for (position, token) in tokens.enumerated() { index[TokenKey(token)] = Int32(position) }
         self.index = index
     }
 
     public var count: Int { tokens.count }
 
-    public func id(of token: String) -> Int32? { index[token] }
+    public func id(of token: String) -> Int32? { index[TokenKey(token)] }
 
     /// `text` cut into tokens as this vocabulary's corpus was cut: Unicode scalars (a BOM
     /// and the \r of CRLF dropped, as for a corpus) or words, lowercased if the corpus was.
@@ -36,7 +37,7 @@ public struct Vocabulary: Sendable, Equatable {
     public func ids(of text: String) -> (ids: [Int32], unknown: [String]) {
         var ids: [Int32] = [], unknown: [String] = []
         for token in tokenize(text) {
-            if let id = id(of: token) { ids.append(id) } else if !unknown.contains(token) { unknown.append(token) }
+            if let id = id(of: token) { ids.append(id) } else if !unknown.contains(where: { TokenKey.same($0, token) }) { unknown.append(token) }
         }
         return (ids, unknown)
     }

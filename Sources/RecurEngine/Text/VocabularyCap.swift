@@ -6,7 +6,7 @@
 enum VocabularyCap {
     /// The first words of `sortedWords` (most frequent first, already past --min-count)
     /// that fit a vocabulary of `maxVocabulary` tokens with `<unk>` as one of them.
-    static func words(_ sortedWords: [String], maxVocabulary: Int?) -> [String] {
+    static func words<Word>(_ sortedWords: [Word], maxVocabulary: Int?) -> [Word] {
         guard let maxVocabulary else { return sortedWords }
         return Array(sortedWords.prefix(max(maxVocabulary - 1, 0)))
     }

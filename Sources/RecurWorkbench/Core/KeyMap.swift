@@ -114,7 +114,7 @@ enum KeyMap {
             ]
         case .word2vec:
             return [
-                KeyBinding("p, space", keys("p "), "pause or resume word2vec (between slices of ~50,000 words)"),
+                KeyBinding("p, space", keys("p "), "pause or resume word2vec (between chunks of ~10,000 words)"),
                 KeyBinding("s", keys("s"), "train one slice while paused"),
                 KeyBinding("w", keys("w"), "write the vectors now (word2vec text format)"),
                 focus, expand, query, notices, help,

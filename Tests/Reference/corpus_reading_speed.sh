@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Reading real-sized corpora (#20): time and peak RSS of loading a word-level and a
+# character-level corpus with the release binary, and of `recur embed`, side by side
+# with gensim on the same file in the same run, so the ratios hold on a shared machine.
+#
+# Input: the project's own Zipf corpus (make_zipf_corpus.py: 850,000 lines of 10-30
+# words, Zipf exponent 1 over 250,000 types, ~17M words, ~89 MB), generated here unless
+# a file is given. Each figure is the median of ROUNDS runs of the whole process
+# (/usr/bin/time: wall seconds, CPU seconds (user + system), maximum resident set). On
+# a loaded machine the wall time overstates; the CPU time and the ratios hold better.
+#
+# Targets (#20), printed beside each figure with "met" or "NOT met":
+#   word-level reading and vocabulary ≥ 50 MB/s;  peak RSS of `recur train --level word`
+#   ≤ 400 MB;  char level: under 3 s and 300 MB;  `recur embed` (1 epoch) whole process
+#   ≥ 3x gensim's speed with peak RSS ≤ gensim's.
+# "Reading and vocabulary" is `recur train ... --steps 0`: it reads the corpus, builds the
+# vocabulary and the model, then refuses to train to step 0 (exit 1, "already at step
+# 0"), which this script expects. (A real step would add a validation pass over 1.7M
+# tokens with a 226k-word softmax, which is training, not reading.)
+# Usage: Tests/Reference/corpus_reading_speed.sh [corpus] [path/to/recur]
+#   (PYTHON: a Python with gensim for the gensim columns; ROUNDS, default 3)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+recur=${2:-.build/release/recur}
+python=${PYTHON:-python3}
+rounds=${ROUNDS:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+corpus=${1:-}
+if [ -z "$corpus" ]; then
+    corpus=$work/zipf.txt
+    python3 Tests/Reference/make_zipf_corpus.py "$corpus"
+fi
+megabytes=$(awk -v b="$(stat -c %s "$corpus")" 'BEGIN { printf "%.1f", b / 1e6 }')
+echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "corpus: $corpus, $megabytes MB"
+
+# measure NAME COMMAND...: median wall seconds and median peak RSS (MB) over the rounds.
+measure() {
+    local name=$1; shift
+    : >"$work/runs"
+    for _ in $(seq "$rounds"); do
+        /usr/bin/time -f "%e %M %U %S" -o "$work/one" "$@" >/dev/null 2>"$work/err" ||
+            grep -q "already at step 0" "$work/err" || { echo "$name failed:"; tail -3 "$work/err"; exit 1; }
+        sed -i '/Command exited/d' "$work/one"
+        cat "$work/one" >>"$work/runs"
+    done
+    seconds=$(cut -d' ' -f1 "$work/runs" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+    rss=$(cut -d' ' -f2 "$work/runs" | sort -g | awk '{v[NR]=$1} END {printf "%.0f", v[int((NR+1)/2)] / 1024}')
+    cpu=$(awk '{print $3 + $4}' "$work/runs" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+    printf '%-44s %8.2f s wall %8.2f s CPU %8s MB\n' "$name" "$seconds" "$cpu" "$rss"
+}
+verdict() { awk -v a="$1" -v b="$2" "BEGIN { print (a $3 b) ? \"met\" : \"NOT met\" }"; }
+
+tiny=(--hidden 4 --embed 4 --batch 1 --seq 8 --steps 0)
+measure "recur train --level word (read + vocabulary)" "$recur" train --corpus "$corpus" --level word --min-count 5 "${tiny[@]}" --checkpoint "$work/w.safetensors"
+rm -f "$work"/w*.safetensors
+word_seconds=$seconds word_rss=$rss
+rate=$(awk -v m="$megabytes" -v s="$word_seconds" 'BEGIN { printf "%.1f", m / s }')
+cpu_rate=$(awk -v m="$megabytes" -v s="$cpu" 'BEGIN { printf "%.1f", m / s }')
+echo "  word level: $rate MB/s of wall time (target ≥ 50: $(verdict "$rate" 50 '>=')); $cpu_rate MB per CPU second; peak RSS $word_rss MB (target ≤ 400: $(verdict "$word_rss" 400 '<='))"
+
+measure "recur train --level char (read + vocabulary)" "$recur" train --corpus "$corpus" --level char "${tiny[@]}" --checkpoint "$work/c.safetensors"
+rm -f "$work"/c*.safetensors
+echo "  char level: target under 3 s ($(verdict "$seconds" 3 '<')) and 300 MB ($(verdict "$rss" 300 '<'))"
+
+measure "recur embed, 1 epoch, 2 threads" "$recur" embed --corpus "$corpus" --arch cbow --dim 100 --window 5 --negative 5 --min-count 5 --sample 1e-3 --epochs 1 --threads 2
+embed_seconds=$seconds embed_rss=$rss
+if "$python" -c 'import gensim' 2>/dev/null; then
+    cat >"$work/gensim_vocab.py" <<'PY'
+import sys
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+model = Word2Vec(vector_size=100, min_count=5, workers=2)
+model.build_vocab(LineSentence(sys.argv[1]))
+PY
+    cat >"$work/gensim_embed.py" <<'PY'
+import sys
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+Word2Vec(LineSentence(sys.argv[1]), vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=1, workers=2, sg=0, seed=1)
+PY
+    measure "gensim build_vocab (LineSentence)" "$python" "$work/gensim_vocab.py" "$corpus"
+    echo "  recur word-level load / gensim build_vocab time: $(awk -v a="$word_seconds" -v b="$seconds" 'BEGIN { printf "%.2f", a / b }')"
+    measure "gensim Word2Vec, 1 epoch, 2 workers" "$python" "$work/gensim_embed.py" "$corpus"
+    speedup=$(awk -v a="$embed_seconds" -v b="$seconds" 'BEGIN { printf "%.2f", b / a }')
+    echo "  recur embed is ${speedup}x gensim's speed (target ≥ 3: $(verdict "$speedup" 3 '>=')), RSS $embed_rss vs $rss MB (target ≤: $(verdict "$embed_rss" "$rss" '<='))"
+else
+    echo "(no gensim in $python: gensim columns skipped)"
+fi
