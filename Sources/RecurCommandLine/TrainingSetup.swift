@@ -238,7 +238,7 @@ public struct TrainingSetup {
     }
 
     /// --eval-tokens, checked, or the default.
-    func checkedEvaluationTokens() throws -> Int {
+    public func checkedEvaluationTokens() throws -> Int {
         guard let evaluationTokens else { return Trainer.defaultEvaluationTokens }
         guard evaluationTokens >= 0 else { throw RecurError.invalidArgument("--eval-tokens must not be negative (got \(evaluationTokens))") }
         return evaluationTokens

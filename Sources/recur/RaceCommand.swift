@@ -54,7 +54,9 @@ struct RaceCommand: ParsableCommand {
             var random = RandomGenerator(seed: training.seed)
             let model = LanguageModel(config: config, random: &random)
             if let vectors, let path = setup.embedInit { _ = try model.initializeEmbedding(from: vectors, vocabulary: corpus.vocabulary, name: path) }
-            trainers.append(try Trainer(model: model, corpus: corpus, config: training))
+            let trainer = try Trainer(model: model, corpus: corpus, config: training)
+            trainer.evaluationTokens = try setup.checkedEvaluationTokens()
+            trainers.append(trainer)
             let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }

@@ -134,7 +134,7 @@ struct ModelOptions: ParsableArguments {
     var divValue: Float?
     @Option(name: .customLong("max-vocab"), parsing: .unconditional, help: "Word level: a vocabulary of at most N tokens, <unk> included: the N − 1 most frequent words that also pass --min-count; the rest become <unk>.")
     var maxVocab: Int?
-    @Option(name: .customLong("eval-tokens"), parsing: .unconditional, help: "Periodic validation (the workbench's, and recur train's) reads this many leading tokens of the validation text, the same ones every time; 0 reads it all. recur eval always reads it all. (default: 200000)")
+    @Option(name: .customLong("eval-tokens"), parsing: .unconditional, help: "Periodic validation (the workbench's, race's and recur train's) reads this many leading tokens of the validation text, the same ones every time; 0 reads it all. recur eval always reads it all. (default: 200000)")
     var evalTokens: Int?
 
     /// The files these flags read, which no output may replace.

@@ -47,6 +47,18 @@ done
 expect_error "train --steps -1" "steps" "$recur" train --corpus "$small" --steps=-1
 expect_error "--tie-weights with unequal widths" "needs --hidden equal to --embed" "$recur" train --corpus "$small" --steps 1 --tie-weights --embed 16 --hidden 32
 expect_error "--freeze-embed without --embed-init" "embed-init" "$recur" train --corpus "$small" --steps 1 --freeze-embed
+# The adaptive softmax, the vocabulary cap and the validation slice (issue 21).
+expect_error "--cutoffs decreasing" "increase strictly" "$recur" train --corpus "$small" --steps 1 --softmax adaptive --cutoffs 20,10
+expect_error "--cutoffs past the vocabulary" "vocabulary size" "$recur" train --corpus "$small" --steps 1 --softmax adaptive --cutoffs 10,99999
+expect_error "--cutoffs not numbers" "whole numbers" "$recur" train --corpus "$small" --steps 1 --cutoffs 10,,x
+expect_error "--cutoffs with --softmax full" "needs --softmax adaptive" "$recur" train --corpus "$small" --steps 1 --softmax full --cutoffs 10
+expect_error "--softmax unknown" "softmax" "$recur" train --corpus "$small" --steps 1 --softmax sparse
+expect_error "--tie-weights with --softmax adaptive" "no decoder.weight" "$recur" train --corpus "$small" --steps 1 --softmax adaptive --tie-weights
+expect_error "--div-value leaves no projection" "no projection" "$recur" train --corpus "$small" --steps 1 --softmax adaptive --cutoffs 10,20 --hidden 8 --div-value 4
+expect_error "--div-value inf" "div-value" "$recur" train --corpus "$small" --steps 1 --softmax adaptive --div-value inf
+expect_error "--max-vocab at char level" "needs --level word" "$recur" train --corpus "$small" --steps 1 --max-vocab 10
+expect_error "--max-vocab 1" "max-vocab" "$recur" train --corpus "$small" --level word --steps 1 --max-vocab 1
+expect_error "--eval-tokens negative" "eval-tokens" "$recur" train --corpus "$small" --steps 1 --eval-tokens=-1
 expect_error "--freeze-embed with --tie-weights" "exclude" "$recur" train --corpus "$small" --steps 1 --freeze-embed --tie-weights --embed-init "$work/none.txt"
 expect_error "--embed-init: a missing file" "cannot read vectors" "$recur" train --corpus "$small" --steps 1 --embed-init "$work/none.txt"
 expect_error "unknown cell" "cell" "$recur" train --corpus "$small" --cell transformer

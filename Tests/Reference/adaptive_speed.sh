@@ -10,6 +10,8 @@
 #      alternating rounds; medians.
 #   2. The crossover that sets the default (--softmax): config d's shape (LSTM 2×200,
 #      35 × 20) with full and adaptive softmax at V = 5k … 100k.
+#   3. With BASE=path/to/an/older/recur: config d (V = 10k, full softmax) with this binary
+#      and that one, alternating, on uniform tokens as `recur bench` runs it.
 #
 # Needs a Python with Tests/Reference/requirements.txt (PYTHON, default python3).
 # Usage: Tests/Reference/adaptive_speed.sh [path/to/recur] [rounds]
@@ -24,7 +26,7 @@ python=${PYTHON:-python3}
 oracle=Tests/Reference/recur_torch_reference.py
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores; kernels: $("$recur" bench --vocab 65 --steps 1 --warmup 0 --json | sed 's/.*"kernels":"\([a-z0-9]*\)".*/\1/')"
 shape=(--vocab 226000 --embed 256 --hidden 256 --layers 2 --seq 35 --batch 32)
-rate() { sed 's/.*"tokens_per_sec":\([0-9.e+-]*\).*/\1/'; }
+rate() { sed 's/.*"tokens_per_sec": *\([0-9.e+-]*\).*/\1/'; }
 adaptive=() full=() torch=()
 for round in $(seq "$rounds"); do
     adaptive+=("$("$recur" bench "${shape[@]}" --softmax adaptive --cutoffs 2000,10000,50000 --zipf 1 --steps "$steps" --warmup 2 --json | rate)")
@@ -44,3 +46,17 @@ for vocab in 5000 10000 20000 30000 50000 100000; do
     a=$("$recur" bench --vocab $vocab --embed 200 --hidden 200 --layers 2 --seq 35 --batch 20 --softmax adaptive --zipf 1 --steps 10 --warmup 2 --json | rate)
     "$python" -c "import sys; f, a = map(float, sys.argv[1:]); print(f'  V={$vocab:>6}: full {f:8.0f} tok/s, adaptive {a:8.0f} tok/s, adaptive/full {a / f:5.2f}x')" "$f" "$a"
 done
+if [ -n "${BASE:-}" ]; then
+    d=(--cell lstm --vocab 10000 --embed 200 --hidden 200 --layers 2 --seq 35 --batch 20 --steps 20 --warmup 3 --json)
+    new=() old=()
+    for round in $(seq "$rounds"); do
+        new+=("$("$recur" bench "${d[@]}" | rate)")
+        old+=("$("$BASE" bench "${d[@]}" | rate)")
+        echo "config d round $round: this binary ${new[-1]} tok/s, BASE ${old[-1]} tok/s"
+    done
+    "$python" - "${new[*]}" "${old[*]}" <<'PY'
+import statistics, sys
+new, old = (statistics.median(map(float, a.split())) for a in sys.argv[1:3])
+print(f"config d (medians): this binary {new:.0f} tok/s, BASE {old:.0f} tok/s -> {new / old:.3f}x")
+PY
+fi

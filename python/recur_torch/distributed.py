@@ -71,7 +71,9 @@ class Context:
         if not self.distributed:
             return model
         from torch.nn.parallel import DistributedDataParallel
-        return DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+        # An adaptive softmax leaves the clusters no target of a chunk fell in unused.
+        return DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == "cuda" else None,
+                                       find_unused_parameters=getattr(model, "adaptive", False))
 
     def close(self, together=True):
         """Leaves the group. `together` (a normal end) waits for every rank first:

@@ -45,13 +45,16 @@ class RecurOptimizer:
     @torch.no_grad()
     def update(self, gradient_scale=1.0, frozen=()):
         """One update of every parameter but `frozen` names from its .grad, the gradient
-        first multiplied by `gradient_scale` (clipping)."""
+        first multiplied by `gradient_scale` (clipping). A parameter the step did not use
+        (an adaptive softmax cluster no target fell in: .grad None) has a zero gradient,
+        as in Recur, so its moments decay and momentum still moves it."""
         self.step_count += 1
         scale = float(f32(gradient_scale))
         for name, parameter in self.parameters.items():
-            if name in frozen or parameter.grad is None:
+            if name in frozen:
                 continue
-            gradient = parameter.grad * scale + parameter * float(f32(self.settings["weightDecay"]))
+            used = parameter.grad if parameter.grad is not None else torch.zeros_like(parameter)
+            gradient = used * scale + parameter * float(f32(self.settings["weightDecay"]))
             getattr(self, "_" + self.settings["kind"])(parameter, gradient, self.first[name], self.second[name])
 
     def _sgd(self, p, g, m, _):
