@@ -48,11 +48,27 @@ final class UMAPTests: XCTestCase {
                 }
             }
             let best = misfit(a, b)
-            XCTAssertLessThan(best, 0.05, "min_dist \(minDistance)")
+            XCTAssertLessThan(best, misfit(1, 1) / 2, "min_dist \(minDistance): the fit moved from its start")
             for (da, db) in [(1e-3, 0.0), (-1e-3, 0.0), (0.0, 1e-3), (0.0, -1e-3)] {
                 XCTAssertGreaterThan(misfit(a + da, b + db), best, "min_dist \(minDistance): a \(a), b \(b)")
             }
         }
+    }
+
+    /// The layout's polynomial x^y against Foundation's pow over the range of squared
+    /// distances it meets and the exponents b and b − 1 take.
+    func testTheLayoutsPowerMatchesPow() {
+        var worst: Float = 0
+        for exponent in stride(from: -30, through: 30, by: 1) {
+            for mantissa: Float in [1, 1.1, 1.37, 1.5, 1.74, 1.99] {
+                let x = mantissa * Float(pow(2.0, Double(exponent)))
+                for y: Float in [0.5, 0.79, 0.895, 1.33, -0.105, -0.5] {
+                    let exact = Float(pow(Double(x), Double(y)))
+                    worst = max(worst, abs(UMAP.power(x, y) - exact) / exact)
+                }
+            }
+        }
+        XCTAssertLessThan(worst, 2e-5)
     }
 
     func testUMAPSeparatesClusters() throws {

@@ -96,101 +96,104 @@ enum SpectralLayout {
     }
 
     /// The eigenvectors of M = D^-½ W D^-½ for its 2nd and 3rd largest eigenvalues (L's
-    /// 2nd and 3rd smallest), by subspace iteration on (M + I)/2 — whose eigenvalues lie
-    /// in [0, 1] in the same order — with the top eigenvector D^½·1 projected out, and a
-    /// Rayleigh–Ritz step every 10 iterations until the two Ritz values settle (1e-7) or
-    /// 1,000 iterations pass. Nil for a graph too small or without edges.
+    /// 2nd and 3rd smallest). Up to 64 points: all of M's eigenvectors by Jacobi. Above:
+    /// subspace iteration on (M + I)/2 — whose eigenvalues lie in [0, 1] in the same
+    /// order — on 8 vectors with the top eigenvector D^½·1 projected out, and a
+    /// Rayleigh–Ritz step every 10 iterations until the two Ritz values move less than
+    /// 1e-6 or 1,000 iterations pass (umap-learn asks eigsh for a tolerance of 1e-4).
+    /// Nil for a graph too small or with an isolated point.
     static func embed(rows: [[(Int, Double)]], seed: UInt64) -> [Double]? {
         let n = rows.count
-        let block = min(8, n - 1)
-        guard n >= 4, block >= 2 else { return nil }
+        guard n >= 4 else { return nil }
         let degrees = rows.map { $0.reduce(0) { $0 + $1.1 } }
         guard degrees.allSatisfy({ $0 > 0 }) else { return nil }
         let inverseRoot = degrees.map { 1 / $0.squareRoot() }
+        if n <= 64 {
+            var dense = [Double](repeating: 0, count: n * n)
+            for (i, row) in rows.enumerated() { for (j, weight) in row { dense[i * n + j] += weight * inverseRoot[i] * inverseRoot[j] } }
+            let (_, vectors) = SymmetricEigen.decompose(dense, size: n)
+            return (0..<n).flatMap { [vectors[$0 * n + 1], vectors[$0 * n + 2]] }
+        }
+        // The operator's rows, flat: (M + I)/2 has off-diagonal w_ij / (2·√(d_i d_j)).
+        var rowStart = [0], columns: [Int] = [], values: [Double] = []
+        for (i, row) in rows.enumerated() {
+            for (j, weight) in row {
+                columns.append(j)
+                values.append(0.5 * weight * inverseRoot[i] * inverseRoot[j])
+            }
+            rowStart.append(columns.count)
+        }
         var top = degrees.map { $0.squareRoot() }
         let topNorm = top.reduce(0) { $0 + $1 * $1 }.squareRoot()
         for i in 0..<n { top[i] /= topNorm }
         var random = RandomGenerator(seed: seed)
-        // (block, n) basis, one vector per row.
-        var basis = (0..<(block * n)).map { _ in Double(random.nextNormal()) }
-        var image = [Double](repeating: 0, count: block * n)
+        // (n, 8): row i holds the 8 basis vectors' i-th entries.
+        var basis = (0..<n).map { _ in SIMD8<Double>((0..<8).map { _ in Double(random.nextNormal()) }) }
+        var image = basis
         func apply() {
             basis.withUnsafeBufferPointer { input in
                 image.withUnsafeMutableBufferPointer { output in
                     let input = UncheckedSendable(input), output = UncheckedSendable(output)
                     Parallel.forEach(n) { i in
-                        for v in 0..<block {
-                            var sum = 0.0
-                            for (j, weight) in rows[i] { sum += weight * inverseRoot[j] * input.value[v * n + j] }
-                            output.value[v * n + i] = 0.5 * (input.value[v * n + i] + inverseRoot[i] * sum)
-                        }
+                        var sum = 0.5 * input.value[i]
+                        for edge in rowStart[i]..<rowStart[i + 1] { sum += values[edge] * input.value[columns[edge]] }
+                        output.value[i] = sum
                     }
                 }
             }
         }
-        func orthonormalise(_ vectors: inout [Double]) {
-            for v in 0..<block {
-                var overlap = 0.0
-                for i in 0..<n { overlap += vectors[v * n + i] * top[i] }
-                for i in 0..<n { vectors[v * n + i] -= overlap * top[i] }
-                for u in 0..<v {
-                    var dot = 0.0
-                    for i in 0..<n { dot += vectors[v * n + i] * vectors[u * n + i] }
-                    for i in 0..<n { vectors[v * n + i] -= dot * vectors[u * n + i] }
+        // Classical Gram–Schmidt twice over, after removing the top eigenvector.
+        func orthonormalise(_ vectors: inout [SIMD8<Double>]) {
+            var overlap = SIMD8<Double>()
+            for i in 0..<n { overlap += vectors[i] * top[i] }
+            for i in 0..<n { vectors[i] -= overlap * top[i] }
+            for v in 0..<8 {
+                for _ in 0..<2 {
+                    var dots = SIMD8<Double>()
+                    for i in 0..<n { dots += vectors[i] * vectors[i][v] }
+                    for u in v..<8 { dots[u] = 0 }
+                    for i in 0..<n {
+                        var row = vectors[i]
+                        row[v] -= (dots * row).sum()
+                        vectors[i] = row
+                    }
                 }
                 var norm = 0.0
-                for i in 0..<n { norm += vectors[v * n + i] * vectors[v * n + i] }
+                for i in 0..<n { norm += vectors[i][v] * vectors[i][v] }
                 norm = norm.squareRoot()
-                if norm < 1e-12 {
-                    for i in 0..<n { vectors[v * n + i] = Double(random.nextNormal()) }
-                    norm = 0
-                    for i in 0..<n { norm += vectors[v * n + i] * vectors[v * n + i] }
-                    norm = norm.squareRoot()
-                }
-                for i in 0..<n { vectors[v * n + i] /= norm }
+                let scale = norm > 1e-150 ? 1 / norm : 0
+                for i in 0..<n { vectors[i][v] *= scale }
             }
         }
         orthonormalise(&basis)
         var previous: [Double] = [-1, -1]
-        var ritz: (values: [Double], vectors: [Double]) = ([], [])
         for iteration in 1...1000 {
             apply()
-            if iteration % 10 == 0 {
-                // Rayleigh–Ritz: H = Bᵀ S B on the (orthonormal) basis B.
-                var projected = [Double](repeating: 0, count: block * block)
-                for a in 0..<block {
-                    for b in a..<block {
-                        var dot = 0.0
-                        for i in 0..<n { dot += basis[a * n + i] * image[b * n + i] }
-                        projected[a * block + b] = dot
-                        projected[b * block + a] = dot
-                    }
-                }
-                ritz = SymmetricEigen.decompose(projected, size: block)
-                var rotated = [Double](repeating: 0, count: block * n)
-                for v in 0..<block {
-                    for u in 0..<block {
-                        let coefficient = ritz.vectors[u * block + v]
-                        if coefficient == 0 { continue }
-                        for i in 0..<n { rotated[v * n + i] += coefficient * image[u * n + i] }
-                    }
-                }
-                basis = rotated
-                orthonormalise(&basis)
-                let settled = abs(ritz.values[0] - previous[0]) < 1e-7 && abs(ritz.values[1] - previous[1]) < 1e-7
-                previous = Array(ritz.values.prefix(2))
-                if settled { break }
-            } else {
+            guard iteration % 10 == 0 else {
                 basis = image
                 orthonormalise(&basis)
+                continue
             }
+            // Rayleigh–Ritz: H = Bᵀ S B on the orthonormal basis B; rotate S·B onto H's
+            // eigenvectors, largest first.
+            var projected = [Double](repeating: 0, count: 64)
+            for i in 0..<n {
+                let row = basis[i], imageRow = image[i]
+                for a in 0..<8 { for b in 0..<8 { projected[a * 8 + b] += row[a] * imageRow[b] } }
+            }
+            for a in 0..<8 { for b in 0..<a { projected[a * 8 + b] = (projected[a * 8 + b] + projected[b * 8 + a]) / 2; projected[b * 8 + a] = projected[a * 8 + b] } }
+            let ritz = SymmetricEigen.decompose(projected, size: 8)
+            for i in 0..<n {
+                var rotated = SIMD8<Double>()
+                for v in 0..<8 { for u in 0..<8 { rotated[v] += image[i][u] * ritz.vectors[u * 8 + v] } }
+                basis[i] = rotated
+            }
+            orthonormalise(&basis)
+            let settled = abs(ritz.values[0] - previous[0]) < 1e-6 && abs(ritz.values[1] - previous[1]) < 1e-6
+            previous = Array(ritz.values.prefix(2))
+            if settled { break }
         }
-        var result = [Double](repeating: 0, count: 2 * n)
-        for i in 0..<n {
-            result[2 * i] = basis[i]
-            result[2 * i + 1] = basis[n + i]
-        }
-        return result
+        return (0..<n).flatMap { [basis[$0][0], basis[$0][1]] }
     }
 }
 

@@ -3,6 +3,7 @@
 // spectral start, then stochastic gradient descent that pulls the graph's edges together
 // and pushes random pairs apart, with the low-dimensional similarity 1 / (1 + a·d^2b)
 // fitted to min_dist. Stepped an epoch at a time so the workbench can animate it.
+import Dispatch
 import Foundation
 
 /// A UMAP layout of N points in two dimensions.
@@ -35,6 +36,9 @@ public final class UMAP {
     public private(set) var epoch = 0
     /// (N, 2) current layout.
     public private(set) var coordinates: [Float]
+    /// Seconds spent in each stage so far ("neighbours", "graph", "spectral", "layout"),
+    /// for benchmarks that want to see where the time goes.
+    public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
 
     // The graph's directed edges (both directions of each), their sampling schedules.
     private let heads: [Int32]
@@ -67,13 +71,23 @@ public final class UMAP {
         let epochs = settings.epochs ?? (count <= 10_000 ? 500 : 200)
         self.epochs = epochs
 
+        var clock = DispatchTime.now().uptimeNanoseconds
+        var stages: [(stage: String, seconds: Double)] = []
+        func finished(_ stage: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            stages.append((stage, Double(now - clock) / 1e9))
+            clock = now
+        }
         let neighbours = NeighbourGraph.build(points: points, count: count, dimension: dimension, k: settings.neighbours,
                                               seed: settings.seed, shouldStop: shouldStop)
+        finished("neighbours")
         var graph = FuzzyGraph(neighbours: neighbours)
         let heaviest = graph.weights.max() ?? 0
         graph.prune(below: heaviest / Float(epochs))
 
+        finished("graph")
         var start = SpectralLayout.layout(graph, points: points, dimension: dimension, seed: settings.seed)
+        finished("spectral")
         // umap-learn: scale to ±10, add noise of 1e-4, then stretch each axis onto [0, 10].
         var random = RandomGenerator(seed: settings.seed)
         let largest = start.map(abs).max() ?? 1
@@ -104,6 +118,7 @@ public final class UMAP {
         epochsPerSample = weights.map { maximum / $0 }
         nextSample = epochsPerSample
         nextNegativeSample = epochsPerSample.map { $0 / Float(settings.negativeSampleRate) }
+        stageSeconds = stages
     }
 
     public var isFinished: Bool { epoch >= epochs }
@@ -112,6 +127,11 @@ public final class UMAP {
     public func advance(epochs count: Int) {
         let end = min(epoch + count, epochs)
         guard epoch < end else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            if stageSeconds.last?.stage == "layout" { stageSeconds[stageSeconds.count - 1].seconds += seconds } else { stageSeconds.append(("layout", seconds)) }
+        }
         let a = Float(self.a), b = Float(self.b)
         let negativeRate = Float(settings.negativeSampleRate)
         let points = UInt64(self.count)
@@ -127,7 +147,9 @@ public final class UMAP {
                     var squared = dx * dx + dy * dy
                     // Attraction along the edge: the gradient of log(1 / (1 + a·d^2b)).
                     if squared > 0 {
-                        let coefficient = -2 * a * b * pow(squared, b - 1) / (a * pow(squared, b) + 1)
+                        // d^2(b−1) = d^2b / d²: one pow instead of two.
+                        let power = UMAP.power(squared, b)
+                        let coefficient = -2 * a * b * (power / squared) / (a * power + 1)
                         let gx = UMAP.clip(coefficient * dx) * alpha, gy = UMAP.clip(coefficient * dy) * alpha
                         current[0] += gx
                         current[1] += gy
@@ -145,7 +167,7 @@ public final class UMAP {
                         dy = current[1] - other[1]
                         squared = dx * dx + dy * dy
                         guard squared > 0 else { continue }
-                        let coefficient = 2 * b / ((0.001 + squared) * (a * pow(squared, b) + 1))
+                        let coefficient = 2 * b / ((0.001 + squared) * (a * UMAP.power(squared, b) + 1))
                         current[0] += UMAP.clip(coefficient * dx) * alpha
                         current[1] += UMAP.clip(coefficient * dy) * alpha
                     }
@@ -167,6 +189,26 @@ public final class UMAP {
 
     @inline(__always)
     static func clip(_ value: Float) -> Float { min(max(value, -4), 4) }
+
+    /// x^y for x > 0 as 2^(y·log₂x), both by polynomials good to about 1e-6 relative:
+    /// the layout's pow calls are most of its time, and libm's exact powf buys nothing
+    /// for steps that are clipped and noisy far beyond that.
+    @inline(__always)
+    static func power(_ x: Float, _ y: Float) -> Float {
+        guard x >= 1e-30, x.isFinite else { return pow(x, y) }
+        // log₂x = exponent + log₂m, m in [1, 2); log₂m = (2/ln 2)·atanh(t), t = (m−1)/(m+1).
+        let bits = x.bitPattern
+        let exponent = Float(Int32(bitPattern: (bits >> 23) & 0xFF) - 127)
+        let m = Float(bitPattern: (bits & 0x7F_FFFF) | 0x3F80_0000)
+        let t = (m - 1) / (m + 1), t2 = t * t
+        let atanh = t * (1 + t2 * (1 / 3 + t2 * (1 / 5 + t2 * (1 / 7 + t2 / 9))))
+        let z = min(max(y * (exponent + 2.885_390_1 * atanh), -126), 126)
+        // 2^z = 2^n · 2^f, f in [0, 1): 2^f = e^(f·ln 2) by its Taylor series to degree 7.
+        let n = z.rounded(.down)
+        let u = (z - n) * 0.693_147_2
+        let fraction = 1 + u * (1 + u * (1 / 2 + u * (1 / 6 + u * (1 / 24 + u * (1 / 120 + u * (1 / 720 + u / 5040))))))
+        return fraction * Float(bitPattern: UInt32(Int32(n) + 127) << 23)
+    }
 
     /// umap-learn's find_ab_params: least squares of 1 / (1 + a·x^2b) against 1 below
     /// min_dist and exp(−(x − min_dist) / spread) above, on 300 points of [0, 3·spread],
