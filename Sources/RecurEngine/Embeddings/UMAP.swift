@@ -135,12 +135,32 @@ public final class UMAP {
         let a = Float(self.a), b = Float(self.b)
         let negativeRate = Float(settings.negativeSampleRate)
         let points = UInt64(self.count)
-        coordinates.withUnsafeMutableBufferPointer { layout in
-            let layout = layout.baseAddress!
-            for n in epoch..<end {
+        let totalEpochs = epochs, firstEpoch = epoch
+        // The loop works on local copies through raw pointers: a class's stored arrays
+        // would pay an exclusivity check on every access.
+        var random = self.random
+        var layoutValues: [Float] = [], nextSample: [Float] = [], nextNegativeSample: [Float] = []
+        swap(&layoutValues, &coordinates)
+        swap(&nextSample, &self.nextSample)
+        swap(&nextNegativeSample, &self.nextNegativeSample)
+        defer {
+            swap(&layoutValues, &coordinates)
+            swap(&nextSample, &self.nextSample)
+            swap(&nextNegativeSample, &self.nextNegativeSample)
+            self.random = random
+        }
+        let edgeCount = heads.count
+        layoutValues.withUnsafeMutableBufferPointer { layoutBuffer in
+        nextSample.withUnsafeMutableBufferPointer { nextSample in
+        nextNegativeSample.withUnsafeMutableBufferPointer { nextNegativeSample in
+        heads.withUnsafeBufferPointer { heads in
+        tails.withUnsafeBufferPointer { tails in
+        epochsPerSample.withUnsafeBufferPointer { epochsPerSample in
+            let layout = layoutBuffer.baseAddress!
+            for n in firstEpoch..<end {
                 let epochNow = Float(n)
-                let alpha = Float(1 - Double(n) / Double(epochs))
-                for edge in 0..<heads.count where nextSample[edge] <= epochNow {
+                let alpha = Float(1 - Double(n) / Double(totalEpochs))
+                for edge in 0..<edgeCount where nextSample[edge] <= epochNow {
                     let head = Int(heads[edge]), tail = Int(tails[edge])
                     let current = layout + 2 * head, other = layout + 2 * tail
                     var dx = current[0] - other[0], dy = current[1] - other[1]
@@ -159,9 +179,10 @@ public final class UMAP {
                     nextSample[edge] += epochsPerSample[edge]
                     // Repulsion from random points, negative_sample_rate per sample of the edge.
                     let perNegative = epochsPerSample[edge] / negativeRate
-                    let negatives = Int((epochNow - nextNegativeSample[edge]) / perNegative)
-                    for _ in 0..<max(negatives, 0) {
-                        let sampled = Int(random.next() % points)
+                    let negatives = max(Int((epochNow - nextNegativeSample[edge]) / perNegative), 0)
+                    for _ in 0..<negatives {
+                        // A uniform point by multiply-and-shift of 32 random bits (no division).
+                        let sampled = Int(((random.next() >> 32) &* points) >> 32)
                         let other = layout + 2 * sampled
                         dx = current[0] - other[0]
                         dy = current[1] - other[1]
@@ -171,9 +192,14 @@ public final class UMAP {
                         current[0] += UMAP.clip(coefficient * dx) * alpha
                         current[1] += UMAP.clip(coefficient * dy) * alpha
                     }
-                    nextNegativeSample[edge] += Float(max(negatives, 0)) * perNegative
+                    nextNegativeSample[edge] += Float(negatives) * perNegative
                 }
             }
+        }
+        }
+        }
+        }
+        }
         }
         epoch = end
     }
