@@ -90,6 +90,9 @@ public struct MapRun {
         }
         guard count >= 3 else { throw RecurError.invalidArgument("a map needs at least 3 words; the vectors have \(vectors.count)") }
         let chosen = try vectors.prefix(count)
+        if let position = chosen.vectors.firstIndex(where: { !$0.isFinite }) {
+            throw RecurError.invalidArgument("the vector of '\(chosen.words[position / chosen.dimension])' holds \(chosen.vectors[position]); a map needs finite numbers")
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         let coordinates: [Float]
         let parameters: String
@@ -109,7 +112,9 @@ public struct MapRun {
             coordinates = tsne.coordinates.map(Float.init)
             parameters = String(format: "t-SNE perplexity %.3g, seed %llu", perplexity, seed)
         case .umap:
-            let settings = UMAP.Settings(neighbours: neighbours ?? 15, minDistance: minDistance ?? 0.1, seed: seed)
+            // umap-learn's default of 15, or one less than the words when there are fewer
+            // (as umap-learn does); a number typed with --neighbors is held to.
+            let settings = UMAP.Settings(neighbours: neighbours ?? min(15, count - 1), minDistance: minDistance ?? 0.1, seed: seed)
             progress(0)
             let umap = try UMAP(points: chosen.vectors, count: count, dimension: chosen.dimension, settings: settings)
             coordinates = umap.run(progress: progress)

@@ -15,7 +15,7 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var source: VectorSource
     @Option(help: "pca, tsne or umap.") var method: MapProjection = .umap
     @Option(parsing: .unconditional, help: "How many words, from the top of the vectors. (default: 1000, or all if fewer)") var words: Int?
-    @Option(parsing: .unconditional, help: "UMAP: neighbours per word, the word itself included (umap-learn's n_neighbors). (default: 15)") var neighbors: Int?
+    @Option(parsing: .unconditional, help: "UMAP: neighbours per word, the word itself included (umap-learn's n_neighbors). (default: 15, or one less than the words when fewer)") var neighbors: Int?
     @Option(name: .customLong("min-dist"), parsing: .unconditional, help: "UMAP: how tightly neighbours may pack on the map, 0–1 (umap-learn's min_dist). (default: 0.1)") var minDist: Double?
     @Option(parsing: .unconditional, help: "Random seed: one seed, one map.") var seed: UInt64 = 1
     @Option(help: "The TSV to write. (default: NAME.METHOD.tsv in the current folder, NAME the vectors' or checkpoint's file name)") var out: String?

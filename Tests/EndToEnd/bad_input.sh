@@ -134,6 +134,8 @@ expect_error "map: --min-dist -1" "min-dist" "$recur" map --vectors "$work/v.txt
 expect_error "map: --min-dist nan" "min-dist" "$recur" map --vectors "$work/v.txt" --min-dist nan --out "$work/m.tsv"
 expect_error "map: --neighbors with pca does nothing" "UMAP's" "$recur" map --vectors "$work/v.txt" --method pca --neighbors 5 --out "$work/m.tsv"
 expect_error "map: unknown method" "method" "$recur" map --vectors "$work/v.txt" --method mds --out "$work/m.tsv"
+printf '3 2\na 1 2\nb nan 1\nc 0 0\n' >"$work/nan-vectors.txt"
+expect_error "map: a vector that is not finite" "finite\|nan\|number" "$recur" map --vectors "$work/nan-vectors.txt" --method pca --out "$work/m.tsv"
 expect_error "map: unwritable --out" "cannot write" "$recur" map --vectors "$work/v.txt" --out "$work/no/such/dir/m.tsv"
 cp "$work/v.txt" "$work/v-copy.txt"
 expect_error "map: --out is the input" "never written over" "$recur" map --vectors "$work/v.txt" --out "$work/v.txt"
