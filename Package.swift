@@ -1,27 +1,38 @@
 // swift-tools-version:6.0
-// Recur: a terminal workbench for recurrent neural networks. The layering follows
-// ../shared/DESIGN.md: engine (no UI) → TerminalKit (no engine) → RecurWorkbench → recur.
+// Recur: a terminal workbench for recurrent neural networks. The layering is described in
+// docs/architecture.md: engine (no UI) → TerminalKit (no engine) → RecurWorkbench → recur.
 import PackageDescription
+
+#if os(macOS)
+let ncursesPkgConfig: String? = "ncursesw"
+#else
+let ncursesPkgConfig: String? = nil
+#endif
 
 let package = Package(
     name: "Recur",
+    // formatted(.number) needs macOS 12, the stdlib's String.contains(_:) 13; Xcode 16
+    // (Swift 6) runs on macOS 14.5+ anyway.
+    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "recur", targets: ["recur"]),
+        .library(name: "RecurEngine", targets: ["RecurEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // MARK: - C
+        // Linux needs no pkg-config (headers and libncursesw are on the default paths, and
+        // ncursesw.pc adds only -D flags SwiftPM warns about; shim.h sets them); macOS
+        // finds Homebrew's keg-only ncurses through it, or else uses the system's.
         .systemLibrary(
             name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncursesw5-dev"])]
+            pkgConfig: ncursesPkgConfig,
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
-        .target(
-            name: "CRecurKernels",
-            cSettings: [.unsafeFlags(["-O3"])]
-        ),
+        // SwiftPM's release -O2: -O3 measured no faster (Tests/Reference/c_optimization_speed.sh).
+        .target(name: "CRecurKernels"),
 
         // MARK: - Libraries
         // Plain -O: -Ounchecked measured no gain (Tests/Reference/ounchecked_speed.sh), and
@@ -32,7 +43,9 @@ let package = Package(
         ),
         .target(
             name: "TerminalKit",
-            dependencies: ["CNcurses"]
+            dependencies: ["CNcurses"],
+            linkerSettings: [.linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                             .linkedLibrary("ncurses", .when(platforms: [.macOS]))]
         ),
         .target(
             name: "RecurWorkbench",
@@ -42,7 +55,7 @@ let package = Package(
         // sampling to stdout): no terminal UI, so the workbench target holds none of it.
         .target(
             name: "RecurCommandLine",
-            dependencies: ["RecurEngine", "RecurWorkbench"]
+            dependencies: ["RecurEngine"]
         ),
 
         // MARK: - Executable
@@ -60,7 +73,8 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "CRecurKernels"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"]),
+        .testTarget(name: "RecurWorkbenchTests", dependencies: ["RecurWorkbench", "RecurEngine", "TerminalKit"],
+                    exclude: ["Goldens"]),  // read through #filePath, not bundled
         .testTarget(name: "RecurCommandLineTests", dependencies: ["RecurCommandLine", "RecurEngine"]),
     ]
 )

@@ -13,8 +13,18 @@
 #endif
 
 #include <locale.h>
+#include <unistd.h>
 #include <wchar.h>
+// Linux (libncurses-dev) and Homebrew keep the wide-character build under ncursesw/;
+// macOS's own curses.h is wide-capable with _XOPEN_SOURCE_EXTENDED. Which library is
+// linked is in Package.swift (TerminalKit's linker settings).
+#if __has_include(<ncursesw/curses.h>)
 #include <ncursesw/curses.h>
+#elif __has_include(<curses.h>)
+#include <curses.h>
+#else
+#error "Recur needs ncurses: apt-get install libncurses-dev (Debian, Ubuntu) or dnf install ncurses-devel (Fedora)"
+#endif
 
 // COLOR_PAIR is a macro; Swift needs a function to compute attribute bits for a pair.
 static inline attr_t recur_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }
@@ -89,4 +99,27 @@ static inline int recur_has_alternate_screen(void) {
     const char *enter = tigetstr("smcup");
     return enter != NULL && enter != (char *)-1 && enter[0] != 0;
 }
+
+// Whether the terminal type in TERM can draw the workbench: 1 when it can place the
+// cursor anywhere (cup) and is neither a hard-copy nor a generic type, 0 when it cannot
+// (TERM=dumb has no cup, and ncurses would draw nothing visible), -1 when TERM names no
+// terminfo entry. The entry is loaded and freed here, before newterm, so that a refusal
+// comes before any work and leaves ncurses untouched. (tigetstr returns (char *)-1 for
+// a name that is not a string capability.) term.h is included only here, last: it
+// defines macros named after capabilities (`lines`, `columns`) that would rewrite the
+// parameter names of the functions above.
+#if __has_include(<ncursesw/term.h>)
+#include <ncursesw/term.h>
+#else
+#include <term.h>
+#endif
+static inline int recur_terminal_can_address(void) {
+    int error = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &error) != OK) return -1;
+    char *move = tigetstr("cup");
+    int capable = move != NULL && move != (char *)-1 && tigetflag("hc") <= 0 && tigetflag("gn") <= 0;
+    del_curterm(cur_term);
+    return capable;
+}
+
 #endif

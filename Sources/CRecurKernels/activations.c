@@ -8,7 +8,8 @@
 //      __attribute__((target("avx2,fma"))) because the target is built with plain -O3
 //      (baseline x86-64); it only runs after recur_kernels_has_fma() saw CPU support.
 //   3. Public entry points that pick a path per call (the AVX-512 twins of the LSTM
-//      forward and wide-row softmax are in activations_avx512.c).
+//      forward and wide-row softmax are in activations_avx512.c, the NEON twins of the
+//      AVX2 cell kernels in activations_neon.c).
 //
 // AVX2 math in brief (derivations next to each routine):
 //   exp(v)   = 2^n · (1 + t),  n = round(v/ln2), r = v − n·ln2 (|r| ≤ ln2/2, split ln2),
@@ -30,13 +31,25 @@
 #else
 #define RA_HAVE_X86 0
 #endif
+#if defined(__aarch64__)
+#define RA_HAVE_NEON 1
+#else
+#define RA_HAVE_NEON 0
+#endif
 
 // =====================================================================================
 // 1. Portable C path
 // =====================================================================================
 // Statement order and association match CellKernels.swift / TrainingGraph.swift, and
-// no FMA contraction happens in this baseline-ISA code, so results are bit-identical to
-// the Swift loops this file replaces (given the same libm).
+// no a·b + c is contracted into an FMA (Swift never contracts; C compilers do wherever
+// the target has FMA, e.g. every ARM64, unless told not to), so results are
+// bit-identical to the Swift loops this file replaces (given the same libm).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 static inline float ra_sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
@@ -207,8 +220,8 @@ static void column_sums_c(int rows, int width, const float *matrix, int ld, floa
 /// p −= η̂·m / (√v / √(1−β2ᵗ) + ε). sqrtf is correctly rounded, as Swift's squareRoot().
 static void adam_scalar(int count, float *p, const float *g, float *m, float *v,
                         const recur_adam_constants *k) {
-    // Also when inlined into adam_avx2 (an FMA target): no a·b + c may fuse here.
-#pragma STDC FP_CONTRACT OFF
+    // No a·b + c may fuse here, also when inlined into adam_avx2 (an FMA target): the
+    // FP_CONTRACT OFF above covers this function wherever it is inlined.
     const float rest1 = 1 - k->beta1, rest2 = 1 - k->beta2;
     for (int j = 0; j < count; j++) {
         const float gradient = k->gradientScale * g[j] + k->weightDecay * p[j];
@@ -217,6 +230,12 @@ static void adam_scalar(int count, float *p, const float *g, float *m, float *v,
         p[j] -= k->stepSize * m[j] / (sqrtf(v[j]) / k->correction2Root + k->epsilon);
     }
 }
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT DEFAULT
+#elif defined(__GNUC__)
+#pragma GCC pop_options
+#endif
 
 // =====================================================================================
 // 2. AVX2+FMA path
@@ -805,14 +824,16 @@ RA_AVX2 static void adam_avx2(int count, float *p, const float *g, float *m, flo
 // =====================================================================================
 // recur_kernels_path() is a relaxed atomic load after the first call, so checking it
 // per call costs nothing next to the work. The AVX-512 path has its own LSTM forward
-// and wide-row softmax (activations_avx512.c) and runs the AVX2 code for the rest.
+// and wide-row softmax (activations_avx512.c) and runs the AVX2 code for the rest; NEON
+// has twins of the cell kernels, exp and softmax (activations_neon.c) and runs the
+// portable loops, which the compiler vectorises, for the row and vector helpers.
 
 #if RA_HAVE_X86
 #define RA_USE_AVX2() recur_kernels_has_fma()
 #define RA_USE_AVX512() (recur_kernels_path() == RECUR_KERNELS_AVX512)
-#else
-#define RA_USE_AVX2() 0
-#define RA_USE_AVX512() 0
+#endif
+#if RA_HAVE_NEON
+#define RA_USE_NEON() (recur_kernels_path() == RECUR_KERNELS_NEON)
 #endif
 
 /// Clamps a unit range to [0, H] and reports whether there is anything to do.
@@ -829,6 +850,9 @@ void recur_lstm_forward(int B, int H, int j0, int j1, float *gates, const float 
     if (RA_USE_AVX512()) { ra_lstm_forward_avx512(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
     if (RA_USE_AVX2()) { lstm_forward_avx2(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
 #endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_lstm_forward_neon(B, H, j0, j1, gates, cPrev, c, tanhC, h); return; }
+#endif
     lstm_forward_c(B, H, j0, j1, gates, cPrev, c, tanhC, h);
 }
 
@@ -839,6 +863,9 @@ void recur_lstm_backward(int B, int H, int j0, int j1, const float *gates,
 #if RA_HAVE_X86
     if (RA_USE_AVX2()) { lstm_backward_avx2(B, H, j0, j1, gates, cPrev, tanhC, dh, dc, dPre); return; }
 #endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_lstm_backward_neon(B, H, j0, j1, gates, cPrev, tanhC, dh, dc, dPre); return; }
+#endif
     lstm_backward_c(B, H, j0, j1, gates, cPrev, tanhC, dh, dc, dPre);
 }
 
@@ -847,6 +874,9 @@ void recur_gru_forward(int B, int H, int j0, int j1, float *gates, const float *
     if (!ra_units(B, H, &j0, &j1)) return;
 #if RA_HAVE_X86
     if (RA_USE_AVX2()) { gru_forward_avx2(B, H, j0, j1, gates, hiddenPart, hPrev, h); return; }
+#endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_gru_forward_neon(B, H, j0, j1, gates, hiddenPart, hPrev, h); return; }
 #endif
     gru_forward_c(B, H, j0, j1, gates, hiddenPart, hPrev, h);
 }
@@ -862,6 +892,13 @@ void recur_gru_backward(int B, int H, int j0, int j1, const float *gates,
         return;
     }
 #endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) {
+        ra_gru_backward_neon(B, H, j0, j1, gates, hiddenPart, hPrev, dh, dInputPart, dHiddenPart,
+                             dhPrevDirect);
+        return;
+    }
+#endif
     gru_backward_c(B, H, j0, j1, gates, hiddenPart, hPrev, dh, dInputPart, dHiddenPart,
                    dhPrevDirect);
 }
@@ -870,6 +907,9 @@ void recur_activation_forward(int kind, int count, float *x) {
     if (count <= 0) return;
 #if RA_HAVE_X86
     if (RA_USE_AVX2()) { activation_forward_avx2(kind, count, x); return; }
+#endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_activation_forward_neon(kind, count, x); return; }
 #endif
     activation_forward_c(kind, count, x);
 }
@@ -880,6 +920,9 @@ void recur_activation_backward(int kind, int count, const float *h, const float 
 #if RA_HAVE_X86
     if (RA_USE_AVX2()) { activation_backward_avx2(kind, count, h, dh, dPre); return; }
 #endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_activation_backward_neon(kind, count, h, dh, dPre); return; }
+#endif
     activation_backward_c(kind, count, h, dh, dPre);
 }
 
@@ -887,6 +930,9 @@ void recur_exp(int count, const float *x, float *y) {
     if (count <= 0) return;
 #if RA_HAVE_X86
     if (RA_USE_AVX2()) { exp_avx2(count, x, y); return; }
+#endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_exp_neon(count, x, y); return; }
 #endif
     for (int k = 0; k < count; k++) y[k] = expf(x[k]);
 }
@@ -899,6 +945,9 @@ void recur_softmax_rows(int rows, int width, float *x) {
         return;
     }
     if (RA_USE_AVX2()) { softmax_rows_avx2(rows, width, x); return; }
+#endif
+#if RA_HAVE_NEON
+    if (RA_USE_NEON()) { ra_softmax_rows_neon(rows, width, x); return; }
 #endif
     softmax_rows_c(rows, width, x);
 }

@@ -4,9 +4,9 @@
 #ifndef RECUR_ACTIVATIONS_INTERNAL_H
 #define RECUR_ACTIVATIONS_INTERNAL_H
 
-// ---- exp / expm1 constants, shared by the AVX2 and AVX-512 code --------------------
-// Both paths evaluate exp, σ and tanh with these constants and the same operations in
-// the same order, so each element comes out bit-identical on either path. Derivations
+// ---- exp / expm1 constants, shared by the AVX2, AVX-512 and NEON code ---------------
+// All three paths evaluate exp, σ and tanh with these constants and the same operations
+// (the same FMAs) in the same order, so each element comes out bit-identical on any. Derivations
 // are next to the AVX2 routines in activations.c.
 
 // Range reduction constants. ln2 is split so n·RA_LN2_HI is exact for |n| ≤ 2^8 inside
@@ -44,6 +44,26 @@ void ra_lstm_forward_avx512(int B, int H, int j0, int j1, float *gates, const fl
 /// activations_avx512.c).
 #define RA_SOFTMAX_AVX512_MIN_WIDTH 512
 void ra_softmax_rows_avx512(int rows, int width, float *x);
+#endif
+
+#if defined(__aarch64__)
+// NEON kernels (activations_neon.c); same contracts as the public functions in
+// RecurActivations.h, after their argument checks.
+void ra_lstm_forward_neon(int B, int H, int j0, int j1, float *gates, const float *cPrev,
+                          float *c, float *tanhC, float *h);
+void ra_lstm_backward_neon(int B, int H, int j0, int j1, const float *gates,
+                           const float *cPrev, const float *tanhC, const float *dh,
+                           float *dc, float *dPre);
+void ra_gru_forward_neon(int B, int H, int j0, int j1, float *gates, const float *hiddenPart,
+                         const float *hPrev, float *h);
+void ra_gru_backward_neon(int B, int H, int j0, int j1, const float *gates,
+                          const float *hiddenPart, const float *hPrev, const float *dh,
+                          float *dInputPart, float *dHiddenPart, float *dhPrevDirect);
+void ra_activation_forward_neon(int kind, int count, float *x);
+void ra_activation_backward_neon(int kind, int count, const float *h, const float *dh,
+                                 float *dPre);
+void ra_exp_neon(int count, const float *x, float *y);
+void ra_softmax_rows_neon(int rows, int width, float *x);
 #endif
 
 #endif // RECUR_ACTIVATIONS_INTERNAL_H

@@ -1,6 +1,7 @@
 // The one run-time choice of instruction set for every kernel family (GEMM, cell
-// activations, word2vec): detected once from CPUID/XGETBV, overridable by the
-// environment variable RECUR_KERNELS and, for tests, by recur_kernels_set_path.
+// activations, word2vec): detected once (x86: CPUID/XGETBV; ARM64: NEON is always there),
+// overridable by the environment variable RECUR_KERNELS and, for tests, by
+// recur_kernels_set_path.
 #include "RecurKernels.h"
 
 #include <stdio.h>
@@ -9,6 +10,9 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
 
 // XCR0 state components the OS must save on a context switch before we may touch the
 // registers: bits 1,2 = XMM, YMM upper halves; bits 5,6,7 = opmask k0-k7, ZMM0-15
@@ -17,6 +21,23 @@
 // runtime the Swift toolchain links.
 #define RK_XCR0_YMM 0x06u
 #define RK_XCR0_ZMM 0xE6u
+
+/// Whether the OS saves the opmask and ZMM registers. macOS enables that state lazily,
+/// on a process's first AVX-512 instruction, so XCR0 reads as "no" until then; the
+/// kernel's sysctl says whether it will.
+static int rk_os_saves_zmm(unsigned xcr0_lo) {
+#if defined(__APPLE__)
+    (void)xcr0_lo;
+    int f = 0, vl = 0;
+    size_t size = sizeof f;
+    if (sysctlbyname("hw.optional.avx512f", &f, &size, NULL, 0) != 0) return 0;
+    size = sizeof vl;
+    if (sysctlbyname("hw.optional.avx512vl", &vl, &size, NULL, 0) != 0) return 0;
+    return f && vl;
+#else
+    return (xcr0_lo & RK_XCR0_ZMM) == RK_XCR0_ZMM;
+#endif
+}
 
 static int rk_detect_best_path(void) {
     unsigned eax, ebx, ecx, edx;
@@ -32,10 +53,13 @@ static int rk_detect_best_path(void) {
     // AVX-512F (bit 16) and VL (bit 31): the kernels use masked 256-bit loads/stores
     // from AVX-512VL on tile edges. Every AVX-512 CPU except Xeon Phi has both.
     const unsigned f = 1u << 16, vl = 1u << 31;
-    if ((ebx & (f | vl)) == (f | vl) && (xcr0_lo & RK_XCR0_ZMM) == RK_XCR0_ZMM)
-        return RECUR_KERNELS_AVX512;
+    if ((ebx & (f | vl)) == (f | vl) && rk_os_saves_zmm(xcr0_lo)) return RECUR_KERNELS_AVX512;
     return RECUR_KERNELS_AVX2;
 }
+
+#elif defined(__aarch64__)
+// Advanced SIMD with FMA is part of the ARMv8-A 64-bit baseline.
+static int rk_detect_best_path(void) { return RECUR_KERNELS_NEON; }
 #else
 static int rk_detect_best_path(void) { return RECUR_KERNELS_PORTABLE; }
 #endif
@@ -60,8 +84,16 @@ const char *recur_kernels_path_name(int path) {
     case RECUR_KERNELS_PORTABLE: return "portable";
     case RECUR_KERNELS_AVX2: return "avx2";
     case RECUR_KERNELS_AVX512: return "avx512";
+    case RECUR_KERNELS_NEON: return "neon";
     default: return "unknown";
     }
+}
+
+int recur_kernels_path_supported(int path) {
+    const int best = recur_kernels_best_path();
+    if (path == RECUR_KERNELS_PORTABLE || path == best) return 1;
+    // The x86 paths nest: an AVX-512 CPU runs the AVX2 path too.
+    return path == RECUR_KERNELS_AVX2 && best == RECUR_KERNELS_AVX512;
 }
 
 /// The path RECUR_KERNELS asks for, or the best one. A request the CPU cannot run is
@@ -71,14 +103,14 @@ static int rk_initial_path(void) {
     const int best = recur_kernels_best_path();
     const char *env = getenv("RECUR_KERNELS");
     if (!env || !env[0]) return best;
-    for (int path = RECUR_KERNELS_PORTABLE; path <= RECUR_KERNELS_AVX512; path++) {
+    for (int path = RECUR_KERNELS_PORTABLE; path <= RECUR_KERNELS_NEON; path++) {
         if (strcmp(env, recur_kernels_path_name(path)) != 0) continue;
-        if (path <= best) return path;
+        if (recur_kernels_path_supported(path)) return path;
         fprintf(stderr, "recur: RECUR_KERNELS=%s is not supported by this CPU; using %s\n",
                 env, recur_kernels_path_name(best));
         return best;
     }
-    fprintf(stderr, "recur: RECUR_KERNELS=%s is not one of portable, avx2, avx512; using %s\n",
+    fprintf(stderr, "recur: RECUR_KERNELS=%s is not one of portable, avx2, avx512, neon; using %s\n",
             env, recur_kernels_path_name(best));
     return best;
 }
@@ -93,10 +125,12 @@ int recur_kernels_path(void) {
 }
 
 int recur_kernels_set_path(int path) {
-    const int best = recur_kernels_best_path();
-    int v = path < RECUR_KERNELS_PORTABLE ? RECUR_KERNELS_PORTABLE : (path > best ? best : path);
+    const int v = recur_kernels_path_supported(path) ? path : recur_kernels_best_path();
     __atomic_store_n(&rk_current, v, __ATOMIC_RELAXED);
     return v;
 }
 
-int recur_kernels_has_fma(void) { return recur_kernels_path() >= RECUR_KERNELS_AVX2; }
+int recur_kernels_has_fma(void) {
+    const int path = recur_kernels_path();
+    return path == RECUR_KERNELS_AVX2 || path == RECUR_KERNELS_AVX512;
+}

@@ -1,5 +1,6 @@
 // GEMM driver: path dispatch, per-thread scratch buffers, and the cache-blocked loop
-// nest around the micro-kernels (sgemm_avx2.c, sgemm_generic.c).
+// nest around the micro-kernels (sgemm_avx512.c, sgemm_avx2.c, sgemm_neon.c,
+// sgemm_generic.c).
 //
 // Loop nest (the classic Goto/BLIS order), for C[M×N] += op(A)[M×K]·op(B)[K×N]:
 //
@@ -10,7 +11,7 @@
 //           for ir in mc by MR   ... while A micro-panels (MR×kc) stream from L2
 //             micro-kernel: C[MR×NR] (+)= Apanel·Bpanel(s)
 //
-// MR×NR is the path's tile: 6×16 for AVX2 and portable, 8×32 for AVX-512, which reads
+// MR×NR is the path's tile: 6×16 for AVX2, NEON and portable, 8×32 for AVX-512, which reads
 // two adjacent 16-column B panels, so every path shares one packed-B layout.
 //
 // beta is applied on the first K block only; later K blocks accumulate (beta 1).
@@ -74,6 +75,9 @@ static const rk_ops *rk_current_ops(void) {
     case RECUR_KERNELS_AVX2: return &rk_ops_avx2;
     default: break;
     }
+#endif
+#if RK_HAVE_NEON
+    if (recur_kernels_path() == RECUR_KERNELS_NEON) return &rk_ops_neon;
 #endif
     return &rk_ops_generic;
 }

@@ -35,8 +35,8 @@ static void rk_generic_kernel(int mr, int nr, int kc, const float *restrict a,
     }
 }
 
-static void rk_generic_pack_a(int transA, int mc, int kc, const float *restrict a,
-                              ptrdiff_t lda, float *restrict dst) {
+void rk_generic_pack_a(int transA, int mc, int kc, const float *restrict a,
+                       ptrdiff_t lda, float *restrict dst) {
     for (int i0 = 0; i0 < mc; i0 += RK_MR, dst += (ptrdiff_t)RK_MR * kc) {
         const int mr = mc - i0 < RK_MR ? mc - i0 : RK_MR;
         for (int k = 0; k < kc; k++) {
@@ -54,8 +54,8 @@ static void rk_generic_pack_a(int transA, int mc, int kc, const float *restrict 
     }
 }
 
-static void rk_generic_pack_b(int transB, int kc, int nc, const float *restrict b,
-                              ptrdiff_t ldb, float *restrict dst, ptrdiff_t panel_stride) {
+void rk_generic_pack_b(int transB, int kc, int nc, const float *restrict b,
+                       ptrdiff_t ldb, float *restrict dst, ptrdiff_t panel_stride) {
     for (int j0 = 0; j0 < nc; j0 += RK_NR, dst += panel_stride) {
         const int nr = nc - j0 < RK_NR ? nc - j0 : RK_NR;
         for (int k = 0; k < kc; k++) {

@@ -1,11 +1,11 @@
 // Private interface between the GEMM driver (sgemm.c) and the code paths
-// (sgemm_avx512.c, sgemm_avx2.c, sgemm_generic.c). Not part of the public header.
+// (sgemm_avx512.c, sgemm_avx2.c, sgemm_neon.c, sgemm_generic.c). Not part of the public header.
 #ifndef RECUR_SGEMM_INTERNAL_H
 #define RECUR_SGEMM_INTERNAL_H
 
 #include <stddef.h>
 
-// Register tile of the AVX2 and portable micro-kernels: RK_MR rows of C × RK_NR columns.
+// Register tile of the AVX2, NEON and portable micro-kernels: RK_MR rows of C × RK_NR columns.
 // 6×16 uses 12 of the 16 YMM registers as accumulators (6 rows × 2 vectors of 8),
 // which hides the 4-cycle FMA latency on 2 FMA pipes, and leaves room for 2 B vectors
 // and a broadcast A value. RK_NR is also the width of a packed B panel for every path
@@ -58,6 +58,14 @@ typedef struct {
 } rk_ops;
 
 extern const rk_ops rk_ops_generic;
+/// The portable packers (rk_pack_a_fn, rk_pack_b_fn), which the NEON path shares.
+void rk_generic_pack_a(int transA, int mc, int kc, const float *a, ptrdiff_t lda, float *dst);
+void rk_generic_pack_b(int transB, int kc, int nc, const float *b, ptrdiff_t ldb,
+                       float *dst, ptrdiff_t panel_stride);
+#if defined(__aarch64__)
+#define RK_HAVE_NEON 1
+extern const rk_ops rk_ops_neon;
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #define RK_HAVE_X86 1
 extern const rk_ops rk_ops_avx2;

@@ -7,6 +7,7 @@
 //   2. Portable C kernels for one prediction (skip-gram pair, CBOW centre word).
 //   3. AVX2+FMA kernels for the same, compiled with __attribute__((target)) because the
 //      target is built for baseline x86-64; used only after recur_kernels_has_fma().
+//      3b. Their NEON twins on ARM64, used on the NEON path.
 //   4. The sentence loop (subsampling, windows, noise words, learning rate).
 //   5. Table builders: subsampling thresholds, alias tables, Huffman tree, init.
 //
@@ -41,6 +42,11 @@
 #define W2V_HAVE_X86 1
 #else
 #define W2V_HAVE_X86 0
+#endif
+#if defined(__aarch64__)
+#define W2V_HAVE_NEON 1
+#else
+#define W2V_HAVE_NEON 0
 #endif
 
 // At most 1 centre + RECUR_W2V_MAX_NEGATIVE noise words + a Huffman path per prediction;
@@ -143,6 +149,50 @@ typedef struct w2v_targets {
 // where σ is 0 or 1 to float precision, so exp never overflows.
 #define W2V_SCORE_MIN (-80.0f)
 #define W2V_SCORE_MAX 87.0f
+// ln2 split for the SIMD exps (Cody–Waite): n·W2V_LN2_HI is exact.
+#define W2V_LN2_HI 0.693145751953125f   // 0x3F317200: 15 significant bits
+#define W2V_LN2_LO 1.428606765330187e-06f
+
+// The update pass of the SIMD paths, shared by both models and both instruction sets
+// (W2V_UPDATE_PASS, W2V_NEON_UPDATE_PASS): for each chunk of the dimension, load h's
+// chunk once, run through the targets (e += g·u; u += g·h, both with the old u), then
+// hand e's chunk to APPLY (which adds it to the input row(s)). Chunk-outer order keeps e and h in registers for the whole target list.
+#define W2V_UPDATE_CHUNK(VT, LOAD, STORE, SET1, FMA, ZERO, ADD, c, APPLY)   \
+    do {                                                                  \
+        VT hv = LOAD(h + (c)), ev = ZERO();                               \
+        for (int t = 0; t < n; t++) {                                     \
+            VT gv = SET1(g[t]);                                           \
+            float *u = rows[t] + (c);                                     \
+            VT uv = LOAD(u);                                              \
+            ev = FMA(gv, uv, ev);                                         \
+            STORE(u, FMA(gv, hv, uv));                                    \
+        }                                                                 \
+        APPLY(VT, LOAD, STORE, ADD, c);                                   \
+    } while (0)
+
+// What a chunk's e does: skip-gram adds it to h, the context word's input row; CBOW adds
+// it to every context row (APPLY for a vector chunk, APPLY_SCALAR for a single float).
+#define W2V_SG_APPLY(VT, LOAD, STORE, ADD, c) STORE(h + (c), ADD(hv, ev))
+#define W2V_SG_APPLY_SCALAR(c, es) (h[c] = hs + (es))
+#define W2V_CBOW_APPLY(VT, LOAD, STORE, ADD, c) \
+    for (int j = 0; j < nctx; j++) {            \
+        float *p = ctx[j] + (c);                \
+        STORE(p, ADD(LOAD(p), ev));             \
+    }
+#define W2V_CBOW_APPLY_SCALAR(c, es) \
+    for (int j = 0; j < nctx; j++) ctx[j][c] += (es)
+
+/// The dimensions past the last vector chunk, one float at a time.
+#define W2V_UPDATE_SCALAR(c, APPLY_SCALAR)                                              \
+    for (; c < D; c++) {                                                                \
+        float hs = h[c], es = 0.0f;                                                     \
+        for (int t = 0; t < n; t++) {                                                   \
+            float us = rows[t][c];                                                      \
+            es = fmaf(g[t], us, es);                                                    \
+            rows[t][c] = fmaf(g[t], hs, us);                                            \
+        }                                                                               \
+        APPLY_SCALAR(c, es);                                                            \
+    }
 
 // =====================================================================================
 // 2. Portable C kernels
@@ -302,8 +352,6 @@ W2V_AVX2 W2V_INLINE void w2v_dots_avx2(const float *h, w2v_targets *tg, int D) {
 /// e^x for x in [−87, 87]: x = n·ln2 + r with n = round(x/ln2), |r| ≤ ln2/2; e^r from its
 /// degree-6 Taylor polynomial (truncation error ≤ (ln2/2)^7/7! ≈ 1.2e-7, ~1 ulp), and
 /// 2^n assembled in the exponent field. ln2 is split (Cody–Waite) so n·LN2_HI is exact.
-#define W2V_LN2_HI 0.693145751953125f   // 0x3F317200: 15 significant bits
-#define W2V_LN2_LO 1.428606765330187e-06f
 W2V_AVX2 W2V_INLINE __m256 w2v_exp8(__m256 x) {
     __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -338,23 +386,6 @@ W2V_AVX2 W2V_INLINE void w2v_gradients_avx2(w2v_targets *tg, float alpha) {
     }
 }
 
-// The update pass, shared by both models through W2V_UPDATE_PASS below: for each chunk
-// of the dimension, load h's chunk once, run through the targets (e += g·u; u += g·h,
-// both with the old u), then hand e's chunk to APPLY (which adds it to the input
-// row(s)). Chunk-outer order keeps e and h in registers for the whole target list.
-#define W2V_UPDATE_CHUNK(VT, LOAD, STORE, SET1, FMA, ZERO, ADD, c, APPLY)   \
-    do {                                                                  \
-        VT hv = LOAD(h + (c)), ev = ZERO();                               \
-        for (int t = 0; t < n; t++) {                                     \
-            VT gv = SET1(g[t]);                                           \
-            float *u = rows[t] + (c);                                     \
-            VT uv = LOAD(u);                                              \
-            ev = FMA(gv, uv, ev);                                         \
-            STORE(u, FMA(gv, hv, uv));                                    \
-        }                                                                 \
-        APPLY(VT, LOAD, STORE, ADD, c);                                   \
-    } while (0)
-
 #define W2V_UPDATE_PASS(APPLY, APPLY_SCALAR)                                            \
     do {                                                                                \
         int c = 0;                                                                      \
@@ -367,15 +398,7 @@ W2V_AVX2 W2V_INLINE void w2v_gradients_avx2(w2v_targets *tg, float alpha) {
                              _mm_fmadd_ps, _mm_setzero_ps, _mm_add_ps, c, APPLY);       \
             c += 4;                                                                     \
         }                                                                               \
-        for (; c < D; c++) {                                                            \
-            float hs = h[c], es = 0.0f;                                                 \
-            for (int t = 0; t < n; t++) {                                               \
-                float us = rows[t][c];                                                  \
-                es = fmaf(g[t], us, es);                                                \
-                rows[t][c] = fmaf(g[t], hs, us);                                        \
-            }                                                                           \
-            APPLY_SCALAR(c, es);                                                        \
-        }                                                                               \
+        W2V_UPDATE_SCALAR(c, APPLY_SCALAR);                                             \
     } while (0)
 
 /// Skip-gram pair on the AVX2 path: h is the context word's input row; it gets h + e.
@@ -388,8 +411,6 @@ W2V_AVX2 static float w2v_sg_avx2(float *ctx_row, w2v_targets *tg, int D, float 
     float *const *rows = tg->row;
     const float *g = tg->g;
     float *h = ctx_row;
-#define W2V_SG_APPLY(VT, LOAD, STORE, ADD, c) STORE(h + (c), ADD(hv, ev))
-#define W2V_SG_APPLY_SCALAR(c, es) (h[c] = hs + (es))
     W2V_UPDATE_PASS(W2V_SG_APPLY, W2V_SG_APPLY_SCALAR);
     return loss;
 }
@@ -416,17 +437,147 @@ W2V_AVX2 static float w2v_cbow_avx2(float *const *ctx, int nctx, float *h, w2v_t
     const int n = tg->n;
     float *const *rows = tg->row;
     const float *g = tg->g;
-#define W2V_CBOW_APPLY(VT, LOAD, STORE, ADD, c) \
-    for (int j = 0; j < nctx; j++) {            \
-        float *p = ctx[j] + (c);                \
-        STORE(p, ADD(LOAD(p), ev));             \
-    }
-#define W2V_CBOW_APPLY_SCALAR(c, es) \
-    for (int j = 0; j < nctx; j++) ctx[j][c] += (es)
     W2V_UPDATE_PASS(W2V_CBOW_APPLY, W2V_CBOW_APPLY_SCALAR);
     return loss;
 }
 #endif  // W2V_HAVE_X86
+
+// =====================================================================================
+// 3b. NEON kernels (ARM64)
+// =====================================================================================
+// The AVX2 kernels' structure in 4-lane vectors: four targets' dots at a time, σ of
+// four scores at a time with the same Taylor exp, and the shared update pass.
+#if W2V_HAVE_NEON
+#include <arm_neon.h>
+
+#define W2V_NEON_INLINE static inline __attribute__((always_inline))
+
+/// The dot product over the 1-3 floats past the last 4-lane chunk (D4 ≤ d < D).
+W2V_NEON_INLINE float w2v_dot_tail(const float *r, const float *h, int D4, int D) {
+    float s = 0.0f;
+    for (int d = D4; d < D; d++) s = fmaf(r[d], h[d], s);
+    return s;
+}
+
+/// dot[t] = h·row[t] for all targets, four targets at a time (four independent FMA
+/// chains sharing each load of h).
+W2V_NEON_INLINE void w2v_dots_neon(const float *h, w2v_targets *tg, int D) {
+    const int D4 = D & ~3;
+    int t = 0;
+    for (; t + 4 <= tg->n; t += 4) {
+        const float *r0 = tg->row[t], *r1 = tg->row[t + 1];
+        const float *r2 = tg->row[t + 2], *r3 = tg->row[t + 3];
+        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0; c < D4; c += 4) {
+            float32x4_t hv = vld1q_f32(h + c);
+            a0 = vfmaq_f32(a0, vld1q_f32(r0 + c), hv);
+            a1 = vfmaq_f32(a1, vld1q_f32(r1 + c), hv);
+            a2 = vfmaq_f32(a2, vld1q_f32(r2 + c), hv);
+            a3 = vfmaq_f32(a3, vld1q_f32(r3 + c), hv);
+        }
+        // {Σa0, Σa1, Σa2, Σa3} by two rounds of pairwise adds.
+        float32x4_t s = vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3));
+        if (D4 < D) {
+            const float tail[4] = {w2v_dot_tail(r0, h, D4, D), w2v_dot_tail(r1, h, D4, D),
+                                   w2v_dot_tail(r2, h, D4, D), w2v_dot_tail(r3, h, D4, D)};
+            s = vaddq_f32(s, vld1q_f32(tail));
+        }
+        vst1q_f32(tg->dot + t, s);
+    }
+    for (; t < tg->n; t++) {
+        const float *r = tg->row[t];
+        float32x4_t a = vdupq_n_f32(0.0f), b = a;
+        int c = 0;
+        for (; c + 8 <= D4; c += 8) {
+            a = vfmaq_f32(a, vld1q_f32(r + c), vld1q_f32(h + c));
+            b = vfmaq_f32(b, vld1q_f32(r + c + 4), vld1q_f32(h + c + 4));
+        }
+        if (c < D4) a = vfmaq_f32(a, vld1q_f32(r + c), vld1q_f32(h + c));
+        tg->dot[t] = vaddvq_f32(vaddq_f32(a, b)) + w2v_dot_tail(r, h, D4, D);
+    }
+}
+
+/// e^x for x in [−87, 87], as w2v_exp8 (degree-6 Taylor on the reduced argument).
+W2V_NEON_INLINE float32x4_t w2v_exp4(float32x4_t x) {
+    float32x4_t n = vrndnq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504088896341f)));
+    float32x4_t r = vfmsq_f32(x, n, vdupq_n_f32(W2V_LN2_HI));
+    r = vfmsq_f32(r, n, vdupq_n_f32(W2V_LN2_LO));
+    float32x4_t p = vdupq_n_f32(1.0f / 720.0f);
+    p = vfmaq_f32(vdupq_n_f32(1.0f / 120.0f), p, r);
+    p = vfmaq_f32(vdupq_n_f32(1.0f / 24.0f), p, r);
+    p = vfmaq_f32(vdupq_n_f32(1.0f / 6.0f), p, r);
+    p = vfmaq_f32(vdupq_n_f32(0.5f), p, r);
+    p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
+    p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
+    int32x4_t bits = vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23);
+    return vmulq_f32(p, vreinterpretq_f32_s32(bits));
+}
+
+/// g[t] = alpha·(label[t] − σ(dot[t])) for all targets, 4 at a time (lanes past n are
+/// computed on zeros and ignored).
+W2V_NEON_INLINE void w2v_gradients_neon(w2v_targets *tg, float alpha) {
+    vst1q_f32(tg->dot + tg->n, vdupq_n_f32(0.0f));
+    vst1q_f32(tg->label + tg->n, vdupq_n_f32(0.0f));
+    const float32x4_t a = vdupq_n_f32(alpha), one = vdupq_n_f32(1.0f);
+    for (int t = 0; t < tg->n; t += 4) {
+        float32x4_t f = vld1q_f32(tg->dot + t);
+        f = vminq_f32(vmaxq_f32(f, vdupq_n_f32(W2V_SCORE_MIN)), vdupq_n_f32(W2V_SCORE_MAX));
+        float32x4_t e = w2v_exp4(vnegq_f32(f));  // e^−f
+        float32x4_t sig = vdivq_f32(one, vaddq_f32(one, e));
+        vst1q_f32(tg->g + t, vmulq_f32(a, vsubq_f32(vld1q_f32(tg->label + t), sig)));
+    }
+}
+
+#define W2V_NEON_FMA(a, b, c) vfmaq_f32(c, a, b)
+#define W2V_NEON_ZERO() vdupq_n_f32(0.0f)
+#define W2V_NEON_UPDATE_PASS(APPLY, APPLY_SCALAR)                                       \
+    do {                                                                                \
+        int c = 0;                                                                      \
+        for (; c + 4 <= D; c += 4)                                                      \
+            W2V_UPDATE_CHUNK(float32x4_t, vld1q_f32, vst1q_f32, vdupq_n_f32,            \
+                             W2V_NEON_FMA, W2V_NEON_ZERO, vaddq_f32, c, APPLY);         \
+        W2V_UPDATE_SCALAR(c, APPLY_SCALAR);                                             \
+    } while (0)
+
+/// Skip-gram pair on the NEON path: h is the context word's input row; it gets h + e.
+static float w2v_sg_neon(float *ctx_row, w2v_targets *tg, int D, float alpha, int want_loss) {
+    w2v_dots_neon(ctx_row, tg, D);
+    w2v_gradients_neon(tg, alpha);
+    float loss = want_loss ? w2v_prediction_loss(tg->dot, tg->label, tg->n) : 0.0f;
+    const int n = tg->n;
+    float *const *rows = tg->row;
+    const float *g = tg->g;
+    float *h = ctx_row;
+    W2V_NEON_UPDATE_PASS(W2V_SG_APPLY, W2V_SG_APPLY_SCALAR);
+    return loss;
+}
+
+/// CBOW centre word on the NEON path: h (scratch) = mean of the context rows; every
+/// context row gets + e.
+static float w2v_cbow_neon(float *const *ctx, int nctx, float *h, w2v_targets *tg, int D,
+                           float alpha, int want_loss) {
+    const float inv = 1.0f / (float)nctx;
+    int d = 0;
+    for (; d + 4 <= D; d += 4) {
+        float32x4_t s = vld1q_f32(ctx[0] + d);
+        for (int j = 1; j < nctx; j++) s = vaddq_f32(s, vld1q_f32(ctx[j] + d));
+        vst1q_f32(h + d, vmulq_f32(s, vdupq_n_f32(inv)));
+    }
+    for (; d < D; d++) {
+        float s = ctx[0][d];
+        for (int j = 1; j < nctx; j++) s += ctx[j][d];
+        h[d] = s * inv;
+    }
+    w2v_dots_neon(h, tg, D);
+    w2v_gradients_neon(tg, alpha);
+    float loss = want_loss ? w2v_prediction_loss(tg->dot, tg->label, tg->n) : 0.0f;
+    const int n = tg->n;
+    float *const *rows = tg->row;
+    const float *g = tg->g;
+    W2V_NEON_UPDATE_PASS(W2V_CBOW_APPLY, W2V_CBOW_APPLY_SCALAR);
+    return loss;
+}
+#endif  // W2V_HAVE_NEON
 
 // =====================================================================================
 // 4. The sentence loop
@@ -513,6 +664,9 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
     const int want_loss = loss != NULL;
 #if W2V_HAVE_X86
     const int use_avx2 = recur_kernels_has_fma();
+#endif
+#if W2V_HAVE_NEON
+    const int use_neon = recur_kernels_path() == RECUR_KERNELS_NEON;
 #endif
 
     // Scratch: the subsampled sentence, the targets, CBOW's context rows, h and e.
@@ -614,6 +768,10 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                 if (use_avx2) l = w2v_cbow_avx2(ctx, nctx, hbuf, &tg, D, alpha, want_loss);
                 else
 #endif
+#if W2V_HAVE_NEON
+                if (use_neon) l = w2v_cbow_neon(ctx, nctx, hbuf, &tg, D, alpha, want_loss);
+                else
+#endif
                     l = w2v_cbow_c(ctx, nctx, hbuf, &tg, ebuf, D, alpha, want_loss);
                 loss_sum += l;
                 npairs++;
@@ -626,6 +784,10 @@ long long recur_w2v_train(const recur_w2v_model *model, const int *tokens, long 
                     float l;
 #if W2V_HAVE_X86
                     if (use_avx2) l = w2v_sg_avx2(h, &tg, D, alpha, want_loss);
+                    else
+#endif
+#if W2V_HAVE_NEON
+                    if (use_neon) l = w2v_sg_neon(h, &tg, D, alpha, want_loss);
                     else
 #endif
                         l = w2v_sg_c(h, &tg, ebuf, D, alpha, want_loss);

@@ -12,9 +12,10 @@ public struct HeadlessTraining {
     public let evaluationInterval: Int
     public let logPath: String?
     public let checkpointInterval: Int
-    /// Where checkpoints go, and how to write one there.
+    /// Where checkpoints go, and how to write one there (returning a line for the user,
+    /// such as a file another program left there being kept).
     public let checkpointPath: String?
-    public let save: ((String) throws -> Void)?
+    public let save: (() throws -> String?)?
     /// On a non-finite loss or gradient: nil stops with an error; otherwise the path of
     /// the checkpoint to roll back to, after which the learning rate is halved.
     public let rollbackPath: String?
@@ -22,7 +23,7 @@ public struct HeadlessTraining {
     public var level: TokenLevel?
 
     public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
-                checkpointInterval: Int = 0, checkpointPath: String? = nil, save: ((String) throws -> Void)? = nil,
+                checkpointInterval: Int = 0, checkpointPath: String? = nil, save: (() throws -> String?)? = nil,
                 rollbackPath: String? = nil) {
         self.checkpointPath = checkpointPath
         self.rollbackPath = rollbackPath
@@ -39,8 +40,10 @@ public struct HeadlessTraining {
     static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
 
     public func run() throws {
-        let log = try logPath.map { try OutputFileStream(path: $0, what: "log file") }
+        let opened = try logPath.map { try RunLog.open($0, continuingFrom: trainer.step) }
+        let log = opened?.stream
         defer { log?.close() }
+        if let note = opened?.note { Console.error(note + "\n") }
         // A dropped ssh session (SIGHUP) stops like Ctrl-C: the checkpoint is still written.
         for number in HeadlessTraining.stopSignals { signal(number) { _ in HeadlessTraining.interrupted = 1 } }
         defer { for number in HeadlessTraining.stopSignals { signal(number, SIG_DFL) } }
@@ -55,10 +58,13 @@ public struct HeadlessTraining {
         }
         let elapsedBefore = trainer.history.elapsed
         func write() throws {
-            guard let save, let checkpointPath else { return }
+            guard let save else { return }
             trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
-            try save(checkpointPath)
+            if let note = try save() { say(note) }
         }
+        // A log that cannot be written (a full disk) stops the run, which is then saved:
+        // the steps trained are worth more than the log lines.
+        var logFailure: Error?
         while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
             trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
             let result = trainer.trainStep()
@@ -78,16 +84,22 @@ public struct HeadlessTraining {
                 say("\(what); rolled back to step \(trainer.step) from \(rollbackPath) with the learning rate halved to \(trainer.optimizer.settings.learningRate)")
                 continue
             }
+            // "time" (Unix seconds), as recur_torch writes it: recur watch computes tok/s from it.
             var record: [String: Any] = ["step": trainer.step, "loss": result.loss, "tokens": trainer.tokensSeen,
-                                         "grad_norm": result.gradientNorm]
+                                         "grad_norm": result.gradientNorm, "time": Date().timeIntervalSince1970]
             let evaluate = (evaluationInterval > 0 && trainer.step % evaluationInterval == 0) || trainer.step == targetStep
             if evaluate, let loss = trainer.validationLoss() {
                 trainer.noteValidationLoss(loss)
-                record["val_loss"] = loss
+                if loss.isFinite { record["val_loss"] = loss }
                 say(String(format: "step %d  val_loss %.4f", trainer.step, loss) + (level.map { " (\($0.describe(nats: loss)))" } ?? ""))
             }
             if let log {
-                try log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
+                do {
+                    try log.write(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
+                } catch {
+                    logFailure = error
+                    break
+                }
             }
             if checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try write() }
             let now = Date()
@@ -110,6 +122,16 @@ public struct HeadlessTraining {
         }
         if interactive { Console.error("\n") }
         if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
+        if let logFailure {
+            let saved: String
+            do {
+                try write()
+                saved = checkpointPath.map { "the run is saved in \($0)" } ?? "no checkpoint was asked for"
+            } catch {
+                saved = "\(error)"
+            }
+            throw RecurError.io("\(logFailure); training stopped at step \(trainer.step) and \(saved)")
+        }
         if let checkpointPath, save != nil {
             try write()
             say("wrote \(checkpointPath) at step \(trainer.step)")

@@ -4,7 +4,6 @@
 // checkpoint's settings win and a conflicting flag is an error.
 import Foundation
 import RecurEngine
-import RecurWorkbench
 
 /// Model, data and optimizer choices; nil means "not given".
 public struct TrainingSetup {
@@ -38,6 +37,40 @@ public struct TrainingSetup {
     public var freezeEmbed = false
     /// The decoder's weight is the embedding's.
     public var tieWeights = false
+    /// The output layer; nil picks by vocabulary size (`adaptiveFromVocabulary`).
+    public var softmax: SoftmaxKind?
+    public var cutoffs: [Int]?
+    public var divValue: Float?
+    /// Word level: at most this many tokens in the vocabulary, <unk> included.
+    public var maxVocab: Int?
+    /// Periodic validation reads this many leading validation tokens (0: all); nil: the
+    /// default, `Trainer.defaultEvaluationTokens`. Not part of a run: it may change on resume.
+    public var evaluationTokens: Int?
+
+    /// The vocabulary size from which a fresh run gets the adaptive softmax unless
+    /// --softmax says otherwise (README's "Large vocabularies" gives the measurement).
+    public static let adaptiveFromVocabulary = 50_000
+
+    /// The cutoffs a fresh adaptive softmax gets: Grave et al.'s 2000, 10000, 50000 (as
+    /// PyTorch's word_language_model examples use), those below the vocabulary size;
+    /// a vocabulary of 2000 or fewer splits at its first quarter.
+    public static func defaultCutoffs(vocabularySize: Int) -> [Int] {
+        let standard = [2000, 10_000, 50_000].filter { $0 < vocabularySize }
+        return standard.isEmpty ? [max(1, vocabularySize / 4)] : standard
+    }
+
+    /// "2000,10000,50000" → [2000, 10000, 50000]; anything else is an error naming the flag.
+    public static func parseCutoffs(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= ModelLimits.clusters,
+              case let values = parts.compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), values.count == parts.count else {
+            throw RecurError.invalidArgument("--cutoffs must be up to \(ModelLimits.clusters) whole numbers separated by commas, such as 2000,10000,50000 (got \(text.debugDescription))")
+        }
+        return values
+    }
+    /// Copies of the weights the caller keeps besides the trainer's (the workbench's
+    /// snapshots): counted when the memory a new model needs is checked.
+    public var weightCopies = 0
 
     public init() {}
 
@@ -71,12 +104,37 @@ public struct TrainingSetup {
         return found
     }
 
+    /// Where a run saves: `checkpoint` if given, else CORPUS-NAME.recur.safetensors in the
+    /// current folder, so that the workbench and `recur train` continue each other. The
+    /// --resume file is an input, written only when named as --checkpoint: a default that
+    /// is that file is refused.
+    public func savePath(checkpoint: String?, resume: String?) throws -> String {
+        if let checkpoint { return checkpoint }
+        let path = URL(fileURLWithPath: try resolvedCorpusPath()).deletingPathExtension().lastPathComponent + ".recur.safetensors"
+        if let resume {
+            do {
+                try OutputFile.checkDistinct(outputs: [("--checkpoint", path)], inputs: [("--resume", resume)])
+            } catch {
+                throw RecurError.invalidArgument("--resume \(resume) is read, never written, and it is also the default --checkpoint: name it as --checkpoint to continue it in place, or give another --checkpoint")
+            }
+        }
+        return path
+    }
+
     /// Reads and tokenizes the corpus with a fresh vocabulary.
     public func loadCorpus() throws -> Corpus {
         let minCount = self.minCount ?? Self.defaults.minCount
         guard minCount >= 1 else { throw RecurError.invalidArgument("--min-count must be at least 1 (got \(minCount))") }
+        if let maxVocab {
+            guard maxVocab >= 2 && maxVocab <= ModelLimits.vocabulary else {
+                throw RecurError.invalidArgument("--max-vocab must be from 2 to \(ModelLimits.vocabulary) (got \(maxVocab))")
+            }
+            guard (level ?? Self.defaults.level) == .word else {
+                throw RecurError.invalidArgument("--max-vocab caps a word vocabulary; it needs --level word")
+            }
+        }
         let corpus = try Corpus.load(path: resolvedCorpusPath(), level: level ?? Self.defaults.level, minCount: minCount,
-                                     lowercase: lowercase, progress: try progressReporter())
+                                     maxVocabulary: maxVocab, lowercase: lowercase, progress: try progressReporter())
         guard corpus.vocabulary.count >= 2 else {
             throw RecurError.invalidCorpus("the corpus has only \(corpus.vocabulary.count) distinct token; a language model needs at least 2")
         }
@@ -118,9 +176,15 @@ public struct TrainingSetup {
     public func modelConfig(vocabularySize: Int, embedWidth: Int? = nil) -> ModelConfig {
         let embed = self.embed ?? embedWidth ?? Self.defaults.embed
         let hidden = self.hidden ?? (tieWeights ? embed : Self.defaults.hidden)
+        // A tied decoder is a full softmax, so tying keeps it unless --softmax says otherwise
+        // (then the model's validation explains why they cannot go together).
+        let chosen = softmax ?? (cutoffs != nil || (!tieWeights && vocabularySize >= Self.adaptiveFromVocabulary) ? .adaptive : .full)
         return ModelConfig(cell: cell ?? Self.defaults.cell, activation: activation ?? Self.defaults.activation,
                            vocabularySize: vocabularySize, embed: embed, hidden: hidden,
-                           layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout, tieWeights: tieWeights)
+                           layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout, tieWeights: tieWeights,
+                           softmax: chosen,
+                           cutoffs: chosen == .adaptive ? cutoffs ?? Self.defaultCutoffs(vocabularySize: vocabularySize) : cutoffs ?? [],
+                           divValue: divValue ?? 4)
     }
 
     /// A freshly initialised model and its trainer; with --embed-init the embedding rows
@@ -136,7 +200,8 @@ public struct TrainingSetup {
         let config = modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         try config.validate()
         let training = try trainingConfig()
-        try training.validate()
+        try training.validate(for: config)
+        try TrainingMemory.checkTraining(config, training, copies: weightCopies)
         var random = RandomGenerator(seed: training.seed)
         let model = LanguageModel(config: config, random: &random)
         if let vectors, let embedInit {
@@ -157,17 +222,35 @@ public struct TrainingSetup {
         var model = checkpoint.model.config
         model.dropout = dropout ?? model.dropout
         try model.validate()
+        try training.validate(for: model)
+        // The checkpoint's weights are held already; their copy is made while one more is.
+        try TrainingMemory.checkTraining(model, training, copies: 1 + weightCopies)
         return try Trainer(model: LanguageModel(config: model, parameters: checkpoint.model.parameters.array), corpus: corpus, config: training)
     }
 
     /// A trainer ready to go — fresh, from `initPath`'s weights, or continuing `resumePath`
     /// exactly — with its corpus and a way to checkpoint it.
     public func prepare(resume resumePath: String? = nil, initialise initPath: String? = nil) throws -> PreparedTraining {
+        let prepared = try prepareTrainer(resume: resumePath, initialise: initPath)
+        prepared.trainer.evaluationTokens = try checkedEvaluationTokens()
+        return prepared
+    }
+
+    /// --eval-tokens, checked, or the default.
+    func checkedEvaluationTokens() throws -> Int {
+        guard let evaluationTokens else { return Trainer.defaultEvaluationTokens }
+        guard evaluationTokens >= 0 else { throw RecurError.invalidArgument("--eval-tokens must not be negative (got \(evaluationTokens))") }
+        return evaluationTokens
+    }
+
+    private func prepareTrainer(resume resumePath: String?, initialise initPath: String?) throws -> PreparedTraining {
         guard initPath == nil || resumePath == nil else { throw RecurError.invalidArgument("--init and --resume exclude each other") }
         guard let path = resumePath ?? initPath else {
             let corpus = try loadCorpus()
-            return PreparedTraining(trainer: try freshTrainer(corpus: corpus), corpus: corpus, lowercase: lowercase,
-                                    minCount: minCount ?? Self.defaults.minCount, embedInit: embedInit)
+            var prepared = PreparedTraining(trainer: try freshTrainer(corpus: corpus), corpus: corpus, lowercase: lowercase,
+                                            minCount: minCount ?? Self.defaults.minCount, embedInit: embedInit)
+            prepared.maxVocab = maxVocab
+            return prepared
         }
         let stored = try Checkpoint.read(from: path)
         let corpus = try loadCorpus(for: stored)
@@ -178,8 +261,10 @@ public struct TrainingSetup {
         } else {
             trainer = try initialisedTrainer(from: stored, corpus: corpus)
         }
-        return PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
-                                embedInit: stored.config.embedInit)
+        var prepared = PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
+                                        embedInit: stored.config.embedInit)
+        prepared.maxVocab = stored.config.maxVocab
+        return prepared
     }
 
     /// Prepares a run that saves to `path`, never overwriting a run already there without
@@ -220,9 +305,11 @@ public struct TrainingSetup {
             return try startAnew("it was trained on another text")
         }
         let trainer = try stored.resumedTrainer(corpus: corpus)
-        return (PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
-                                 embedInit: stored.config.embedInit),
-                .resumed(step: trainer.step))
+        trainer.evaluationTokens = try checkedEvaluationTokens()
+        var prepared = PreparedTraining(trainer: trainer, corpus: corpus, lowercase: stored.config.lowercase, minCount: stored.config.minCount,
+                                        embedInit: stored.config.embedInit)
+        prepared.maxVocab = stored.config.maxVocab
+        return (prepared, .resumed(step: trainer.step))
     }
 
     /// Every flag given must equal the checkpoint's value, or it is an error naming it.
@@ -248,6 +335,10 @@ public struct TrainingSetup {
         compare("--hidden", hidden, config.hidden)
         compare("--layers", layers, config.layers)
         compare("--min-count", minCount, config.minCount)
+        compare("--softmax", softmax, config.softmax)
+        compare("--cutoffs", cutoffs, config.cutoffs)
+        compare("--div-value", divValue, config.divValue)
+        if let maxVocab, maxVocab != config.maxVocab { conflicts.append("--max-vocab \(maxVocab) (checkpoint: \(config.maxVocab.map(String.init) ?? "none"))") }
         // A saved run keeps its tie whether or not the flag is typed again.
         if tieWeights && !config.tieWeights { conflicts.append("--tie-weights (checkpoint: untied)") }
         if embedInit != nil { conflicts.append("--embed-init (the checkpoint's embedding is already trained; start anew to use it)") }
@@ -310,6 +401,8 @@ public struct PreparedTraining {
     public let minCount: Int
     /// The vectors file the embedding started from, kept in every checkpoint of the run.
     public var embedInit: String?
+    /// The vocabulary cap the text was read with (--max-vocab), kept for the record.
+    public var maxVocab: Int?
 
     public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String? = nil) {
         self.trainer = trainer
@@ -321,16 +414,63 @@ public struct PreparedTraining {
 
     /// Writes the trainer's complete state to `path` (atomically).
     public func writeCheckpoint(to path: String) throws {
-        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                       validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
+        try OutputFile.write(try checkpointData(of: trainer), to: path, what: "checkpoint")
     }
 
-    /// The same, as a Session's writer: it receives the trainer on the session's queue.
-    public func writer(to path: String) -> CheckpointWriter {
-        let corpus = corpus, lowercase = lowercase, minCount = minCount, embedInit = embedInit
+    /// The bytes of a checkpoint of `trainer` (this run's or one handed over by a Session).
+    public func checkpointData(of trainer: Trainer) throws -> Data {
+        try PreparedTraining.checkpointData(of: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                                            embedInit: embedInit, maxVocab: maxVocab, withCurves: true)
+    }
+
+    /// Writes a checkpoint of `trainer` to a path this process owns; when the whole does
+    /// not fit anywhere (a file size limit), the same state without its loss curves, which
+    /// still resumes exactly. Returns the owner's line for the user, if any.
+    public func save(_ trainer: Trainer, to output: OwnedOutput) throws -> String? {
+        try PreparedTraining.save(trainer, to: output, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit,
+                                  maxVocab: maxVocab)
+    }
+
+    private static func save(_ trainer: Trainer, to output: OwnedOutput, corpus: Corpus, lowercase: Bool, minCount: Int,
+                             embedInit: String?, maxVocab: Int?) throws -> String? {
+        func data(withCurves: Bool) throws -> Data {
+            try checkpointData(of: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit,
+                               maxVocab: maxVocab, withCurves: withCurves)
+        }
+        return try output.write(try data(withCurves: true), lighter: { (try data(withCurves: false), "its loss curves") })
+    }
+
+    private static func checkpointData(of trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String?,
+                                       maxVocab: Int?, withCurves: Bool) throws -> Data {
+        var checkpoint = Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
+                                    validationLoss: trainer.lastValidationLoss, embedInit: embedInit, maxVocab: maxVocab)
+        if !withCurves {
+            var history = RunHistory()
+            history.elapsed = trainer.history.elapsed
+            checkpoint.history = history
+        }
+        return try checkpoint.serialized()
+    }
+
+    /// A lower bound of the checkpoint's size: its tensors and vocabulary alone (weights,
+    /// carried state, the optimizer's buffers), for refusing a run whose result could not
+    /// be written.
+    public var checkpointSizeLowerBound: Int {
+        let parameters = trainer.model.parameters.array.count
+        let model = trainer.model.config
+        let states = model.layers * trainer.config.batch * model.hidden * (model.cell == .lstm ? 2 : 1)
+        let optimizerCopies = trainer.optimizer.settings.kind == .adam ? 2 : 1
+        let vocabulary = corpus.vocabulary.tokens.reduce(0) { $0 + $1.utf8.count + 3 }
+        return 4 * (parameters * (1 + optimizerCopies) + states) + vocabulary
+    }
+
+    /// The same, as a Session's writer into a path this process owns: it receives the
+    /// trainer on the session's queue and returns the owner's line, if any.
+    public func writer(to output: OwnedOutput) -> CheckpointWriter {
+        let corpus = corpus, lowercase = lowercase, minCount = minCount, embedInit = embedInit, maxVocab = maxVocab
         return { trainer in
-            try Checkpoint(trainer: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
-                           validationLoss: trainer.lastValidationLoss, embedInit: embedInit).write(to: path)
+            try PreparedTraining.save(trainer, to: output, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit,
+                                      maxVocab: maxVocab)
         }
     }
 }

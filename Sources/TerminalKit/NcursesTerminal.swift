@@ -18,16 +18,24 @@ public final class NcursesTerminal: Terminal {
     private var previous: Canvas?
     private var active = true
 
-    /// Opens the terminal in full-screen, unbuffered, no-echo mode. Throws when stdin or
-    /// stdout is not a terminal or the terminal type is unknown (ncurses would exit).
-    /// Throws unless stdin and stdout are a terminal: callers check before doing work
-    /// that only makes sense with a screen.
+    /// Throws unless stdin and stdout are a terminal whose type (TERM) is known and can
+    /// place the cursor: ncurses would exit on an unknown type and draw nothing visible
+    /// on TERM=dumb or a hard-copy terminal. Callers check before doing work that only
+    /// makes sense with a screen.
     public nonisolated static func checkAvailable() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(description: "the workbench needs a terminal (stdin and stdout must be a TTY); use `recur train` for headless training")
         }
+        let type = ProcessInfo.processInfo.environment["TERM"] ?? "unset"
+        switch recur_terminal_can_address() {
+        case 1: return
+        case 0: throw TerminalError(description: "this terminal cannot draw the workbench (TERM=\(type) cannot move the cursor); use `recur train` for headless training")
+        default: throw TerminalError(description: "cannot open the terminal: TERM=\(type) is unknown here (no terminfo entry); set TERM to your terminal's type, or use `recur train`")
+        }
     }
 
+    /// Opens the terminal in full-screen, unbuffered, no-echo mode; throws as
+    /// `checkAvailable` does.
     public init(theme: Theme, colour: Bool) throws {
         try NcursesTerminal.checkAvailable()
         setlocale(LC_ALL, "")
@@ -104,7 +112,7 @@ public final class NcursesTerminal: Terminal {
                 let look = pairs[cell.role] ?? (0, recur_attr_normal())
                 // The bottom-right cell makes ncurses scroll on some terminals; it still
                 // draws, but returns ERR, which is harmless.
-                _ = recur_put_cell(Int32(y), Int32(x), wchar_t(bitPattern: cell.scalar.value), look.attributes, look.pair)
+                _ = recur_put_cell(Int32(y), Int32(x), wchar_t(truncatingIfNeeded: cell.scalar.value), look.attributes, look.pair)
             }
         }
         previous = canvas

@@ -2,7 +2,6 @@
 import ArgumentParser
 import Foundation
 import RecurEngine
-import RecurWorkbench
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
 
@@ -49,7 +48,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .customLong("min-count"), parsing: .unconditional, help: "Ignore words seen fewer times.") var minCount = 5
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "Lowercase the text first.") var lowercase = false
-    @Option(help: "Write the vectors here.") var out: String?
+    @Option(help: "Write the vectors here (a file already there is replaced). (default: CORPUS-NAME.vectors.txt, .bin for binary, .tsv for projector, in the current folder; files already there are kept as NAME.1.EXT)") var out: String?
     @Option(help: "Output format: text or binary (word2vec), glove, or projector (vectors.tsv + metadata.tsv).") var format: VectorFormat = .text
     @Flag(help: "Print one JSON object with the figures on stdout.") var json = false
 
@@ -58,14 +57,21 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         let settings = try word2vec.settings(minCount: minCount, seed: seed)
-        if let out { try OutputFile.checkWritable(out, what: "vectors file") }
         guard let path = corpus ?? Resources.defaultCorpus else {
             throw RecurError.invalidArgument("the bundled samples/default.txt was not found; pass --corpus PATH")
         }
+        // No run trains and then throws its vectors away: without --out they go to a default.
+        let out = self.out ?? EmbedCommand.defaultOutPath(corpus: path, format: format)
+        var outputs = [("--out", out)]
+        if format == .projector { outputs.append(("--out's metadata.tsv", WordVectors.projectorMetadataPath(for: out))) }
+        try OutputFile.checkDistinct(outputs: outputs, inputs: [("--corpus", path)])
+        for (_, output) in outputs { try OutputFile.checkWritable(output, what: "vectors file") }
         let loadStarted = Date()
         let text = try Word2VecCorpus.load(path: path, minCount: minCount, lowercase: lowercase)
         let vocabularySeconds = Date().timeIntervalSince(loadStarted)
         let trainer = try Word2VecTrainer(corpus: text, settings: settings)
+        // Each number takes at least two bytes in text (a digit and a separator), four in binary.
+        try OutputFile.checkRoom(for: out, bytes: text.words.count * settings.dimension * (format == .binary ? 4 : 2), what: "vectors file")
         let interactive = isatty(STDERR_FILENO) == 1
         Console.error("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n")
         var lastLine = Date.distantPast
@@ -82,7 +88,12 @@ struct EmbedCommand: ParsableCommand {
         if interactive { Console.error("\n") }
         if let stoppedAt = result.stoppedAt { Console.error(String(format: "interrupted at %.1f%% of training\n", 100 * stoppedAt)) }
         let vectors = try trainer.vectors
-        if let out { try vectors.write(to: out, format: format) }
+        if self.out == nil {
+            for (_, output) in outputs where OutputFile.isRegularFile(output) {
+                Console.error("kept the previous \((output as NSString).lastPathComponent) as \((try OutputFile.keepAsBackup(output) as NSString).lastPathComponent)\n")
+            }
+        }
+        try vectors.write(to: out, format: format)
         if json {
             try printJSON(["words_per_sec": result.wordsPerSecond, "train_seconds": result.seconds, "vocab_seconds": vocabularySeconds,
                            "corpus_words": text.rawWordCount, "vocabulary": text.words.count, "epochs": settings.epochs, "loss": result.finalLoss,
@@ -91,7 +102,20 @@ struct EmbedCommand: ParsableCommand {
                            "min_count": minCount, "sample": settings.sample])
         } else {
             Console.error(String(format: "trained in %.2f s: %.0f words/s, final loss %.4f%@\n", result.seconds,
-                                 result.wordsPerSecond, result.finalLoss, (out.map { ", vectors in \($0)" } ?? "") as NSString))
+                                 result.wordsPerSecond, result.finalLoss, ", vectors in \(out)" as NSString))
         }
+    }
+}
+
+extension EmbedCommand {
+    /// Where vectors go without --out, for `recur embed` and `recur --word2vec`:
+    /// CORPUS-NAME.vectors.EXT in the current folder.
+    static func defaultOutPath(corpus: String, format: VectorFormat) -> String {
+        let ext = switch format {
+        case .text, .glove: "txt"
+        case .binary: "bin"
+        case .projector: "tsv"
+        }
+        return URL(fileURLWithPath: corpus).deletingPathExtension().lastPathComponent + ".vectors.\(ext)"
     }
 }

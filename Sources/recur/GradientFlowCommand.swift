@@ -1,9 +1,8 @@
 // `recur gradflow`: how far back the last step's loss gradient reaches.
 import ArgumentParser
 import Foundation
-import RecurEngine
 import RecurCommandLine
-import RecurWorkbench
+import RecurEngine
 
 struct GradientFlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,6 @@ import ArgumentParser
 import Foundation
 import RecurEngine
 import RecurCommandLine
-import RecurWorkbench
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +50,13 @@ struct InspectCommand: ParsableCommand {
                 "level": config.level.rawValue, "cell": config.cell.rawValue, "activation": config.activation.rawValue,
                 "vocab_size": config.vocabSize, "embed": config.embed, "hidden": config.hidden, "layers": config.layers,
                 "seq": config.seq, "batch": config.batch, "dropout": config.dropout, "parameters": stored.model.parameterCount,
+                "softmax": config.softmax.rawValue,
             ]
+            if config.softmax == .adaptive {
+                record["cutoffs"] = config.cutoffs
+                record["div_value"] = config.divValue
+            }
+            if let maxVocab = config.maxVocab { record["max_vocab"] = maxVocab }
             if let progress {
                 record["step"] = progress.step
                 record["tokens"] = progress.tokens
@@ -69,7 +74,10 @@ struct InspectCommand: ParsableCommand {
         }
         let cell = config.cell == .rnn ? "RNN (\(config.activation.rawValue))" : config.cell.rawValue.uppercased()
         print("model       \(cell), \(config.layers) layer(s) of \(config.hidden), embedding \(config.embed), dropout \(config.dropout)")
-        print("vocabulary  \(config.vocabSize) \(config.level == .char ? "characters" : "words")")
+        print("vocabulary  \(config.vocabSize) \(config.level == .char ? "characters" : "words")" + (config.maxVocab.map { " (--max-vocab \($0))" } ?? ""))
+        print("output      " + (config.softmax == .adaptive
+            ? "adaptive softmax, cutoffs \(config.cutoffs.map(String.init).joined(separator: ",")), div_value \(config.divValue)"
+            : "full softmax" + (config.tieWeights ? ", tied to the embedding" : "")))
         print("parameters  \(stored.model.parameterCount)")
         print("chunks      \(config.seq) steps × \(config.batch) streams")
         if let progress {

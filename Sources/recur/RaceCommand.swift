@@ -18,7 +18,7 @@ struct RaceCommand: ParsableCommand {
     @Flag(help: "Open paused.") var paused = false
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
+        let appearance = try Appearance(themeName: theme)
         let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
             let parts = spec.split(separator: "-").map(String.init)
             guard let cell = CellKind(rawValue: parts[0]) else {
@@ -28,7 +28,7 @@ struct RaceCommand: ParsableCommand {
             return (cell, activation)
         }
         guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
-        let setup = model.setup(cell: nil)
+        let setup = try model.setup(cell: nil)
         let corpus = try setup.loadCorpus()
         let training = try setup.trainingConfig()
         let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }
@@ -47,6 +47,9 @@ struct RaceCommand: ParsableCommand {
             var config = base
             if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
             try config.validate()
+            try training.validate(for: config)
+            // Each model is checked as it is built, so the ones before it are counted.
+            try TrainingMemory.checkTraining(config, training, copies: RaceSession.weightCopies)
             if target == nil { target = config.layout.totalCount }
             var random = RandomGenerator(seed: training.seed)
             let model = LanguageModel(config: config, random: &random)
@@ -55,14 +58,11 @@ struct RaceCommand: ParsableCommand {
             let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         let configuration = WorkbenchConfiguration(source: .race(trainers: trainers, names: names, vocabulary: corpus.vocabulary),
                                                    title: URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent,
-                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(), colour: colour,
+                                                   theme: appearance.theme, colour: appearance.colour,
                                                    startPaused: paused)
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
-        }
+        try WorkbenchApp.launch(configuration)
     }
 }
 

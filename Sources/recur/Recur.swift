@@ -19,16 +19,19 @@ struct Recur: ParsableCommand {
         defaultSubcommand: WorkbenchCommand.self
     )
 
-    /// ArgumentParser's entry, with two guards around it: a closed pipe becomes a write
-    /// error (EPIPE) instead of a silent SIGPIPE death, and output that could not be
+    /// ArgumentParser's entry, with three guards around it: a closed pipe becomes a write
+    /// error (EPIPE) instead of a silent SIGPIPE death, a file size limit (`ulimit -f`)
+    /// becomes a write error (EFBIG) that the writers handle instead of a silent SIGXFSZ
+    /// death, every error is one line on stderr (`report`), and output that could not be
     /// written ends the command with status 1 and a reason instead of a false success.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            report(error)
         }
         if fflush(nil) != 0 {
             Console.error("recur: cannot write to standard output: \(String(cString: strerror(errno)))\n")
@@ -37,10 +40,34 @@ struct Recur: ParsableCommand {
     }
 }
 
+extension Recur {
+    /// Ends the process for `error`: help and --version as ArgumentParser prints them
+    /// (status 0); anything else as one line on stderr, `recur: REASON`, with status 64
+    /// for a command line that does not parse and 1 for a failure, never ArgumentParser's
+    /// several lines of usage (`--help` has those).
+    static func report(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success else { exit(withError: error) }
+        let reason = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let hint = code == .validationFailure ? " (see `\(helpCommand())`)" : ""
+        Console.error("recur: \(reason.isEmpty ? "failed" : reason)\(hint)\n")
+        Foundation.exit(code.rawValue > 0 && code.rawValue < 128 ? code.rawValue : 1)
+    }
+
+    /// `recur SUBCOMMAND --help` for the subcommand named on the command line, else
+    /// `recur --help`.
+    private static func helpCommand() -> String {
+        let names = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
+        let named = CommandLine.arguments.dropFirst().first { names.contains($0) }
+        return named.map { "recur \($0) --help" } ?? "recur --help"
+    }
+}
+
 extension CellKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension TokenLevel: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension SoftmaxKind: ExpressibleByArgument {}
 
 /// Flags shared by every command that builds and trains a model. They are optional so
 /// that flags typed on a resume can be checked against the checkpoint.
@@ -99,10 +126,25 @@ struct ModelOptions: ParsableArguments {
     var freezeEmbed = false
     @Flag(name: .customLong("tie-weights"), help: "The decoder's weight is the embedding (Press & Wolf): needs --hidden equal to --embed (--hidden defaults to it).")
     var tieWeights = false
+    @Option(help: "Output layer: full (one softmax over the vocabulary) or adaptive (PyTorch's AdaptiveLogSoftmaxWithLoss: exact, and far faster for large vocabularies). (default: full below \(TrainingSetup.adaptiveFromVocabulary.formatted(.number)) tokens, adaptive from there)")
+    var softmax: SoftmaxKind?
+    @Option(help: "Adaptive softmax: where the shortlist and each cluster end, increasing token ids (rank by frequency), e.g. 2000,10000,50000. (default: 2000,10000,50000, those below the vocabulary size)")
+    var cutoffs: String?
+    @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax: cluster i projects the hidden width down by this factor to the power i+1. (default: 4)")
+    var divValue: Float?
+    @Option(name: .customLong("max-vocab"), parsing: .unconditional, help: "Word level: a vocabulary of at most N tokens, <unk> included: the N − 1 most frequent words that also pass --min-count; the rest become <unk>.")
+    var maxVocab: Int?
+    @Option(name: .customLong("eval-tokens"), parsing: .unconditional, help: "Periodic validation (the workbench's, and recur train's) reads this many leading tokens of the validation text, the same ones every time; 0 reads it all. recur eval always reads it all. (default: 200000)")
+    var evalTokens: Int?
+
+    /// The files these flags read, which no output may replace.
+    var inputs: [(flag: String, path: String)] {
+        [("--corpus", corpus), ("--embed-init", embedInit)].compactMap { flag, path in path.map { (flag, $0) } }
+    }
 
     /// The setup these flags describe, with the cell of `--cell` (a race names its cells
     /// with --cells instead, so the flag is its own group that race does not take).
-    func setup(cell: CellOption?) -> TrainingSetup {
+    func setup(cell: CellOption?) throws -> TrainingSetup {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         setup.level = level
@@ -129,6 +171,11 @@ struct ModelOptions: ParsableArguments {
         setup.embedInit = embedInit
         setup.freezeEmbed = freezeEmbed
         setup.tieWeights = tieWeights
+        setup.softmax = softmax
+        setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
+        setup.divValue = divValue
+        setup.maxVocab = maxVocab
+        setup.evaluationTokens = evalTokens
         return setup
     }
 }
@@ -145,13 +192,13 @@ struct WorkbenchCommand: ParsableCommand {
     var theme: String?
     @Flag(help: "Open paused instead of training at once.")
     var paused = false
-    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time. (default: CORPUS-NAME.recur.safetensors in the current folder)")
+    @Option(help: "Checkpoint file written every 5 minutes, on w and on quit, and reopened next time; another recur training into it is refused while this one runs. (default: CORPUS-NAME.recur.safetensors in the current folder)")
     var checkpoint: String?
     @Flag(name: .customLong("no-autosave"), help: "No periodic checkpoints and none on quit; w still saves to the checkpoint path.")
     var noAutosave = false
     @Flag(help: "Start a new run even if the checkpoint holds one of the same text and settings (it is kept as NAME.1.safetensors).")
     var fresh = false
-    @Option(help: "Continue training from this checkpoint exactly.")
+    @Option(help: "Continue training from this checkpoint exactly. It is only read: the run saves to --checkpoint (name the same file there to write over it).")
     var resume: String?
     @Flag(help: "Train word2vec live instead of a language model (with the word2vec flags below; --corpus, --min-count, --seed and --lowercase apply).")
     var word2vec = false
@@ -162,14 +209,17 @@ struct WorkbenchCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let theme = colour ? loadedTheme : loadedTheme.withoutColour()
-        let setup = model.setup(cell: cell)
+        let appearance = try Appearance(themeName: theme)
+        let theme = appearance.theme, colour = appearance.colour
+        var setup = try model.setup(cell: cell)
+        // The session's snapshots copy the weights too: counted before the model is built.
+        // (A resumed run's check counts the checkpoint's copies, freed before it trains.)
+        setup.weightCopies = Session.weightCopies
         guard !(word2vec && vectors != nil) else { throw RecurError.invalidArgument("--word2vec and --vectors exclude each other") }
         guard !fresh || resume == nil else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume") }
         guard out == nil || word2vec else { throw RecurError.invalidArgument("--out is where --word2vec writes its vectors; a language model saves to --checkpoint") }
         let configuration: WorkbenchConfiguration
+        var release: () -> Void = {}
         if let vectors {
             let loaded = try WordVectors(contentsOf: vectors)
             configuration = WorkbenchConfiguration(source: .vectors(loaded), title: URL(fileURLWithPath: vectors).lastPathComponent,
@@ -179,7 +229,8 @@ struct WorkbenchCommand: ParsableCommand {
             let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
             let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
             let trainer = try Word2VecTrainer(corpus: text, settings: settings)
-            let outPath = out ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".vectors.txt"
+            let outPath = out ?? EmbedCommand.defaultOutPath(corpus: corpusPath, format: .text)
+            try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])
             try OutputFile.checkWritable(outPath, what: "vectors file")
             try NcursesTerminal.checkAvailable()
             // The vectors of an earlier run are kept, not overwritten.
@@ -190,9 +241,12 @@ struct WorkbenchCommand: ParsableCommand {
         } else {
             let corpusPath = try setup.resolvedCorpusPath()
             let name = URL(fileURLWithPath: corpusPath).lastPathComponent
-            // Always somewhere to save, so that w works with --no-autosave too.
-            let savePath = checkpoint ?? resume ?? URL(fileURLWithPath: corpusPath).deletingPathExtension().lastPathComponent + ".recur.safetensors"
-            try OutputFile.checkWritable(savePath, what: "checkpoint")
+            // Always somewhere to save, so that w works with --no-autosave too; never the
+            // --resume file, an input, unless it is named as --checkpoint.
+            let savePath = try setup.savePath(checkpoint: checkpoint, resume: resume)
+            try OutputFile.checkDistinct(outputs: [("--checkpoint", savePath)], inputs: model.inputs)
+            // Held until exit: a second writer into this checkpoint refuses up front.
+            let output = try OwnedOutput(path: savePath, what: "checkpoint")
             let prepared: PreparedTraining
             let outcome: Reopening
             if let resume {
@@ -203,14 +257,13 @@ struct WorkbenchCommand: ParsableCommand {
                 // No checkpoint is moved aside for a workbench that cannot open.
                 (prepared, outcome) = try setup.prepare(reopening: savePath, fresh: fresh, beforeReplacing: NcursesTerminal.checkAvailable)
             }
+            try OutputFile.checkRoom(for: savePath, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
+            release = output.release
             configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
                                                    theme: theme, colour: colour, startPaused: paused,
-                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: savePath),
+                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),
                                                    autosave: !noAutosave, startNotice: outcome.describe(savePath))
         }
-        // ArgumentParser calls run() on the main thread; the workbench lives there.
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
-        }
+        try WorkbenchApp.launch(configuration, beforeExit: release)
     }
 }

@@ -22,15 +22,15 @@ struct TrainCommand: ParsableCommand {
     var fresh = false
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Compute the validation loss every N steps (0: only at the end).")
     var evalEvery = 200
-    @Option(help: "Write one JSON object per step to this file: step, loss, tokens, grad_norm, and val_loss when evaluated.")
+    @Option(help: "Write one JSON object per step to this file: step, loss, tokens, grad_norm, and val_loss when evaluated. A log that ends at the step the run continues from is appended to; any other is kept as NAME.1.jsonl.")
     var log: String?
-    @Option(help: "Save a checkpoint here at the end (and on Ctrl-C).")
+    @Option(help: "Save a checkpoint here at the end (and on Ctrl-C); another recur training into it is refused. (default: CORPUS-NAME.recur.safetensors in the current folder)")
     var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Also save --checkpoint every N steps (0: only at the end).")
     var checkpointEvery = 0
     @Option(help: "Start from this checkpoint's weights with a fresh optimizer and data position.")
     var `init`: String?
-    @Option(help: "Continue this checkpoint exactly: weights, optimizer, position, hidden state, RNG.")
+    @Option(help: "Continue this checkpoint exactly: weights, optimizer, position, hidden state, RNG. It is only read: the run saves to --checkpoint (name the same file there to write over it).")
     var resume: String?
     @Option(name: .customLong("on-diverge"), help: "When the loss or gradient is not finite: stop (with an error) or rollback (reload --checkpoint and halve the learning rate).")
     var onDiverge: DivergencePolicy = .stop
@@ -41,32 +41,46 @@ struct TrainCommand: ParsableCommand {
         guard steps >= 0 else { throw RecurError.invalidArgument("--steps must not be negative (got \(steps))") }
         guard evalEvery >= 0 else { throw RecurError.invalidArgument("--eval-every must not be negative (got \(evalEvery))") }
         guard checkpointEvery >= 0 else { throw RecurError.invalidArgument("--checkpoint-every must not be negative (got \(checkpointEvery))") }
-        guard checkpointEvery == 0 || checkpoint != nil else { throw RecurError.invalidArgument("--checkpoint-every needs --checkpoint PATH") }
-        guard onDiverge == .stop || checkpoint != nil else { throw RecurError.invalidArgument("--on-diverge rollback needs --checkpoint PATH (and --checkpoint-every N) to roll back to") }
-        // Output paths are checked before the corpus is read, so a typo never costs a run.
-        if let checkpoint { try OutputFile.checkWritable(checkpoint, what: "checkpoint") }
-        if let log { try OutputFile.checkWritable(log, what: "log file") }
         guard more.map({ $0 > 0 }) ?? true else { throw RecurError.invalidArgument("--more must be positive (got \(more!))") }
         guard !fresh || (resume == nil && `init` == nil) else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume and --init") }
+        // No run trains and then throws its result away: without --checkpoint it goes to
+        // the workbench's default. --resume is an input: it is written only when named here.
+        let checkpoint = try model.setup(cell: cell).savePath(checkpoint: self.checkpoint, resume: resume)
+        let sources = model.inputs + [("--init", `init`)].compactMap { flag, path in path.map { (flag, $0) } }
+        try OutputFile.checkDistinct(outputs: [("--checkpoint", checkpoint)], inputs: sources)
+        if let log {
+            try OutputFile.checkDistinct(outputs: [("--log", log)],
+                                         inputs: sources + [("--resume", resume)].compactMap { flag, path in path.map { (flag, $0) } } + [("--checkpoint", checkpoint)])
+        }
+        // Output paths are checked (and the checkpoint locked against a second writer)
+        // before the corpus is read, so a typo or a busy path never costs a run.
+        let output = try OwnedOutput(path: checkpoint, what: "checkpoint")
+        defer { output.release() }
+        if let log { try OutputFile.checkWritable(log, what: "log file") }
         let prepared: PreparedTraining
         if resume == nil && `init` == nil {
             let (reopened, outcome) = try model.setup(cell: cell).prepare(reopening: checkpoint, fresh: fresh)
             prepared = reopened
-            if let checkpoint, let line = outcome.describe(checkpoint) { Console.error(line + "\n") }
+            if let line = outcome.describe(checkpoint) { Console.error(line + "\n") }
         } else {
             prepared = try model.setup(cell: cell).prepare(resume: resume, initialise: `init`)
-            if let checkpoint, let line = try Reopening.protect(checkpoint, continuing: (resume ?? `init`)!).describe(checkpoint) {
+            if let line = try Reopening.protect(checkpoint, continuing: (resume ?? `init`)!).describe(checkpoint) {
                 Console.error(line + "\n")
             }
         }
         let start = prepared.trainer.step
+        if let slice = prepared.trainer.evaluationSliceDescription {
+            Console.error("val_loss reads the \(slice) (--eval-tokens; recur eval reads them all)\n")
+        }
         let target = more.map { start + $0 } ?? steps
         guard target > start else {
             throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
         }
-        let save: ((String) throws -> Void)? = checkpoint == nil ? nil : { path in try prepared.writeCheckpoint(to: path) }
+        try OutputFile.checkRoom(for: checkpoint, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
+        if self.checkpoint == nil { Console.error("saving the run to \(checkpoint) (no --checkpoint was given)\n") }
         var training = HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
-                                        checkpointInterval: checkpointEvery, checkpointPath: checkpoint, save: save,
+                                        checkpointInterval: checkpointEvery, checkpointPath: checkpoint,
+                                        save: { try prepared.save(prepared.trainer, to: output) },
                                         rollbackPath: onDiverge == .rollback ? checkpoint : nil)
         training.level = prepared.corpus.vocabulary.level
         try training.run()
@@ -93,8 +107,11 @@ struct EvalCommand: ParsableCommand {
         var setup = TrainingSetup()
         setup.corpusPath = corpus
         let text = try setup.loadCorpus(for: stored)
+        // A long validation text takes minutes: say how far it is.
+        let progress = text.validationIDs.count > Trainer.defaultEvaluationTokens
+            ? ProgressLine.reporter { "evaluating \(text.validationIDs.count.formatted(.number)) tokens: \($0)%" } : nil
         guard let loss = Evaluation.loss(model: stored.model, ids: text.validationIDs, batch: stored.config.batch,
-                                         sequenceLength: stored.config.seq) else {
+                                         sequenceLength: stored.config.seq, progress: progress) else {
             throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
         }
         var floors: [Int: Double] = [:]
@@ -138,6 +155,10 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Streams per step.") var batch: Int?
     @Option(parsing: .unconditional, help: "Timed steps.") var steps: Int?
     @Option(parsing: .unconditional, help: "Untimed warm-up steps.") var warmup: Int?
+    @Option(help: "Output layer: full or adaptive.") var softmax: SoftmaxKind?
+    @Option(help: "Adaptive softmax cutoffs, e.g. 2000,10000,50000. (default: as for training)") var cutoffs: String?
+    @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax projection divisor. (default: 4)") var divValue: Float?
+    @Option(parsing: .unconditional, help: "Draw tokens from a Zipf distribution of this exponent (id = rank), as words occur in text, instead of uniformly: the adaptive softmax's speed depends on it.") var zipf: Double?
     @Flag(help: "One JSON object per configuration.") var json = false
     @Flag(help: "Time the workbench's frame rendering (200×60, busy state) instead of training.") var ui = false
 
@@ -149,12 +170,24 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil].contains(true)
+        let custom = [cell != nil, activation != nil, vocab != nil, embed != nil, hidden != nil, layers != nil, seq != nil, batch != nil,
+                      softmax != nil, cutoffs != nil, divValue != nil, zipf != nil].contains(true)
         var configurations = TrainingBenchmark.references
         if custom {
-            let model = ModelConfig(cell: cell ?? .lstm, activation: activation ?? .tanh, vocabularySize: vocab ?? 65,
-                                    embed: embed ?? 64, hidden: hidden ?? 256, layers: layers ?? 1)
-            configurations = [TrainingBenchmark(name: "custom", model: model, sequenceLength: seq ?? 64, batch: batch ?? 32)]
+            var setup = TrainingSetup()
+            setup.softmax = softmax
+            setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
+            setup.divValue = divValue
+            setup.cell = cell ?? .lstm
+            setup.activation = activation
+            setup.embed = embed ?? 64
+            setup.hidden = hidden ?? 256
+            setup.layers = layers ?? 1
+            let model = setup.modelConfig(vocabularySize: vocab ?? 65)
+            if let zipf { guard zipf.isFinite, zipf >= 0, zipf <= 10 else { throw RecurError.invalidArgument("--zipf must be from 0 to 10 (got \(zipf))") } }
+            var custom = TrainingBenchmark(name: "custom", model: model, sequenceLength: seq ?? 64, batch: batch ?? 32)
+            custom.zipfExponent = zipf
+            configurations = [custom]
         }
         for index in configurations.indices {
             if let steps { configurations[index].steps = steps }
@@ -173,7 +206,8 @@ struct BenchCommand: ParsableCommand {
                     "seconds": result.seconds, "steps": benchmark.steps, "cell": benchmark.model.cell.rawValue,
                     "vocab": benchmark.model.vocabularySize, "embed": benchmark.model.embed, "hidden": benchmark.model.hidden,
                     "layers": benchmark.model.layers, "seq": benchmark.sequenceLength, "batch": benchmark.batch,
-                    "threads": Gemm.threadCount, "kernels": Gemm.kernelPath,
+                    "threads": Gemm.threadCount, "kernels": Gemm.kernelPath, "softmax": benchmark.model.softmax.rawValue,
+                    "cutoffs": benchmark.model.cutoffs, "zipf": benchmark.zipfExponent ?? 0,
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             } else {

@@ -13,7 +13,7 @@ struct WatchCommand: ParsableCommand {
         discussion: """
             DIR is a run folder, as python -m recur_torch train --dir writes one (or recur train --log DIR/log.jsonl --checkpoint DIR/step-NNNNNNNN.safetensors): the loss pane follows DIR/log.jsonl as it grows, and each new checkpoint DIR/step-NNNNNNNN.safetensors (the highest step) refreshes the hidden-state, neighbours and sample panes, computed here from its weights. The status bar shows the run's step, tokens/s and the age of the newest checkpoint. The folder is polled twice a second, so a folder synced or copied from another machine works as well as a shared one.
 
-            Keys: p creates DIR/pause (the trainer holds between steps) and p again removes it; w creates DIR/save (the trainer writes a checkpoint, then deletes it); ←/→ temperature, / neighbour query, Tab focus, f expand, ? every key, q quit (the run goes on).
+            Keys: p creates DIR/pause (the trainer holds between steps) and p again removes it; w creates DIR/save (the trainer writes a checkpoint, then deletes it); ←/→ temperature, / neighbour query, Tab focus, f expand, ? every key, q quit (the run goes on: a DIR/pause this watcher created is removed, and stderr says so).
             """)
 
     @Argument(help: ArgumentHelp("The run folder.", valueName: "DIR"))
@@ -22,16 +22,12 @@ struct WatchCommand: ParsableCommand {
     var theme: String?
 
     func run() throws {
-        let loadedTheme = try ThemeLoader.load(theme)
-        let colour = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let appearance = try Appearance(themeName: theme)
         let runFolder = try RunFolder(path: folder)
         try NcursesTerminal.checkAvailable()
         let title = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let configuration = WorkbenchConfiguration(source: .watch(runFolder), title: title,
-                                                   theme: colour ? loadedTheme : loadedTheme.withoutColour(), colour: colour)
-        // ArgumentParser calls run() on the main thread; the workbench lives there.
-        try MainActor.assumeIsolated {
-            try WorkbenchApp.run(configuration) { status in Foundation.exit(status) }
-        }
+                                                   theme: appearance.theme, colour: appearance.colour)
+        try WorkbenchApp.launch(configuration)
     }
 }

@@ -87,7 +87,7 @@ while IFS= read -r name; do
             inspect) args=(inspect "$file") ;;
             sample) args=(sample --checkpoint "$file" --length 20) ;;
             eval) args=(eval --checkpoint "$file" --corpus "$small") ;;
-            resume) args=(train --corpus "$small" --resume "$file" --steps 5 --eval-every 0) ;;
+            resume) args=(train --corpus "$small" --resume "$file" --steps 5 --eval-every 0 --checkpoint "$work/resumed.safetensors") ;;
         esac
         timeout 60 "$recur" "${args[@]}" >/dev/null 2>"$work/err" </dev/null
         status=$?
@@ -185,9 +185,11 @@ import sys
 text = open(sys.argv[1], encoding="utf-8").read()
 open(sys.argv[2], "wb").write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
 PY
-"$recur" train --corpus "$small" "${model[@]}" --steps 3 --eval-every 0 --log "$work/unix.jsonl" 2>/dev/null
-"$recur" train --corpus "$work/windows.txt" "${model[@]}" --steps 3 --eval-every 0 --log "$work/windows.jsonl" 2>/dev/null
-check "char level: a CRLF copy with a BOM trains exactly as the Unix text" cmp -s "$work/unix.jsonl" "$work/windows.jsonl"
+"$recur" train --corpus "$small" "${model[@]}" --steps 3 --eval-every 0 --log "$work/unix.jsonl" --checkpoint "$work/unix.safetensors" 2>/dev/null
+"$recur" train --corpus "$work/windows.txt" "${model[@]}" --steps 3 --eval-every 0 --log "$work/windows.jsonl" --checkpoint "$work/windows.safetensors" 2>/dev/null
+# The logs agree but for each line's wall-clock time.
+same_log() { python3 -c 'import json, sys; read = lambda p: [{k: v for k, v in json.loads(l).items() if k != "time"} for l in open(p)]; sys.exit(read(sys.argv[1]) != read(sys.argv[2]))' "$1" "$2"; }
+check "char level: a CRLF copy with a BOM trains exactly as the Unix text" same_log "$work/unix.jsonl" "$work/windows.jsonl"
 "$recur" embed --corpus "$work/windows.txt" --min-count 1 --epochs 1 --dim 8 --out "$work/windows-vectors.txt" 2>/dev/null
 check "embed on CRLF: no \\r in the vectors file" [ "$(grep -c $'\r' "$work/windows-vectors.txt")" -eq 0 ]
 check "embed on CRLF: Recur reads its own vectors back" "$recur" neighbours --vectors "$work/windows-vectors.txt" the
@@ -242,6 +244,83 @@ expect_error "--seq Int.max" "--seq must be from 1" "$recur" train --corpus "$sm
 expect_error "--seq × --batch too large for memory" "working memory" "$recur" train --corpus "$small" --seq 100000 --batch 65536
 expect_error "sample --temperature -1" "temperature" "$recur" sample --checkpoint "$work/good.safetensors" --temperature -1
 expect_error "embed --dim -5" "dim" "$recur" embed --corpus "$small" --dim -5
+
+# ---- 7. Limits of the machine, the terminal and the command line: refused in one line.
+# in_terminal COMMAND: runs COMMAND (sh syntax) in a tmux window, a real terminal, and
+# waits for it to end; its status, stderr and the tty settings after it are left in
+# $work/tty-status, $work/tty-err and $work/tty-stty.
+in_terminal() {
+    rm -f "$work"/tty-*
+    tmux kill-session -t "$session" 2>/dev/null
+    tmux new-session -d -s "$session" -x 120 -y 36 \
+        "$1 2>$work/tty-err; echo \$? > $work/tty-status; stty -a > $work/tty-stty 2>&1; sleep 600"
+    for _ in $(seq 150); do [ -s "$work/tty-stty" ] && break; sleep 0.2; done
+    tmux kill-session -t "$session" 2>/dev/null
+}
+# expect_terminal_error NAME FRAGMENT: after in_terminal, status 1–123, one line on stderr
+# containing FRAGMENT, and the terminal back in cooked mode.
+expect_terminal_error() {
+    local status
+    status=$(cat "$work/tty-status" 2>/dev/null || echo none)
+    if [ "$status" != none ] && [ "$status" -ge 1 ] && [ "$status" -lt 124 ] && [ "$(wc -l <"$work/tty-err")" -eq 1 ] \
+        && grep -qi -- "$2" "$work/tty-err" && grep -qE '(^| )icanon( |$)' "$work/tty-stty"; then
+        ok "$1 (exit $status)"
+    else
+        fail "$1 (exit $status): $(head -c 400 "$work/tty-err" 2>/dev/null)"
+    fi
+}
+
+# A model inside Recur's limits but past what the machine has, or the process may
+# allocate (ulimit -v): refused before anything is allocated, not Swift's fatal error and
+# a backtrace (20 s of it on a terminal). Hidden 4096 needs about 3 GiB, so on any
+# machine it is ulimit -v that refuses it; hidden 16384 (the report's case) needs 27 GiB.
+limited="ulimit -v 1500000; exec \"\$0\" \"\$@\""
+expect_error "train: a model past ulimit -v" "needs about .* GiB of memory, more than this process can allocate (ulimit -v allows" \
+    bash -c "$limited" "$recur" train --corpus "$small" --hidden 4096 --steps 1
+expect_error "train: the report's model past ulimit -v 3000000" "needs about .* GiB of memory" \
+    bash -c "ulimit -v 3000000; exec \"\$0\" \"\$@\"" "$recur" train --corpus "$small" --hidden 16384 --steps 1
+expect_error "bench: a model past ulimit -v" "GiB of memory, more than this process can allocate" \
+    bash -c "$limited" "$recur" bench --hidden 4096 --steps 1
+expect_error "race: a model past ulimit -v" "GiB of memory, more than this process can allocate" \
+    bash -c "$limited" "$recur" race --corpus "$small" --hidden 4096 --cells lstm,gru
+expect_error "gradflow: a model past ulimit -v" "GiB of memory, more than this process can allocate" \
+    bash -c "$limited" "$recur" gradflow --corpus "$small" --hidden 4096
+python3 -c "print(' '.join('w%06d' % i for i in range(200000)))" >"$work/many-words.txt"
+expect_error "embed: word2vec past ulimit -v" "word2vec of 200000 words × --dim 2048 needs about .* more than this process can allocate" \
+    bash -c "$limited" "$recur" embed --corpus "$work/many-words.txt" --min-count 1 --dim 2048 --out "$work/many.vectors.txt"
+in_terminal "ulimit -v 1500000; $recur --corpus $small --hidden 4096 --no-autosave"
+expect_terminal_error "workbench: a model past ulimit -v" "GiB of memory, more than this process can allocate"
+in_terminal "ulimit -v 3000000; $recur --corpus $small --hidden 16384 --no-autosave"
+expect_terminal_error "workbench: the report's model past ulimit -v 3000000" "GiB of memory"
+# bench takes train's limits.
+expect_error "bench: --seq × --batch too large for memory" "working memory" "$recur" bench --seq 100000 --batch 65536 --steps 1
+
+# A terminal that cannot place the cursor cannot draw the workbench.
+in_terminal "TERM=dumb $recur --corpus $small --no-autosave"
+expect_terminal_error "TERM=dumb: refused" "this terminal cannot draw the workbench (TERM=dumb"
+in_terminal "TERM=no-such-terminal $recur --corpus $small --no-autosave"
+expect_terminal_error "an unknown TERM: refused" "TERM=no-such-terminal is unknown"
+in_terminal "TERM=dumb $recur watch $work"
+expect_terminal_error "TERM=dumb: watch refused" "cannot draw the workbench"
+
+# Command lines that do not parse: one line naming the fault and the help to read, status 64.
+expect_parse_error() {
+    local name=$1 fragment=$2
+    shift 2
+    expect_error "$name" "$fragment" "$@"
+    local status
+    "$@" >/dev/null 2>&1 </dev/null
+    status=$?
+    check "  … with status 64 (got $status)" [ $status -eq 64 ]
+}
+expect_parse_error "an unknown flag" "recur: Unknown option '--bogus'.*(see \`recur train --help\`)" "$recur" train --bogus
+expect_parse_error "a flag's bad value" "The value 'x' is invalid for '--hidden" "$recur" train --hidden x
+expect_parse_error "a missing argument" "Missing expected argument '<path>'.*recur inspect --help" "$recur" inspect
+expect_parse_error "the workbench's unknown flag" "Unknown option '--bogus'.*recur --help" "$recur" --bogus
+expect_parse_error "a command's own validation" "give three words" "$recur" analogy --vectors "$work/none.txt" a b
+"$recur" train --help >"$work/out" 2>"$work/err"
+status=$?
+check "--help still prints the usage (exit $status)" bash -c "[ $status -eq 0 ] && grep -q 'USAGE: recur train' '$work/out' && [ ! -s '$work/err' ]"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

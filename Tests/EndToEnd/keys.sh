@@ -93,6 +93,8 @@ exited || true
 # 7. At 80×24 the status bar keeps tok/s; word level opens Neighbours on a word.
 columns=80 rows=24 start -- --corpus "$corpus" --level word --hidden 32 --embed 16 --no-autosave
 check "80×24: tok/s on the status bar" wait_status ' tok/s ' 30
+tmux send-keys -t "$session" s
+check "80×24: a notice leaves tok/s on the bar" wait_status 'tok/s .*s trains one step' 5
 check "word level: the first query is a word, not ⏎" bash -c \
     "sleep 3; tmux capture-pane -p -t '$session' | grep -o \"nearest to [^ ]*\" | grep -vq \"'⏎'\""
 tmux send-keys -t "$session" q

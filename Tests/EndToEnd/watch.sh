@@ -4,8 +4,9 @@
 # appended (a partial last line waits for its newline, a garbage line is skipped, a log
 # replaced by rename is read again); a new checkpoint refreshes the sample; a checkpoint
 # that fails Recur's checks is named while the previous weights stay; p creates and
-# removes DIR/pause, w creates DIR/save; bad folders get a one-line reason; q and Ctrl-C
-# exit 0 with the terminal restored.
+# removes DIR/pause, w creates DIR/save, q removes the pause it made; a FIFO as the log
+# is named without blocking; bad folders get a one-line reason; q and Ctrl-C exit 0 with
+# the terminal restored.
 # Usage: Tests/EndToEnd/watch.sh [path/to/recur]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,9 +20,9 @@ trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 source "$root/Tests/EndToEnd/tmux_lib.sh"
 start() {
-    rm -f status stty
+    rm -f status stty watch-err
     tmux kill-session -t "$session" 2>/dev/null
-    tmux new-session -d -s "$session" -x 120 -y 36 -c "$work" "$recur watch $*; echo \$? > status; stty -a > stty 2>&1; sleep 600"
+    tmux new-session -d -s "$session" -x 120 -y 36 -c "$work" "$recur watch $* 2>watch-err; echo \$? > status; stty -a > stty 2>&1; sleep 600"
 }
 wait_exit() { for _ in $(seq 50); do [ -s stty ] && return 0; sleep 0.2; done; return 1; }
 cooked() { ! grep -Eq '(^| )-(icanon|echo)( |$)' stty; }
@@ -56,6 +57,8 @@ check "the neighbours are listed" wait_for "nearest to '.'  / query" 5
 "$recur" train $small_model --resume run/step-00000010.safetensors --steps 30 --log more.jsonl --checkpoint more.safetensors 2>/dev/null
 head -10 more.jsonl >>run/log.jsonl
 check "appended lines move the step" wait_status " step 20 " 10
+check "recur train's log carries time (Unix seconds), as recur_torch's does" \
+    python3 -c "import json, sys, time; records = [json.loads(l) for l in open('more.jsonl')]; sys.exit(not all(abs(r['time'] - time.time()) < 3600 for r in records))"
 line21=$(sed -n 11p more.jsonl)
 printf '%s' "${line21:0:20}" >>run/log.jsonl
 sleep 1.5
@@ -117,6 +120,37 @@ check "q exits" wait_exit
 check "  … with status 0" [ "$(cat status)" = "0" ]
 check "  … and the terminal in cooked mode" cooked
 check "  … leaving no request behind" [ ! -e run/pause -a ! -e run/save ]
+
+# ---- p then q: the pause this watcher made goes with it, and it says so; a pause made
+# by someone else stays.
+start run
+check "the run is watched again" wait_status "checkpoint 35 · " 15
+tmux send-keys -t "$session" p
+check "p pauses the run" wait_status "paused \(run/pause\)" 5
+tmux send-keys -t "$session" q
+check "q exits" wait_exit
+check "  … with status 0" [ "$(cat status)" = "0" ]
+check "  … removing the pause it made" [ ! -e run/pause ]
+check "  … and saying so" grep -q "removed run/pause, the pause this watcher made: the run goes on" watch-err
+touch run/pause
+start run
+check "someone else's pause shows" wait_status "paused \(run/pause\)" 15
+tmux send-keys -t "$session" q
+check "q exits" wait_exit
+check "  … leaving someone else's pause in place" [ -e run/pause ]
+check "  … without a word about it" [ ! -s watch-err ]
+rm run/pause
+
+# ---- A log that is a FIFO (or any other non-regular file) is named, and does not stop
+# the folder being followed.
+mkdir fifo
+mkfifo fifo/log.jsonl
+start fifo
+check "a FIFO as the log is refused with the reason" wait_status "fifo/log.jsonl: it is not a regular file" 15
+cp more.safetensors fifo/step-00000030.safetensors
+check "  … while new checkpoints are still read" wait_for "Sample from step 30 " 15
+tmux send-keys -t "$session" q
+check "  … and q exits" wait_exit
 
 # ---- A request that cannot be made, and a folder that goes away: said, never a crash.
 mkdir -p blocked/save

@@ -85,6 +85,14 @@ final class ReopeningTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("run.1.safetensors")))
     }
 
+    func testADivergedValidationLossStillLeavesAWritableCheckpoint() throws {
+        let (prepared, _) = try setup(hidden: 8).prepare(reopening: path("nan.safetensors"), fresh: false)
+        prepared.trainer.trainStep()
+        prepared.trainer.noteValidationLoss(.nan)
+        try prepared.writeCheckpoint(to: path("nan.safetensors"))
+        XCTAssertEqual(try Checkpoint.read(from: path("nan.safetensors")).progress?.step, 1)
+    }
+
     func testAFileThatIsNoCheckpointIsKeptNotOverwritten() throws {
         try "not a checkpoint".write(toFile: path("run.safetensors"), atomically: false, encoding: .utf8)
         let (_, outcome) = try setup().prepare(reopening: path("run.safetensors"), fresh: false)

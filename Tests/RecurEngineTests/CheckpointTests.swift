@@ -40,15 +40,73 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(read.carriedState, trainer.carriedState)
         // Names and layout exactly as PyTorch's state_dict.
         let file = try SafeTensors(contentsOf: path)
-        XCTAssertEqual(file.tensor("rnn.weight_ih_l1")?.shape, [40, 10])
-        XCTAssertEqual(file.tensor("optim.decoder.bias.exp_avg")?.shape, [corpus.vocabulary.count])
-        XCTAssertEqual(file.tensor("state.c")?.shape, [2, 4, 10])
+        XCTAssertEqual(try file.tensor("rnn.weight_ih_l1")?.shape, [40, 10])
+        XCTAssertEqual(try file.tensor("optim.decoder.bias.exp_avg")?.shape, [corpus.vocabulary.count])
+        XCTAssertEqual(try file.tensor("state.c")?.shape, [2, 4, 10])
         let weightsOnly = try Checkpoint.read(from: path, trainingState: false)
         XCTAssertEqual(weightsOnly.model.parameters.array, trainer.model.parameters.array)
         XCTAssertNil(weightsOnly.optimizerFirst)
         XCTAssertNotNil(file.metadata["config"]?.contains("\"vocab_size\""))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["a.safetensors"],
                        "no temporary file is left behind")
+    }
+
+    /// An adaptive softmax is stored under nn.AdaptiveLogSoftmaxWithLoss's names with its
+    /// cutoffs in the config, and reads back the same; a full-softmax config stays as it
+    /// was (no softmax keys).
+    func testAdaptiveSoftmaxRoundTripsUnderPyTorchNames() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        var random = RandomGenerator(seed: 4)
+        let config = ModelConfig(cell: .gru, vocabularySize: corpus.vocabulary.count, embed: 6, hidden: 16, layers: 1,
+                                 softmax: .adaptive, cutoffs: [4, 9])
+        let trainer = try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus,
+                                  config: TrainingConfig(sequenceLength: 12, batch: 4, seed: 4))
+        for _ in 0..<3 { trainer.trainStep() }
+        let path = folder.appendingPathComponent("adaptive.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let read = try Checkpoint.read(from: path)
+        XCTAssertEqual(read.model.config, config)
+        XCTAssertEqual(read.model.parameters.array, trainer.model.parameters.array)
+        let file = try SafeTensors(contentsOf: path)
+        // head: shortlist 4 + 2 clusters; tails project 16 → 16 // 4 = 4 and 16 // 16 = 1.
+        XCTAssertEqual(try file.tensor("decoder.head.weight")?.shape, [6, 16])
+        XCTAssertEqual(try file.tensor("decoder.tail.0.0.weight")?.shape, [4, 16])
+        XCTAssertEqual(try file.tensor("decoder.tail.0.1.weight")?.shape, [5, 4])
+        XCTAssertEqual(try file.tensor("decoder.tail.1.0.weight")?.shape, [1, 16])
+        XCTAssertEqual(try file.tensor("decoder.tail.1.1.weight")?.shape, [corpus.vocabulary.count - 9, 1])
+        XCTAssertNil(try file.tensor("decoder.weight"))
+        XCTAssertEqual(try file.tensor("optim.decoder.head.weight.exp_avg")?.shape, [6, 16])
+
+        // The reader refuses every inconsistent adaptive config in one line naming the field.
+        let original = try SafeTensors(contentsOf: path)
+        let base = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(original.metadata["config"]!.utf8)) as? [String: Any])
+        let V = corpus.vocabulary.count
+        let edits: [(String, [String: Any?], String)] = [
+            ("no cutoffs", ["cutoffs": []], "config.cutoffs"),
+            ("a zero cutoff", ["cutoffs": [0, 9]], "config.cutoffs"),
+            ("decreasing cutoffs", ["cutoffs": [9, 4]], "config.cutoffs"),
+            ("a cutoff at V", ["cutoffs": [4, V]], "config.cutoffs"),
+            ("a huge cutoff", ["cutoffs": [4, 1 << 40]], "config.cutoffs"),
+            ("cutoffs not numbers", ["cutoffs": ["4", "9"]], "config.cutoffs"),
+            ("div_value 0", ["div_value": 0], "config.div-value"),
+            ("div_value too large for H", ["div_value": 64], "config.div-value"),
+            ("tied weights", ["tie_weights": true, "embed": 16], "config.tie-weights"),
+            ("an unknown softmax", ["softmax": "sparse"], "config.softmax"),
+            ("cutoffs on a full softmax", ["softmax": "full"], "config.cutoffs"),
+            ("max_vocab 1", ["max_vocab": 1], "config.max_vocab"),
+        ]
+        for (name, changes, field) in edits {
+            var edited = base
+            for (key, value) in changes { edited[key] = value }
+            var file = original
+            file.metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: edited), as: UTF8.self)
+            let editedPath = folder.appendingPathComponent("edited.safetensors").path
+            try file.write(to: editedPath, order: original.names)
+            XCTAssertThrowsError(try Checkpoint.read(from: editedPath), name) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains(field) && !message.contains("\n"), "\(name): \(message)")
+            }
+        }
     }
 
     /// 20 steps, save, resume, 20 more gives exactly what 40 straight steps give:
@@ -135,6 +193,25 @@ final class CheckpointTests: XCTestCase {
 
     /// 10,000 mutated checkpoints: flipped bytes, truncations, overwritten header length,
     /// spliced garbage. The reader may accept or refuse each one, but must not crash.
+    /// A checkpoint cut short after its header was read (another program rewriting it in
+    /// place) is an error when its tensors are read, not SIGBUS: the file is read, not mapped.
+    func testACheckpointCutShortWhileReadIsAnError() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus)
+        let path = folder.appendingPathComponent("cut.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let file = try SafeTensors(contentsOf: path)
+        // Cut 4 bytes into the tensor data: every tensor now ends past the end of the file.
+        let lengthBytes = try XCTUnwrap(FileManager.default.contents(atPath: path)).prefix(8)
+        let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(truncate(path, off_t(8 + headerLength + 4)), 0)
+        for name in ["decoder.weight", "optim.decoder.weight.exp_avg_sq"] {
+            XCTAssertThrowsError(try file.tensor(name), name) { error in
+                XCTAssertTrue("\(error)".contains("\(path) was cut short while it was read"), "\(error)")
+            }
+        }
+    }
+
     func testFuzzedCheckpointsNeverCrashTheReader() throws {
         let valid = try validCheckpointBytes()
         let headerLength = Int(valid.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
@@ -165,7 +242,7 @@ final class CheckpointTests: XCTestCase {
             }
             do {
                 let parsed = try SafeTensors(data: data, name: "fuzz")
-                for name in parsed.names { _ = parsed.tensor(name) }
+                for name in parsed.names { _ = try parsed.tensor(name) }
             } catch {
                 refused += 1
             }

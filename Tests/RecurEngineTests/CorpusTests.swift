@@ -10,6 +10,20 @@ final class CorpusTests: XCTestCase {
         XCTAssertEqual(corpus.vocabulary.render(corpus.ids), "hello, héllo")
     }
 
+    /// --max-vocab keeps the most frequent words, <unk> counted in the cap, after
+    /// --min-count has dropped the rare ones; the rest read as <unk>.
+    func testMaxVocabularyKeepsTheMostFrequentWords() {
+        let text = "a a a a a b b b b c c c d d e"
+        let capped = Corpus(text: text, level: .word, maxVocabulary: 3)
+        XCTAssertEqual(capped.vocabulary.tokens, ["<unk>", "a", "b"])
+        XCTAssertEqual(Array(capped.ids), [1, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0])
+        let both = Corpus(text: text, level: .word, minCount: 3, maxVocabulary: 10)
+        XCTAssertEqual(both.vocabulary.tokens, ["<unk>", "a", "b", "c"], "the cap is larger: --min-count decides")
+        let tighter = Corpus(text: text, level: .word, minCount: 2, maxVocabulary: 4)
+        XCTAssertEqual(tighter.vocabulary.tokens, ["<unk>", "a", "b", "c"], "both apply: d passes --min-count but not the cap")
+        XCTAssertEqual(Corpus(text: text, level: .word).vocabulary.count, 6, "no cap: every word")
+    }
+
     func testInvalidUTF8ReportsTheOffset() {
         let bytes: [UInt8] = Array("abc".utf8) + [0xC3, 0x28] + Array("xyz".utf8)
         XCTAssertThrowsError(try Corpus.decodeText(Data(bytes), name: "t")) { error in

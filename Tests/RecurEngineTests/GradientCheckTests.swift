@@ -15,20 +15,34 @@ final class GradientCheckTests: XCTestCase {
         var tokenTable = false
         /// Embeds every row even where the token table would pay (as saliency does).
         var recordsInputGradients = false
+        /// The adaptive softmax over 9 tokens: shortlist 0…2, clusters 3…5 and 6…8.
+        var adaptive = false
+    }
+
+    /// The adaptive softmax every adaptive case uses: two clusters, projections 2 and 1 wide.
+    static func adaptiveConfig(_ config: ModelConfig) -> ModelConfig {
+        var config = config
+        config.vocabularySize = 9
+        config.softmax = .adaptive
+        config.cutoffs = [3, 6]
+        config.divValue = 2
+        return config
     }
 
     /// A tiny model, a random chunk, and the engine's gradient of its mean loss.
     func check(_ testCase: Case, file: StaticString = #filePath, line: UInt = #line) {
         KernelPaths.forEach { path in
-            let config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
+            var config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
                                      embed: testCase.tied ? 4 : 3, hidden: 4, layers: testCase.layers, tieWeights: testCase.tied)
+            if testCase.adaptive { config = Self.adaptiveConfig(config) }
+            let V = UInt64(config.vocabularySize)
             var random = RandomGenerator(seed: 42)
             let model = LanguageModel(config: config, random: &random)
             // Larger weights than the default init make saturation and gate effects visible.
             for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
             let T = testCase.tokenTable ? 5 : 4, B = testCase.tokenTable ? 4 : 2
-            let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
-            let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
+            let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % V) } }
+            let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % V) } }
             let flatInputs = inputs.flatMap { $0.map(Int32.init) }, flatTargets = targets.flatMap { $0.map(Int32.init) }
 
             let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
@@ -40,7 +54,7 @@ final class GradientCheckTests: XCTestCase {
                 }
             }
             graph.backward(model: model, gradients: gradients.pointer)
-            XCTAssertEqual(graph.usedTokenTable, testCase.tokenTable && !testCase.recordsInputGradients,
+            XCTAssertEqual(graph.usedTokenTable, testCase.tokenTable && !testCase.recordsInputGradients && !testCase.adaptive,
                            "\(path): layer 0 took the other input path", file: file, line: line)
 
             var reference = ReferenceModel(model: model)
@@ -87,6 +101,40 @@ final class GradientCheckTests: XCTestCase {
     }
     func testGRUEveryRowEmbeddedWhereTheTableWouldPay() {
         check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true, recordsInputGradients: true))
+    }
+
+    // The adaptive softmax (PyTorch's AdaptiveLogSoftmaxWithLoss) on every cell.
+    func testAdaptiveRNN() { check(Case(cell: .rnn, activation: .tanh, layers: 1, adaptive: true)) }
+    func testAdaptiveLSTMTwoLayers() { check(Case(cell: .lstm, activation: .tanh, layers: 2, adaptive: true)) }
+    func testAdaptiveGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1, adaptive: true)) }
+    func testAdaptiveLSTMTokenTableSizedChunk() { check(Case(cell: .lstm, activation: .tanh, layers: 1, tokenTable: true, adaptive: true)) }
+
+    /// The adaptive softmax's whole distribution (a forward without targets) is the
+    /// reference's exp(log p) for every token, and sums to 1.
+    func testAdaptiveDistributionMatchesTheReference() {
+        KernelPaths.forEach { path in
+            let config = Self.adaptiveConfig(ModelConfig(cell: .lstm, vocabularySize: 5, embed: 3, hidden: 4, layers: 1))
+            var random = RandomGenerator(seed: 9)
+            let model = LanguageModel(config: config, random: &random)
+            for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
+            let graph = TrainingGraph(config: config, maxSteps: 1, batch: 1)
+            let reference = ReferenceModel(model: model)
+            for token in 0..<9 {
+                graph.resetState()
+                _ = [Int32(token)].withUnsafeBufferPointer {
+                    graph.forward(model: model, inputs: $0, targets: nil, steps: 1, training: false, random: &random)
+                }
+                let h = (0..<4).map { Double(graph.layerOutputs(0)[$0]) }
+                var sum = 0.0
+                for next in 0..<9 {
+                    let expected = exp(reference.logProbability(of: next, after: h))
+                    let engine = Double(graph.probabilities[next])
+                    sum += engine
+                    XCTAssertEqual(engine, expected, accuracy: 1e-6, "\(path): p(\(next) | \(token))")
+                }
+                XCTAssertEqual(sum, 1, accuracy: 1e-5, "\(path): the distribution after \(token) does not sum to 1")
+            }
+        }
     }
 
     /// Dropout masks each embedded row on its own, so training with dropout must embed

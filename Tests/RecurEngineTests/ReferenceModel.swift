@@ -34,7 +34,7 @@ struct ReferenceModel {
     /// zero when nil) and returning the state after the chunk.
     func loss(inputs: [[Int]], targets: [[Int]], state: [[[Double]]]? = nil) -> (loss: Double, state: [[[Double]]]) {
         let T = inputs.count, B = inputs[0].count, H = config.hidden, L = config.layers
-        let E = config.embed, V = config.vocabularySize
+        let E = config.embed
         // state[b][layer] = h ++ c
         var hs = state ?? Array(repeating: Array(repeating: Array(repeating: 0, count: 2 * H), count: L), count: B)
         var total = 0.0
@@ -77,13 +77,41 @@ struct ReferenceModel {
                     hs[b][layer] = newH + newC
                     x = newH
                 }
-                let logits = affine("decoder.weight", "decoder.bias", rows: 0, count: V, x)
-                let largest = logits.max()!
-                let logSum = log(logits.map { exp($0 - largest) }.reduce(0, +)) + largest
-                total += logSum - logits[targets[t][b]]
+                total -= logProbability(of: targets[t][b], after: x)
             }
         }
         return (total / Double(T * B), hs)
+    }
+
+    /// W x for W stored (rows, x.count) row-major, without bias.
+    func product(_ weight: String, rows: Int, _ x: [Double]) -> [Double] {
+        let w = parameters[weight]!
+        return (0..<rows).map { r in (0..<x.count).reduce(0.0) { $0 + w[r * x.count + $1] * x[$1] } }
+    }
+
+    func logSoftmax(_ logits: [Double]) -> [Double] {
+        let largest = logits.max()!
+        let logSum = log(logits.map { exp($0 - largest) }.reduce(0, +)) + largest
+        return logits.map { $0 - logSum }
+    }
+
+    /// log p(token | top hidden output x): the full softmax, or the adaptive softmax as
+    /// PyTorch's AdaptiveLogSoftmaxWithLoss defines it (head over the shortlist and one
+    /// logit per cluster; a cluster's tail projects, then scores its own tokens).
+    func logProbability(of token: Int, after x: [Double]) -> Double {
+        switch config.softmax {
+        case .full:
+            return logSoftmax(affine("decoder.weight", "decoder.bias", rows: 0, count: config.vocabularySize, x))[token]
+        case .adaptive:
+            let bounds = config.cutoffs + [config.vocabularySize], shortlist = config.cutoffs[0]
+            let head = logSoftmax(product("decoder.head.weight", rows: shortlist + config.cutoffs.count, x))
+            guard token >= shortlist else { return head[token] }
+            let cluster = bounds.firstIndex { token < $0 }! - 1
+            let width = parameters["decoder.tail.\(cluster).0.weight"]!.count / x.count
+            let projection = product("decoder.tail.\(cluster).0.weight", rows: width, x)
+            let tail = logSoftmax(product("decoder.tail.\(cluster).1.weight", rows: bounds[cluster + 1] - bounds[cluster], projection))
+            return head[shortlist + cluster] + tail[token - bounds[cluster]]
+        }
     }
 
     /// Central difference of the mean loss with respect to one parameter, in Double.

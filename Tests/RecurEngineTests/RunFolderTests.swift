@@ -26,7 +26,7 @@ final class RunFolderTests: XCTestCase {
 
     func append(_ text: String, to name: String = "log.jsonl") throws {
         let handle = FileHandle(forWritingAtPath: path(name)) ?? {
-            FileManager.default.createFile(atPath: path(name), contents: nil)
+            _ = FileManager.default.createFile(atPath: path(name), contents: nil)
             return FileHandle(forWritingAtPath: path(name))!
         }()
         handle.seekToEndOfFile()
@@ -148,6 +148,22 @@ final class RunFolderTests: XCTestCase {
         }
     }
 
+    func testAFIFOAsTheLogIsRefusedWithoutWaitingForAWriter() throws {
+        XCTAssertEqual(mkfifo(path("log.jsonl"), 0o600), 0)
+        // Opening a FIFO for reading blocks until a writer comes: on another thread, so
+        // that a reader that blocks fails the test instead of hanging it.
+        let answered = expectation(description: "poll returns")
+        let logPath = path("log.jsonl")
+        let reason = UnsafeSendableBox<String>()
+        DispatchQueue.global().async {
+            var follower = LogFollower(path: logPath)
+            do { _ = try follower.poll() } catch { reason.value = "\(error)" }
+            answered.fulfill()
+        }
+        wait(for: [answered], timeout: 10)
+        XCTAssertEqual(reason.value, "cannot read \(logPath): it is not a regular file")
+    }
+
     // MARK: - The folder
 
     func testCheckpointNamesAndTheNewest() {
@@ -192,4 +208,9 @@ final class RunFolderTests: XCTestCase {
         try FileManager.default.removeItem(atPath: folder)
         XCTAssertThrowsError(try runFolder.scan()) { XCTAssertEqual("\($0)", "\(self.folder!) has gone") }
     }
+}
+
+/// A value handed back from another thread, read after an expectation is fulfilled.
+final class UnsafeSendableBox<Value>: @unchecked Sendable {
+    var value: Value?
 }

@@ -30,6 +30,26 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(trainer.tokensSeen, 300 * 32 * 16)
     }
 
+    /// Periodic validation reads a fixed leading slice of the validation text (the
+    /// loss of exactly those tokens), and all of it with 0.
+    func testValidationReadsTheEvaluationSlice() throws {
+        let words = (0..<3000).map { "w\($0 % 37)" }.joined(separator: " ")
+        let corpus = Corpus(text: words, level: .word)
+        var random = RandomGenerator(seed: 2)
+        let model = LanguageModel(config: ModelConfig(cell: .gru, vocabularySize: corpus.vocabulary.count, embed: 4, hidden: 8), random: &random)
+        let trainer = try Trainer(model: model, corpus: corpus, config: TrainingConfig(sequenceLength: 5, batch: 2))
+        trainer.evaluationTokens = 100
+        XCTAssertEqual(trainer.evaluationIDs.count, 100)
+        XCTAssertEqual(Array(trainer.evaluationIDs), Array(corpus.validationIDs.prefix(100)))
+        XCTAssertEqual(trainer.evaluationSliceDescription, "first 100 of 300 validation tokens")
+        let sliced = try XCTUnwrap(trainer.validationLoss())
+        XCTAssertEqual(sliced, Evaluation.loss(model: model, ids: corpus.validationIDs.prefix(100), batch: 2, sequenceLength: 5))
+        trainer.evaluationTokens = 0
+        XCTAssertNil(trainer.evaluationSliceDescription)
+        XCTAssertEqual(trainer.validationLoss(), Evaluation.loss(model: model, ids: corpus.validationIDs, batch: 2, sequenceLength: 5))
+        XCTAssertNotEqual(trainer.validationLoss(), sliced)
+    }
+
     func testNonFiniteStepNeverReachesTheWeights() throws {
         let corpus = Corpus(text: String(repeating: "abcd", count: 200), level: .char)
         var random = RandomGenerator(seed: 1)

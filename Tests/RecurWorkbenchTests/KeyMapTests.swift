@@ -134,7 +134,7 @@ final class KeyMapTests: XCTestCase {
         for width in [1, 5, 13, 40] {
             for _ in 0..<50 {
                 let words = (0..<Int(random.next() % 12)).map { _ in String(repeating: "w", count: 1 + Int(random.next() % 18)) }
-                let lines = Overlay.wrap(words.joined(separator: " "), width: width)
+                let lines = TextBlock.wrap(words.joined(separator: " "), width: width)
                 XCTAssertTrue(lines.allSatisfy { $0.count <= width }, "\(width): \(lines)")
                 XCTAssertEqual(lines.joined().filter { $0 != " " }, words.joined(), "nothing lost")
                 if width >= 18 { XCTAssertEqual(lines.flatMap { $0.split(separator: " ").map(String.init) }, words, "no word cut") }

@@ -60,6 +60,20 @@ final class RenderTests: XCTestCase {
     }
 
     /// At 80 columns the state still shows, ahead of the less important figures.
+    /// A validation loss that reads a slice of the validation text says which, in the
+    /// loss pane's legend; one that reads it all says nothing more.
+    func testTheLossPaneNamesTheValidationSlice() {
+        var state = AppState(size: Size(columns: 120, rows: 30), title: "big.txt")
+        var snapshot = makeSnapshot(step: 12, state: .paused, losses: [3, 2.5, 2.2])
+        snapshot.evaluationSlice = "first 200K of 1.7M validation tokens"
+        _ = update(&state, .snapshot(snapshot))
+        XCTAssertTrue(render(state).rows.contains { $0.contains("━ val, first 200K of 1.7M validation tokens") },
+                      render(state).rows.joined(separator: "\n"))
+        snapshot.evaluationSlice = nil
+        _ = update(&state, .snapshot(snapshot))
+        XCTAssertFalse(render(state).rows.contains { $0.contains("validation tokens") })
+    }
+
     func testTheStateShowsOnANarrowStatusBar() {
         var state = AppState(size: Size(columns: 80, rows: 24), title: "a-rather-long-corpus-name.txt")
         _ = update(&state, .snapshot(makeSnapshot(step: 123456, state: .paused, losses: [2.5])))

@@ -166,6 +166,36 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(update(&state, .key(.character("p"))), [.request(.resume)], "p removes it, whoever made it")
     }
 
+    func testOnlyAPauseThisWatcherMadeIsItsToRemoveOnQuit() {
+        var state = watching()
+        _ = look(&state, scan(file(10), pause: true))
+        XCTAssertFalse(state.watch.pauseMadeHere, "someone else's pause file")
+        _ = update(&state, .key(.character("p")))
+        XCTAssertFalse(state.watch.pauseMadeHere, "p removed it")
+        _ = look(&state, scan(file(10)), time: 0.5)
+        _ = update(&state, .key(.character("p")))
+        XCTAssertTrue(state.watch.pauseMadeHere)
+        _ = look(&state, scan(file(10), pause: false), done: 0, time: 1)
+        XCTAssertTrue(state.watch.pauseMadeHere, "a look from before the request")
+        _ = look(&state, scan(file(10), pause: true), time: 1.5)
+        XCTAssertTrue(state.watch.pauseMadeHere)
+        _ = look(&state, scan(file(10), pause: false), time: 2)
+        _ = look(&state, scan(file(10), pause: true), time: 2.5)
+        XCTAssertFalse(state.watch.pauseMadeHere, "removed by someone else, then made again: not this watcher's")
+    }
+
+    func testQuittingRemovesThePauseThisWatcherMadeAfterRequestsStillQueued() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recur-watch-quit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let watcher = FolderWatcher(folder: try RunFolder(path: folder)) { _ in }
+        watcher.perform(.pause)
+        let withdrawn = watcher.withdrawPause()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/pause"))
+        XCTAssertFalse(withdrawn.failed)
+        XCTAssertTrue(withdrawn.line.hasPrefix("removed \(folder)/pause"), withdrawn.line)
+    }
+
     func testSaveRequestedShowsUntilTheTrainerHasSavedANewerCheckpoint() {
         var state = watching()
         _ = look(&state, scan(file(10)))

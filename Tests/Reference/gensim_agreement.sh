@@ -59,7 +59,7 @@ for sg in ${SPEED-0 1}; do
     : >"$work/ours"; : >"$work/theirs"
     for _ in $(seq "$rounds"); do
         "$recur" embed --corpus "$zipf" --arch $arch --dim 100 --window 5 --negative 5 --min-count 5 --sample 1e-3 \
-            --epochs 1 --threads 2 --json 2>/dev/null | field words_per_sec >>"$work/ours"
+            --epochs 1 --threads 2 --json --out "$work/speed-$arch.txt" 2>/dev/null | field words_per_sec >>"$work/ours"
         gensim_speed $sg 2>/dev/null | field raw_tokens_per_sec >>"$work/theirs"
     done
     ours=$(median <"$work/ours"); theirs=$(median <"$work/theirs")

@@ -6,7 +6,12 @@ used to check Recur's numbers (agreement) and to time PyTorch on the same machin
     eval CHECKPOINT CORPUS              validation loss as Recur defines it -> {"val_loss": x}
     step BEFORE AFTER CORPUS --lr LR    one plain SGD step on the first chunk from BEFORE's
                                         weights, compared with AFTER -> {"max_abs_diff": x}
+    explain CHECKPOINT TEXT TOKEN...    log p(TOKEN | TEXT) and the saliency of TEXT's tokens (the
+                                        gradient norm of log p per input embedding), as
+                                        `recur explain` computes them -> {"TOKEN": {...}, ...}
     speed --cell C --vocab V ...        training tokens/s on random tokens -> {"tokens_per_sec": x}
+                                        (--softmax adaptive --cutoffs A,B --zipf S: the adaptive
+                                        softmax on Zipf-distributed tokens)
     sample --cell C ... --length N      batch-1 sampling tokens/s -> {"tokens_per_sec": x}
 
 Checkpoints are read (and checked) by recur_torch.checkpoint. Requirements:
@@ -23,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from recur_torch import checkpoint as checkpoints  # noqa: E402
 from recur_torch.evaluation import summed_loss  # noqa: E402
 from recur_torch.model import LanguageModel, model_from  # noqa: E402
-from recur_torch.text import Streams, corpus_with_vocab  # noqa: E402
+from recur_torch.text import Streams, character_scalars, corpus_with_vocab, word_tokens  # noqa: E402
 
 
 def read_checkpoint(path):
@@ -51,8 +56,8 @@ def command_step(args):
     model = model_from(config, tensors).train()
     streams = Streams(corpus_for(args.corpus, config, vocab).training_ids, config["batch"])
     inputs, targets = streams.chunk(0, config["seq"])
-    logits, _ = model(inputs, model.zero_state(config["batch"]))
-    loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+    nll, _ = model(inputs, model.zero_state(config["batch"]), targets)
+    loss = nll.mean()
     loss.backward()
     with torch.no_grad():
         for parameter in model.parameters():
@@ -61,16 +66,46 @@ def command_step(args):
     print(json.dumps({"max_abs_diff": difference, "loss": loss.item()}))
 
 
+def command_explain(args):
+    config, vocab, tensors = read_checkpoint(args.checkpoint)
+    model = model_from(config, tensors).eval()
+    index = {token: i for i, token in enumerate(vocab)}
+    tokens = word_tokens(args.text, config["lowercase"]) if config["level"] == "word" else list(character_scalars(args.text))
+    ids = torch.tensor([[index[t]] for t in tokens])  # (T, 1)
+    result = {}
+    for token in args.tokens:
+        embedded = model.encoder(ids).detach().requires_grad_(True)  # (T, 1, E)
+        output, _ = model.rnn(embedded, model.zero_state(1))
+        last = output[-1]  # (1, H)
+        if model.adaptive:
+            log_p = model.decoder.log_prob(last)[0]
+        else:
+            log_p = torch.log_softmax(model.decoder(last), dim=-1)[0]
+        log_p[index[token]].backward()
+        result[token] = {"log_prob": log_p[index[token]].item(), "log_prob_sum": torch.logsumexp(log_p, 0).item(),
+                         "saliency": embedded.grad[:, 0].norm(dim=-1).tolist()}
+    print(json.dumps(result))
+
+
+def zipf_tokens(vocab, exponent, shape):
+    """Token ids drawn from Zipf(exponent) over ranks 1..vocab (id = rank - 1)."""
+    weights = torch.arange(1, vocab + 1, dtype=torch.float64) ** -exponent
+    return torch.multinomial(weights, int(torch.tensor(shape).prod()), replacement=True).reshape(shape)
+
+
 def command_speed(args):
     torch.manual_seed(1)
-    model = LanguageModel(args.cell, args.activation, args.vocab, args.embed, args.hidden, args.layers)
+    cutoffs = [int(c) for c in args.cutoffs.split(",")] if args.cutoffs else []
+    model = LanguageModel(args.cell, args.activation, args.vocab, args.embed, args.hidden, args.layers,
+                          softmax=args.softmax, cutoffs=cutoffs, div_value=args.div_value)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
-    data = torch.randint(0, args.vocab, (args.seq + 1, args.batch))
+    shape = (args.seq + 1, args.batch)
+    data = zipf_tokens(args.vocab, args.zipf, shape) if args.zipf else torch.randint(0, args.vocab, shape)
     state = model.zero_state(args.batch)
 
     def step(state):
-        logits, state = model(data[:-1], state)
-        loss = nn.functional.cross_entropy(logits.reshape(-1, args.vocab), data[1:].reshape(-1))
+        nll, state = model(data[:-1], state, data[1:])
+        loss = nll.mean()
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -112,6 +147,10 @@ def main():
     step.add_argument("after")
     step.add_argument("corpus")
     step.add_argument("--lr", type=float, required=True)
+    explain = commands.add_parser("explain")
+    explain.add_argument("checkpoint")
+    explain.add_argument("text")
+    explain.add_argument("tokens", nargs="+")
     for name in ["speed", "sample"]:
         command = commands.add_parser(name)
         command.add_argument("--cell", default="lstm")
@@ -126,9 +165,14 @@ def main():
         command.add_argument("--warmup", type=int, default=5)
         command.add_argument("--length", type=int, default=2000)
         command.add_argument("--temperature", type=float, default=0.8)
+        command.add_argument("--softmax", default="full")
+        command.add_argument("--cutoffs", default="")
+        command.add_argument("--div-value", type=float, default=4.0)
+        command.add_argument("--zipf", type=float, default=0.0)
     args = parser.parse_args()
     torch.set_num_threads(int(__import__("os").environ.get("RECUR_TORCH_THREADS", "2")))
-    {"eval": command_eval, "step": command_step, "speed": command_speed, "sample": command_sample}[args.command](args)
+    {"eval": command_eval, "step": command_step, "explain": command_explain, "speed": command_speed,
+     "sample": command_sample}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ sleep 1
 
 # Training speed for reference: the workbench's step rate is in the trace's weights events.
 start=$(date +%s.%N)
-"$recur" train "${model[@]}" --steps 30 --eval-every 0 >/dev/null 2>&1
+"$recur" train "${model[@]}" --steps 30 --eval-every 0 --checkpoint "$work/headless.safetensors" >/dev/null 2>&1
 headless=$(echo "30 / ($(date +%s.%N) - $start)" | bc -l)
 
 python3 - "$work/trace.jsonl" "$headless" "${tmux_views[*]}" <<'PY'

@@ -27,7 +27,16 @@ def layout(config):
     for layer in range(config["layers"]):
         shapes += [(f"rnn.weight_ih_l{layer}", [G, E if layer == 0 else H]), (f"rnn.weight_hh_l{layer}", [G, H]),
                    (f"rnn.bias_ih_l{layer}", [G]), (f"rnn.bias_hh_l{layer}", [G])]
-    return shapes + [("decoder.weight", [V, H]), ("decoder.bias", [V])]
+    if config.get("softmax", "full") != "adaptive":
+        return shapes + [("decoder.weight", [V, H]), ("decoder.bias", [V])]
+    # nn.AdaptiveLogSoftmaxWithLoss(H, V, cutoffs, div_value), head_bias=False.
+    cutoffs, div_value = config["cutoffs"], config.get("div_value", 4.0)
+    shapes.append(("decoder.head.weight", [cutoffs[0] + len(cutoffs), H]))
+    bounds = cutoffs + [V]
+    for i in range(len(cutoffs)):
+        width = int(H // (div_value ** (i + 1)))
+        shapes += [(f"decoder.tail.{i}.0.weight", [width, H]), (f"decoder.tail.{i}.1.weight", [bounds[i + 1] - bounds[i], width])]
+    return shapes
 
 
 class Checkpoint:
@@ -79,6 +88,33 @@ def check_config(config, bad):
         raise bad("config.tie-weights needs config.hidden equal to config.embed")
     if config.get("tie_weights") and config.get("freeze_embed"):
         raise bad("config.tie_weights and config.freeze_embed exclude each other")
+    check_softmax(config, bad)
+    if config.get("max_vocab") is not None:
+        _check_number(config["max_vocab"], 2, LIMITS["vocab_size"], "config.max_vocab", bad)
+
+
+def check_softmax(config, bad):
+    """ModelConfig.validateAdaptive: PyTorch's rules on cutoffs, each projection at least
+    one wide, no tying; a full softmax has no cutoffs."""
+    softmax = config.get("softmax", "full")
+    if softmax not in ("full", "adaptive"):
+        raise bad("config.softmax is not one of full, adaptive")
+    cutoffs = config.get("cutoffs", [])
+    if softmax == "full":
+        if cutoffs:
+            raise bad("config.cutoffs shapes the adaptive softmax; it needs config.softmax adaptive")
+        return
+    V = config["vocab_size"]
+    if not (isinstance(cutoffs, list) and 1 <= len(cutoffs) <= 64
+            and all(isinstance(c, int) and not isinstance(c, bool) for c in cutoffs)):
+        raise bad("config.cutoffs needs 1 to 64 increasing numbers for config.softmax adaptive")
+    if not all(1 <= c <= V - 1 for c in cutoffs) or any(a >= b for a, b in zip(cutoffs, cutoffs[1:])):
+        raise bad(f"config.cutoffs must increase strictly, each from 1 to the vocabulary size - 1 = {V - 1}")
+    _check_number(config.get("div_value", 4.0), 1, 1024, "config.div_value", bad, float)
+    if any(int(config["hidden"] // (config.get("div_value", 4.0) ** (i + 1))) < 1 for i in range(len(cutoffs))):
+        raise bad("config.hidden // config.div_value^(i+1) is 0 for a cluster: it would have no projection")
+    if config.get("tie_weights"):
+        raise bad("config.tie-weights ties decoder.weight to the embedding, and config.softmax adaptive has no decoder.weight")
 
 
 def check_vocab(vocab, config, bad):

@@ -67,6 +67,25 @@ def number(text):
     return value
 
 
+# TrainingSetup.adaptiveFromVocabulary and defaultCutoffs: the same choice as `recur train`.
+ADAPTIVE_FROM = 50_000
+
+
+def default_cutoffs(vocab_size):
+    standard = [c for c in (2000, 10_000, 50_000) if c < vocab_size]
+    return standard or [max(1, vocab_size // 4)]
+
+
+def cutoff_list(text):
+    try:
+        values = [int(part.strip()) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--cutoffs must be whole numbers separated by commas, such as 2000,10000,50000 (got {text!r})")
+    if not 1 <= len(values) <= 64:
+        raise argparse.ArgumentTypeError("--cutoffs must have 1 to 64 entries")
+    return values
+
+
 def build_parser():
     parser = Parser(prog="python -m recur_torch", description="The PyTorch side of Recur.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -99,11 +118,18 @@ def build_parser():
     add("--lr-decay-every", type=integer, metavar="N", help="step decay: apply --lr-decay every N steps")
     add("--lr-patience", type=integer, metavar="N", help="plateau decay: apply --lr-decay after N validations without improvement")
     add("--tie-weights", action="store_true", help="the decoder's weight is the embedding (needs --hidden = --embed)")
+    add("--softmax", choices=["full", "adaptive"],
+        help=f"output layer: full, or adaptive (nn.AdaptiveLogSoftmaxWithLoss) (default: full below {ADAPTIVE_FROM:,} tokens, adaptive from there)")
+    add("--cutoffs", type=cutoff_list, metavar="A,B,...", help="adaptive softmax cutoffs (default: 2000,10000,50000, those below the vocabulary size)")
+    add("--div-value", type=number, metavar="X", help="adaptive softmax: cluster i projects H down by X^(i+1) (default: 4)")
+    add("--max-vocab", type=integer, metavar="N", help="word level: at most N tokens, <unk> included; the rest become <unk>")
     add("--freeze-embed", action="store_true", help="keep the embedding fixed (a resumed run keeps its checkpoint's choice)")
     add("--embed-init", metavar="FILE", help="not supported here: start the run with `recur train --embed-init`, then --resume it")
     add("--steps", type=integer, metavar="N", default=1000, help="train until this global step (default: 1000)")
     add("--more", type=integer, metavar="N", help="train this many steps more than the run starts at (instead of --steps)")
     add("--eval-every", type=integer, metavar="N", default=200, help="validation loss every N steps (0: only at the end; default: 200)")
+    add("--eval-tokens", type=integer, metavar="N",
+        help="validation reads this many leading tokens of the validation text, 0 all of it (default: 200000)")
     add("--log", metavar="PATH", help="write one JSON object per step here (truncated first)")
     add("--checkpoint", metavar="PATH", help="save a checkpoint here at the end (and on Ctrl-C)")
     add("--checkpoint-every", type=integer, metavar="N", default=0, help="also save every N steps (0: only at the end)")
@@ -124,7 +150,7 @@ def check_ranges(args):
                             ("batch", 1, 65536), ("min_count", 1, 2 ** 62), ("steps", 0, 2 ** 60),
                             ("eval_every", 0, 2 ** 60), ("checkpoint_every", 0, 2 ** 60), ("seed", 0, 2 ** 64 - 1),
                             ("clip", 0, math.inf), ("weight_decay", 0, math.inf), ("lr_patience", 0, 2 ** 60),
-                            ("more", 1, 2 ** 60), ("lr_decay_every", 1, 2 ** 60)]:
+                            ("more", 1, 2 ** 60), ("lr_decay_every", 1, 2 ** 60), ("max_vocab", 2, 4_000_000), ("eval_tokens", 0, 2 ** 60)]:
         within(flag.replace("_", "-"), getattr(args, flag), low, high)
     if args.lr is not None and args.lr <= 0:
         raise UserError(f"--lr must be > 0 (got {args.lr})", 2)
@@ -173,7 +199,9 @@ def fresh_checkpoint(args):
         raise UserError("--freeze-embed keeps the embedding as it starts: start with `recur train --embed-init FILE`, "
                         "then --resume here", 2)
     level = args.level or DEFAULTS["level"]
-    corpus = build_corpus(args.corpus, level, args.min_count or 1, args.lowercase)
+    if args.max_vocab is not None and level != "word":
+        raise UserError("--max-vocab caps a word vocabulary; it needs --level word", 2)
+    corpus = build_corpus(args.corpus, level, args.min_count or 1, args.lowercase, args.max_vocab)
     embed = args.embed or DEFAULTS["embed"]
     hidden = args.hidden or (embed if args.tie_weights else DEFAULTS["hidden"])
     if args.tie_weights and hidden != embed:
@@ -183,6 +211,16 @@ def fresh_checkpoint(args):
               "seq": args.seq or DEFAULTS["seq"], "batch": args.batch or DEFAULTS["batch"],
               "dropout": checkpoints.float32_json(args.dropout or 0.0), "lowercase": bool(args.lowercase and level == "word"),
               "min_count": args.min_count or 1, "tie_weights": args.tie_weights, "freeze_embed": False}
+    vocab_size = len(corpus.vocab)
+    softmax = args.softmax or ("adaptive" if args.cutoffs or (not args.tie_weights and vocab_size >= ADAPTIVE_FROM) else "full")
+    if softmax == "adaptive":
+        config.update(softmax="adaptive", cutoffs=args.cutoffs or default_cutoffs(vocab_size),
+                      div_value=checkpoints.float32_json(args.div_value if args.div_value is not None else 4.0))
+    elif args.cutoffs:
+        raise UserError("--cutoffs shapes the adaptive softmax; it needs --softmax adaptive", 2)
+    if args.max_vocab is not None:
+        config["max_vocab"] = args.max_vocab
+    checkpoints.check_softmax(config, lambda reason: UserError(reason.replace("config.", "--").replace("_", "-"), 2))
     seed = args.seed if args.seed is not None else DEFAULTS["seed"]
     torch.manual_seed(seed)
     model = model_from(config)
@@ -199,7 +237,10 @@ def conflicts(args, stored, training_flags=True):
     pairs = [("level", args.level, config["level"]), ("cell", args.cell, config["cell"]),
              ("activation", args.activation, config["activation"]), ("embed", args.embed, config["embed"]),
              ("hidden", args.hidden, config["hidden"]), ("layers", args.layers, config["layers"]),
-             ("min-count", args.min_count, config["min_count"])]
+             ("min-count", args.min_count, config["min_count"]), ("softmax", args.softmax, config.get("softmax", "full")),
+             ("cutoffs", args.cutoffs, config.get("cutoffs", [])),
+             ("div-value", args.div_value and checkpoints.float32_json(args.div_value), config.get("div_value", 4.0)),
+             ("max-vocab", args.max_vocab, config.get("max_vocab"))]
     switches = [("tie-weights", args.tie_weights, config.get("tie_weights")), ("lowercase", args.lowercase, config["lowercase"])]
     if training_flags:
         training, optimizer = stored.training, stored.training["optimizer"]
@@ -277,7 +318,8 @@ def train(args):
             raise UserError("--init and --resume exclude each other", 2)
         prepare = resumed_checkpoint if args.resume else initialised_checkpoint if args.init else fresh_checkpoint
         stored, corpus = prepare(args)
-        trainer = Trainer(stored, corpus, context)
+        trainer = Trainer(stored, corpus, context,
+                          Trainer.EVALUATION_TOKENS if args.eval_tokens is None else args.eval_tokens)
         start = trainer.step
         target = start + args.more if args.more is not None else args.steps
         if target <= start:

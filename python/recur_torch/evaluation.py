@@ -2,7 +2,6 @@
 text cut into B streams, run chunk by chunk from a zero state with the state carried,
 mean cross-entropy in nats per token. Shared by the trainer and Tests/Reference."""
 import torch
-import torch.nn.functional as F
 
 
 @torch.no_grad()
@@ -17,9 +16,8 @@ def summed_loss(model, streams, steps):
     while position < streams.length - 1:
         n = min(steps, streams.length - 1 - position)
         inputs, targets = streams.chunk(position, n)  # (n, b) each
-        logits, state = model(inputs, state)  # (n, b, V)
-        total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
-                                 reduction="none").double().sum().item()
+        nll, state = model(inputs, state, targets)  # (n, b)
+        total += nll.double().sum().item()
         position += n
     model.train(was_training)
     return total, max(streams.length - 1, 0) * batch

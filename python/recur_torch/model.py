@@ -1,11 +1,13 @@
-"""Recur's model in PyTorch: Embedding -> stacked RNN/LSTM/GRU -> dropout -> Linear, under
-the names Recur's checkpoints use (encoder.weight, rnn.weight_ih_l0, ..., decoder.bias).
+"""Recur's model in PyTorch: Embedding -> stacked RNN/LSTM/GRU -> dropout -> Linear (or
+nn.AdaptiveLogSoftmaxWithLoss), under the names Recur's checkpoints use (encoder.weight,
+rnn.weight_ih_l0, ..., decoder.bias; decoder.head.weight, decoder.tail.0.0.weight, ...).
 
 Legend: T time steps, B streams (batch), E embedding width, H hidden width, L layers,
 V vocabulary.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 class SigmoidRNN(nn.Module):
@@ -44,7 +46,8 @@ class LanguageModel(nn.Module):
     """Embedding -> dropout -> stacked cell (dropout between layers) -> dropout -> Linear,
     the places Recur's TrainingGraph applies its dropout masks."""
 
-    def __init__(self, cell, activation, vocab, embed, hidden, layers, dropout=0.0, tie_weights=False):
+    def __init__(self, cell, activation, vocab, embed, hidden, layers, dropout=0.0, tie_weights=False,
+                 softmax="full", cutoffs=(), div_value=4.0):
         super().__init__()
         self.cell, self.layers, self.hidden = cell, layers, hidden
         self.encoder = nn.Embedding(vocab, embed)
@@ -58,7 +61,12 @@ class LanguageModel(nn.Module):
         else:
             self.rnn = nn.RNN(embed, hidden, layers, nonlinearity=activation, dropout=between)
         self.drop = nn.Dropout(dropout)
-        self.decoder = nn.Linear(hidden, vocab)
+        self.adaptive = softmax == "adaptive"
+        if self.adaptive:
+            # head_bias=False, PyTorch's default and Recur's layout.
+            self.decoder = nn.AdaptiveLogSoftmaxWithLoss(hidden, vocab, list(cutoffs), div_value=div_value)
+        else:
+            self.decoder = nn.Linear(hidden, vocab)
         if tie_weights:
             # PyTorch's tying (word_language_model --tied): one Parameter under both names,
             # so its gradient is the sum of both uses, as in Recur.
@@ -69,10 +77,21 @@ class LanguageModel(nn.Module):
         h = torch.zeros(self.layers, batch, self.hidden, device=device)
         return (h, h.clone()) if self.cell == "lstm" else h
 
-    def forward(self, inputs, state):
-        """inputs (T, B) token ids, state as zero_state -> logits (T, B, V), state."""
+    def forward(self, inputs, state, targets=None):
+        """inputs (T, B) token ids, state as zero_state -> scores (T, B, V), state: logits
+        of the full softmax, log-probabilities of the adaptive one (either gives the
+        distribution through softmax). With targets (T, B): -log p(target) (T, B), state,
+        the adaptive softmax computing only the clusters the targets need."""
         output, state = self.rnn(self.drop(self.encoder(inputs)), state)
-        return self.decoder(self.drop(output)), state
+        output = self.drop(output)
+        if targets is None:
+            if self.adaptive:
+                return self.decoder.log_prob(output.reshape(-1, output.shape[-1])).reshape(*output.shape[:2], -1), state
+            return self.decoder(output), state
+        if self.adaptive:
+            log_p = self.decoder(output.reshape(-1, output.shape[-1]), targets.reshape(-1)).output
+            return -log_p.reshape(targets.shape), state
+        return -F.log_softmax(self.decoder(output), dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1), state
 
 
 def detach_state(state):
@@ -94,7 +113,8 @@ def model_from(config, tensors=None):
     """The model a Recur `config` describes (checkpoint metadata keys), with `tensors`
     (name -> tensor) loaded when given; a frozen embedding gets no gradient."""
     model = LanguageModel(config["cell"], config["activation"], config["vocab_size"], config["embed"],
-                          config["hidden"], config["layers"], config.get("dropout", 0.0), config.get("tie_weights", False))
+                          config["hidden"], config["layers"], config.get("dropout", 0.0), config.get("tie_weights", False),
+                          config.get("softmax", "full"), config.get("cutoffs", []), config.get("div_value", 4.0))
     if tensors is not None:
         model.load_state_dict({name: tensors[name] for name in model.state_dict()})
     if config.get("freeze_embed"):

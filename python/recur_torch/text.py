@@ -99,10 +99,11 @@ class Corpus:
         return self.ids[self.split_index:]
 
 
-def build_corpus(path, level, min_count=1, lowercase=False):
+def build_corpus(path, level, min_count=1, lowercase=False, max_vocab=None):
     """Reads `path` and builds its vocabulary. Char: sorted unique scalars. Word: `<unk>`
     first, then the words seen at least `min_count` times, most frequent first, ties by
-    spelling in code-point order (Swift compares strings so for these tokens)."""
+    spelling in code-point order (Swift compares strings so for these tokens); with
+    `max_vocab`, only the first max_vocab - 1 of them (VocabularyCap)."""
     text = read_text(path)
     if level == "char":
         points, ids = np.unique(_code_points(character_scalars(text)), return_inverse=True)
@@ -114,6 +115,8 @@ def build_corpus(path, level, min_count=1, lowercase=False):
         for word in words:
             counts[word] = counts.get(word, 0) + 1
         kept = sorted((w for w, c in counts.items() if c >= min_count and w != UNKNOWN), key=lambda w: (-counts[w], w))
+        if max_vocab is not None:
+            kept = kept[:max(max_vocab - 1, 0)]
         vocab = [UNKNOWN] + kept
         index = {token: i for i, token in enumerate(vocab)}
         corpus = Corpus(np.array([index.get(w, 0) for w in words], dtype=np.int32), vocab, "word", lowercase, min_count)

@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .checkpoint import Checkpoint, float32_json, layout
 from .errors import UserError
@@ -48,7 +47,10 @@ class Trainer:
     """A run continuing from a Checkpoint (a fresh one for a new run) on `corpus`, on the
     rank `context` describes. `training` is the checkpoint's metadata, kept current."""
 
-    def __init__(self, checkpoint, corpus, context):
+    # Trainer.defaultEvaluationTokens: periodic validation reads this many leading tokens.
+    EVALUATION_TOKENS = 200_000
+
+    def __init__(self, checkpoint, corpus, context, evaluation_tokens=EVALUATION_TOKENS):
         config, training = checkpoint.config, checkpoint.training
         self.config, self.vocab, self.corpus, self.context = config, checkpoint.vocab, corpus, context
         self.training = dict(training)
@@ -57,7 +59,9 @@ class Trainer:
         rows = context.rows(self.batch)
         self.local_batch = len(rows)
         self.streams = Streams(corpus.training_ids, self.batch, rows, device)
-        self.validation = Streams(corpus.validation_ids, self.batch, rows, device)
+        # --eval-tokens: a fixed leading slice of the validation text (0: all of it), as Recur reads it.
+        validation = corpus.validation_ids if evaluation_tokens == 0 else corpus.validation_ids[:evaluation_tokens]
+        self.validation = Streams(validation, self.batch, rows, device)
         self._check_text()
         self.model = model_from(config, checkpoint.parameters).to(device)
         self.network = context.wrap(self.model)
@@ -110,8 +114,7 @@ class Trainer:
             self.state = self.model.zero_state(self.local_batch, self.context.device)
         inputs, targets = self.streams.chunk(training["position"], T)  # (T, b) each
         self.model.zero_grad(set_to_none=True)
-        logits, state = self.network(inputs, self.state)  # (T, b, V)
-        nll = -F.log_softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)  # (T, b)
+        nll, state = self.network(inputs, self.state, targets)  # (T, b)
         (nll.sum() / (T * self.local_batch)).backward()
         local_sum = nll.detach().double().sum().item()
         loss = self.context.sum([local_sum])[0] / (T * self.batch)

@@ -19,7 +19,9 @@ RUNS = {"lstm char": ["--cell", "lstm", "--layers", "2"],
         "gru word tied sgd": ["--cell", "gru", "--level", "word", "--tie-weights", "--embed", "16",
                               "--optimizer", "sgd", "--momentum", "0.9", "--lr-decay-every", "2"],
         "rnn rmsprop": ["--cell", "rnn", "--activation", "relu", "--optimizer", "rmsprop", "--lr-patience", "1"],
-        "lstm adagrad": ["--cell", "lstm", "--optimizer", "adagrad", "--weight-decay", "0.01"]}
+        "lstm adagrad": ["--cell", "lstm", "--optimizer", "adagrad", "--weight-decay", "0.01"],
+        "gru word adaptive": ["--cell", "gru", "--level", "word", "--softmax", "adaptive", "--cutoffs", "20,100",
+                              "--hidden", "32", "--max-vocab", "400"]}
 
 
 def raw_file(path):

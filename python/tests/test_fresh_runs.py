@@ -13,7 +13,9 @@ FRESH = {"gru word tied": ["--cell", "gru", "--level", "word", "--tie-weights", 
          "sigmoid rnn with dropout": ["--cell", "rnn", "--activation", "sigmoid", "--layers", "2", "--dropout", "0.2",
                                       "--embed", "8", "--hidden", "16"],
          "lstm sgd schedule": ["--cell", "lstm", "--optimizer", "sgd", "--lr", "0.3", "--lr-decay-every", "2",
-                               "--embed", "8", "--hidden", "16"]}
+                               "--embed", "8", "--hidden", "16"],
+         "lstm word adaptive capped": ["--cell", "lstm", "--level", "word", "--softmax", "adaptive", "--cutoffs", "20,100",
+                                       "--max-vocab", "300", "--embed", "8", "--hidden", "16"]}
 
 
 @pytest.mark.parametrize("run", FRESH)
@@ -42,7 +44,8 @@ def test_init_starts_from_weights_as_recur_does(recur, tmp_path):
                     "--batch", "4", "--steps", "3", "--checkpoint", base], check=True, capture_output=True)
     flags = ["--init", base, "--optimizer", "sgd", "--lr", "0.5", "--momentum", "0.5", "--batch", "6", "--steps", "8",
              "--eval-every", "4"]
-    subprocess.run([recur, "train", "--corpus", sample("small.txt"), *flags, "--log", str(tmp_path / "recur.jsonl")],
+    subprocess.run([recur, "train", "--corpus", sample("small.txt"), *flags, "--log", str(tmp_path / "recur.jsonl"),
+                    "--checkpoint", str(tmp_path / "after.safetensors")],
                    check=True, capture_output=True)
     environment = dict(os.environ, PYTHONPATH=os.path.join(REPOSITORY, "python"))
     subprocess.run([sys.executable, "-m", "recur_torch", "train", "--corpus", sample("small.txt"), *flags,

@@ -17,14 +17,16 @@
 //   vector loads rather than a scalar loop), so 1 thread and N threads agree bit for bit.
 // - An output may be the very same buffer as an input of the same shape (in-place, e.g.
 //   dPre == dh, h == hPrev); partially overlapping buffers are not supported.
-// - Two code paths are chosen at run time with recur_kernels_has_fma() (RecurKernels.h;
-//   RECUR_KERNELS=portable or recur_kernels_set_path(RECUR_KERNELS_PORTABLE) select the
-//   fallback; the AVX-512 path adds 16-lane twins of the LSTM forward, bit-identical
-//   to AVX2, and of softmax rows ≥ 512 wide, and runs the AVX2 code for the rest):
+// - The code path follows recur_kernels_path() (RecurKernels.h; RECUR_KERNELS=portable
+//   or recur_kernels_set_path(RECUR_KERNELS_PORTABLE) select the fallback; the AVX-512
+//   path adds 16-lane twins of the LSTM forward, bit-identical to AVX2, and of softmax
+//   rows ≥ 512 wide, and runs the AVX2 code for the rest; NEON has 4-lane twins of the
+//   AVX2 cell kernels, exp and softmax, bit-identical in exp/σ/tanh):
 //   AVX2+FMA with polynomial exp/tanh (max error over all floats: exp 8.6e-8 relative;
 //   σ 9e-8 absolute, 1.5e-7 relative; tanh 1.5e-7 absolute, 1.9e-7 relative), or
 //   portable C that calls expf/tanhf from libm and performs the same float operations
-//   in the same order as the Swift loops it replaces (bit-identical results).
+//   in the same order as the Swift loops it replaces, never contracted into FMAs (so
+//   bit-identical results, on ARM64 too).
 // - Everything runs on the calling thread; concurrent calls writing disjoint memory are
 //   safe.
 #ifndef RECUR_ACTIVATIONS_H
@@ -105,7 +107,7 @@ void recur_exp(int count, const float *x, float *y);
 
 /// Numerically stable softmax of each row of a (rows, width) matrix, in place:
 /// x ← exp(x − max(row)) / Σ exp(x − max(row)). The sum is accumulated in fp32 in 8
-/// lanes (AVX2) or sequentially (fallback). A NaN anywhere makes its row NaN.
+/// lanes (AVX2), 4 lanes (NEON) or sequentially (fallback). A NaN anywhere makes its row NaN.
 void recur_softmax_rows(int rows, int width, float *x);
 
 /// matrix (rows, width) += bias (width) on every row, or += (bias[j] + bias2[j]) when

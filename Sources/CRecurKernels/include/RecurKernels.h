@@ -7,9 +7,10 @@
 // Concurrent calls from different threads are safe as long as they write disjoint C
 // blocks (scratch buffers are per thread).
 //
-// Three code paths, chosen once at run time for every kernel family (see
-// recur_kernels_path below): AVX-512 (8×32 register-blocked micro-kernel on ZMM
-// registers), AVX2+FMA (6×16 on YMM), and portable C. All share one packed-B layout.
+// Code paths, chosen once at run time for every kernel family (see recur_kernels_path
+// below): on x86-64 AVX-512 (8×32 register-blocked micro-kernel on ZMM registers) and
+// AVX2+FMA (6×16 on YMM); on ARM64 NEON (6×16 on 24 of the 32 Q registers); and
+// portable C everywhere. All share one packed-B layout.
 #ifndef RECUR_KERNELS_H
 #define RECUR_KERNELS_H
 
@@ -30,7 +31,7 @@ extern "C" {
 /// - `K == 0` gives `C = beta·C` (zeros for beta 0). `M == 0` or `N == 0` does nothing.
 ///
 /// Large products pack panels of op(A) and op(B) into per-thread aligned buffers and
-/// run the path's FMA micro-kernel (8×32 AVX-512, 6×16 AVX2) over L1/L2-sized blocks.
+/// run the path's FMA micro-kernel (8×32 AVX-512, 6×16 AVX2 and NEON) over L1/L2-sized blocks.
 /// Small-M products (one time step's batch, M ≈ 32) skip packing B, which each call
 /// would otherwise redo for only a few rows of work: with `transB` and M ≤ 32 a dot-product kernel runs straight on
 /// B's rows; without `transB` and M ≤ 64 the kernel reads B's rows in place.
@@ -67,19 +68,22 @@ void recur_sgemm_packed(int transA, int M, int N, int K,
                         const float *A, int lda, const float *packed,
                         float beta, float *C, int ldc);
 
-/// Instruction-set paths of the kernels, in increasing order of capability.
+/// Instruction-set paths of the kernels. On x86-64 they rise in capability (portable <
+/// AVX2 < AVX-512); NEON is ARM64's only SIMD path (every ARM64 CPU has it).
 typedef enum {
     RECUR_KERNELS_PORTABLE = 0,   ///< plain C (the reference; any CPU)
     RECUR_KERNELS_AVX2 = 1,       ///< AVX2 + FMA, OS saves YMM state
     RECUR_KERNELS_AVX512 = 2,     ///< AVX-512F + VL, OS saves opmask and ZMM state
+    RECUR_KERNELS_NEON = 3,       ///< ARM64 Advanced SIMD (NEON) with FMA
 } recur_kernels_path_id;
 
 /// The path every kernel family (GEMM, cell activations, word2vec) uses now.
-/// Chosen on first use: the best path the CPU and OS support (CPUID, and XCR0 bits 1,2
-/// for YMM plus 5,6,7 for opmask/ZMM), unless the environment variable
-/// `RECUR_KERNELS=portable|avx2|avx512` asks for another. A request the CPU cannot run
-/// falls back to the best path it can, and an unknown value is ignored; both print one
-/// line on stderr. On the AVX-512 path, the cell kernels use AVX-512 for the LSTM
+/// Chosen on first use: the best path the CPU and OS support (x86: CPUID, and XCR0 bits
+/// 1,2 for YMM plus 5,6,7 for opmask/ZMM, or on macOS the kernel's sysctl, which enables
+/// AVX-512 state lazily; ARM64: NEON), unless the environment variable
+/// `RECUR_KERNELS=portable|avx2|avx512|neon` asks for another. A request the CPU cannot
+/// run falls back to the best path it can, and an unknown value is ignored; both print
+/// one line on stderr. On the AVX-512 path, the cell kernels use AVX-512 for the LSTM
 /// forward and wide softmax rows only (where it measured faster), and word2vec and the
 /// other cell kernels run their AVX2 code.
 int recur_kernels_path(void);
@@ -87,15 +91,18 @@ int recur_kernels_path(void);
 /// The best path this CPU and OS support, whatever RECUR_KERNELS says.
 int recur_kernels_best_path(void);
 
-/// Switches every kernel family to `path`, lowered to `recur_kernels_best_path()` if
-/// the CPU cannot run it, and returns the path now in effect. For tests and
+/// 1 if this CPU and OS can run `path`, else 0 (portable: always).
+int recur_kernels_path_supported(int path);
+
+/// Switches every kernel family to `path`, or to `recur_kernels_best_path()` if the
+/// CPU cannot run it, and returns the path now in effect. For tests and
 /// benchmarks; do not call while another thread is inside a kernel.
 int recur_kernels_set_path(int path);
 
-/// "portable", "avx2", "avx512" (as RECUR_KERNELS spells them), or "unknown".
+/// "portable", "avx2", "avx512", "neon" (as RECUR_KERNELS spells them), or "unknown".
 const char *recur_kernels_path_name(int path);
 
-/// 1 if a path with AVX2+FMA (AVX2 or AVX-512) is in use, 0 for portable C.
+/// 1 if an x86 path with AVX2+FMA (AVX2 or AVX-512) is in use, else 0 (portable, NEON).
 int recur_kernels_has_fma(void);
 
 #ifdef __cplusplus

@@ -27,10 +27,10 @@
 //   one rate per 10,000-word job), so results do not depend on the thread count.
 // - Random numbers come from splitmix64 instead of gensim's 48-bit LCG.
 //
-// Two code paths are chosen per call with recur_kernels_has_fma() (RecurKernels.h):
-// AVX2+FMA (8 lanes, 4-lane and scalar tails, so any dimension works) and portable C.
-// For a given seed and a single thread both paths are deterministic and agree to
-// rounding (FMA contraction).
+// The code path follows recur_kernels_path() (RecurKernels.h): AVX2+FMA (8 lanes, 4-lane
+// and scalar tails, so any dimension works; also on the AVX-512 path), NEON (4 lanes and
+// scalar tails) or portable C. For a given seed and a single thread every path is
+// deterministic, and they agree to rounding (FMA contraction).
 #ifndef RECUR_WORD2VEC_H
 #define RECUR_WORD2VEC_H
 

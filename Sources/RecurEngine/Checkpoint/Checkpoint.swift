@@ -23,11 +23,19 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var freezeEmbed = false
     /// The vectors file the embedding started from, if any (for the record).
     public var embedInit: String?
+    /// The output layer: "full" (decoder.weight, decoder.bias) or "adaptive"
+    /// (decoder.head.weight, decoder.tail.i.j.weight), with PyTorch's `cutoffs` and
+    /// `div_value`; absent in checkpoints written before it existed, which are full.
+    public var softmax = SoftmaxKind.full
+    public var cutoffs: [Int] = []
+    public var divValue: Float = 4
+    /// The vocabulary cap the text was read with (--max-vocab), if any.
+    public var maxVocab: Int?
 
     enum CodingKeys: String, CodingKey {
-        case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase
+        case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase, softmax, cutoffs
         case vocabSize = "vocab_size", minCount = "min_count", tieWeights = "tie_weights", freezeEmbed = "freeze_embed"
-        case embedInit = "embed_init"
+        case embedInit = "embed_init", divValue = "div_value", maxVocab = "max_vocab"
     }
 
     public init(level: TokenLevel, cell: CellKind, activation: Activation, vocabSize: Int, embed: Int, hidden: Int,
@@ -68,11 +76,43 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
         tieWeights = try container.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false
         freezeEmbed = try container.decodeIfPresent(Bool.self, forKey: .freezeEmbed) ?? false
         embedInit = try container.decodeIfPresent(String.self, forKey: .embedInit)
+        softmax = try container.decodeIfPresent(SoftmaxKind.self, forKey: .softmax) ?? .full
+        cutoffs = try container.decodeIfPresent([Int].self, forKey: .cutoffs) ?? []
+        divValue = try container.decodeIfPresent(Float.self, forKey: .divValue) ?? 4
+        maxVocab = try container.decodeIfPresent(Int.self, forKey: .maxVocab)
+    }
+
+    /// Written only for an adaptive softmax or a capped vocabulary, so that other
+    /// checkpoints stay byte for byte as before.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(level, forKey: .level)
+        try container.encode(cell, forKey: .cell)
+        try container.encode(activation, forKey: .activation)
+        try container.encode(vocabSize, forKey: .vocabSize)
+        try container.encode(embed, forKey: .embed)
+        try container.encode(hidden, forKey: .hidden)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(batch, forKey: .batch)
+        try container.encode(dropout, forKey: .dropout)
+        try container.encode(lowercase, forKey: .lowercase)
+        try container.encode(minCount, forKey: .minCount)
+        try container.encode(tieWeights, forKey: .tieWeights)
+        try container.encode(freezeEmbed, forKey: .freezeEmbed)
+        try container.encodeIfPresent(embedInit, forKey: .embedInit)
+        if softmax == .adaptive {
+            try container.encode(softmax, forKey: .softmax)
+            try container.encode(cutoffs, forKey: .cutoffs)
+            try container.encode(divValue, forKey: .divValue)
+        }
+        try container.encodeIfPresent(maxVocab, forKey: .maxVocab)
     }
 
     public var model: ModelConfig {
         ModelConfig(cell: cell, activation: activation, vocabularySize: vocabSize, embed: embed,
-                    hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights)
+                    hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights,
+                    softmax: softmax, cutoffs: cutoffs, divValue: divValue)
     }
 }
 
@@ -180,13 +220,18 @@ public struct Checkpoint {
     public var path = ""
 
     /// A checkpoint of a trainer's complete state.
-    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?, embedInit: String? = nil) {
+    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, validationLoss: Double?, embedInit: String? = nil,
+                maxVocab: Int? = nil) {
         let model = trainer.model.config
         config = CheckpointConfig(level: corpus.vocabulary.level, cell: model.cell, activation: model.activation,
                                   vocabSize: model.vocabularySize, embed: model.embed, hidden: model.hidden,
                                   layers: model.layers, seq: trainer.config.sequenceLength, batch: trainer.config.batch,
                                   dropout: model.dropout, lowercase: lowercase, minCount: minCount,
                                   tieWeights: model.tieWeights, freezeEmbed: trainer.config.freezeEmbedding, embedInit: embedInit)
+        config.softmax = model.softmax
+        config.cutoffs = model.cutoffs
+        config.divValue = model.divValue
+        config.maxVocab = maxVocab
         vocabulary = corpus.vocabulary
         self.model = trainer.model.copy()
         progress = TrainingProgress(
@@ -228,7 +273,14 @@ public struct Checkpoint {
         }
     }
 
+    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
+    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
     public func write(to path: String) throws {
+        try OutputFile.write(try serialized(), to: path, what: "checkpoint")
+    }
+
+    /// The checkpoint's bytes, as `write(to:)` writes them.
+    public func serialized() throws -> Data {
         var file = SafeTensors()
         var order: [String] = []
         func add(_ name: String, _ shape: [Int], _ values: [Float]) {
@@ -261,7 +313,7 @@ public struct Checkpoint {
         file.metadata["vocab"] = String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self)
         if let progress { file.metadata["training"] = String(decoding: try encoder.encode(progress), as: UTF8.self) }
         file.metadata["history"] = String(decoding: try encoder.encode(history), as: UTF8.self)
-        try file.write(to: path, order: order)
+        return try file.serialized(order: order)
     }
 
     // MARK: - Reading
@@ -288,7 +340,17 @@ public struct Checkpoint {
             try ModelLimits.check(config.seq, in: 1...ModelLimits.sequenceLength, "config.seq")
             try ModelLimits.check(config.batch, in: 1...ModelLimits.batch, "config.batch")
             try ModelLimits.check(config.minCount, in: 1...Int.max, "config.min_count")
+            if let maxVocab = config.maxVocab { try ModelLimits.check(maxVocab, in: 2...ModelLimits.vocabulary, "config.max_vocab") }
             try ModelLimits.checkWorkspace(modelConfig, steps: config.seq, batch: config.batch, names: { "config.\($0)" })
+        }
+        // What this machine can hold, before any tensor is read: a resumed run holds the
+        // weights and moments read here, a copy of the weights, and its own training.
+        if trainingState {
+            try TrainingMemory.check(TrainingMemory.bytes(modelConfig, steps: config.seq, batch: config.batch, copies: 4),
+                                     for: "resuming \(path) (\(modelConfig.layout.totalCount) parameters)")
+        } else {
+            try TrainingMemory.check(TrainingMemory.readingBytes(modelConfig),
+                                     for: "reading \(path) (\(modelConfig.layout.totalCount) parameters)")
         }
 
         // The vocabulary against the config.
@@ -308,11 +370,11 @@ public struct Checkpoint {
         }
         var parameters = [Float](repeating: 0, count: layout.totalCount)
         for slot in layout.slots where slot.aliasOf == nil {
-            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor(slot.name)!.values)
+            parameters.replaceSubrange(slot.offset..<slot.offset + slot.count, with: try file.tensor(slot.name)!.values)
         }
         // A tied tensor is stored twice, as PyTorch's state_dict stores it: the copies must agree.
         for slot in layout.slots where slot.aliasOf != nil {
-            guard file.tensor(slot.name)!.values.elementsEqual(parameters[slot.offset..<slot.offset + slot.count], by: { $0.bitPattern == $1.bitPattern }) else {
+            guard try file.tensor(slot.name)!.values.elementsEqual(parameters[slot.offset..<slot.offset + slot.count], by: { $0.bitPattern == $1.bitPattern }) else {
                 throw bad("config.tie_weights is set but tensor \(slot.name) differs from \(slot.aliasOf!)")
             }
         }
@@ -339,7 +401,7 @@ public struct Checkpoint {
             }
             var values = [Float](repeating: 0, count: layout.totalCount)
             for slot in layout.slots where slot.aliasOf == nil {
-                values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: file.tensor("optim.\(slot.name).\(suffix)")!.values)
+                values.replaceSubrange(slot.offset..<slot.offset + slot.count, with: try file.tensor("optim.\(slot.name).\(suffix)")!.values)
             }
             return values
         }
@@ -348,10 +410,10 @@ public struct Checkpoint {
         let stateShape = [config.layers, config.batch, config.hidden]
         if let shape = file.shape(of: "state.h") {
             guard shape == stateShape else { throw bad("tensor state.h has shape \(shape), but the config needs \(stateShape)") }
-            var state = file.tensor("state.h")!.values
+            var state = try file.tensor("state.h")!.values
             if config.cell == .lstm {
                 guard file.shape(of: "state.c") == stateShape else { throw bad("tensor state.c is missing or misshapen") }
-                state += file.tensor("state.c")!.values
+                state += try file.tensor("state.c")!.values
             }
             checkpoint.carriedState = state
         }
@@ -393,7 +455,7 @@ public struct Checkpoint {
     /// state, step, tokens, data position, carried state and RNG. The corpus must be the
     /// one the checkpoint was trained on.
     public func resumedTrainer(corpus: Corpus) throws -> Trainer {
-        guard let progress, let carriedState else {
+        guard let progress, carriedState != nil else {
             throw RecurError.invalidCheckpoint("the checkpoint holds weights only; use --init to start from them")
         }
         guard corpus.ids.count == progress.corpusTokens, Checkpoint.hash(corpus.ids) == progress.corpusHash else {

@@ -4,16 +4,22 @@
 import Foundation
 
 /// A safetensors file: F32 tensors by name and the string metadata. A file that is read
-/// is checked whole up front, but its tensors are copied out only when asked for (the
-/// bytes are memory-mapped), so sampling from a checkpoint never touches the optimizer
-/// state stored beside the weights.
+/// is checked whole up front, but its tensors are read only when asked for (by position,
+/// from the file held open), so sampling from a checkpoint never reads the optimizer
+/// state stored beside the weights. The file is not memory-mapped: one cut short while
+/// it is read gives an error, not SIGBUS.
 public struct SafeTensors {
     public var metadata: [String: String] = [:]
     /// Tensors added for writing.
     private var added: [String: (shape: [Int], values: [Float])] = [:]
     /// Tensors of a file that was read: shape and byte range within `source`.
     private var entries: [String: (shape: [Int], bytes: Range<Int>)] = [:]
-    private var source = Data()
+    private var source = Source.bytes(Data())
+    /// Where the tensors of a file that was read are: its bytes, or the file itself.
+    private enum Source {
+        case bytes(Data)
+        case file(ReadOnlyFile)
+    }
 
     public init() {}
 
@@ -30,13 +36,22 @@ public struct SafeTensors {
         added[name]?.shape ?? entries[name]?.shape
     }
 
-    /// The tensor called `name`, copied out of the file, or nil.
-    public func tensor(_ name: String) -> (shape: [Int], values: [Float])? {
+    /// The tensor called `name`, copied out of the file, or nil. Throws when the file
+    /// has been cut short since its header was read.
+    public func tensor(_ name: String) throws -> (shape: [Int], values: [Float])? {
         if let tensor = added[name] { return tensor }
         guard let entry = entries[name] else { return nil }
         var values = [Float](repeating: 0, count: entry.bytes.count / 4)
-        values.withUnsafeMutableBytes { target in
-            source.copyBytes(to: target.bindMemory(to: UInt8.self), from: entry.bytes)
+        switch source {
+        case .bytes(let data):
+            values.withUnsafeMutableBytes { target in
+                data.copyBytes(to: target.bindMemory(to: UInt8.self), from: entry.bytes)
+            }
+        case .file(let file):
+            let read = try values.withUnsafeMutableBytes { try file.read(at: entry.bytes.lowerBound, into: $0) }
+            guard read == entry.bytes.count else {
+                throw RecurError.invalidCheckpoint("\(file.path) was cut short while it was read (tensor \(name) ends at byte \(entry.bytes.upperBound), the file now at \(entry.bytes.lowerBound + read)); is something still writing it?")
+            }
         }
         return (entry.shape, values)
     }
@@ -51,7 +66,7 @@ public struct SafeTensors {
         var header: [String: Any] = ["__metadata__": metadata]
         var offset = 0
         for name in order {
-            guard let tensor = tensor(name) else { throw RecurError.invalidCheckpoint("no tensor \(name) to write") }
+            guard let tensor = try tensor(name) else { throw RecurError.invalidCheckpoint("no tensor \(name) to write") }
             let bytes = tensor.values.count * 4
             header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
@@ -62,46 +77,65 @@ public struct SafeTensors {
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(headerBytes)
         for name in order {
-            let values = tensor(name)!.values
+            let values = try tensor(name)!.values
             // fp32 little-endian: the in-memory layout on every platform Swift runs on here.
             values.withUnsafeBytes { data.append(contentsOf: $0) }
         }
         return data
     }
 
-    /// Writes through `OutputFile`: atomically (temporary file, fsync, rename) for a
-    /// regular file, so a crash leaves either the old file or the new one, never a torn one.
-    public func write(to path: String, order: [String]) throws {
-        try OutputFile.write(try serialized(order: order), to: path, what: "checkpoint")
-    }
-
     // MARK: - Reading
 
+    /// Reads the header of the checkpoint at `path` and checks it whole; the tensors are
+    /// read from the file, held open, when asked for.
     public init(contentsOf path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw RecurError.invalidCheckpoint("checkpoint not found: \(path)")
+        let opened: ReadOnlyFile?
+        do {
+            opened = try ReadOnlyFile.open(path)
+        } catch let error as RecurError {
+            throw RecurError.invalidCheckpoint(error.description)
         }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-            throw RecurError.invalidCheckpoint("cannot read checkpoint: \(path)")
+        guard let file = opened else { throw RecurError.invalidCheckpoint("checkpoint not found: \(path)") }
+        func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(path) is not a valid checkpoint: \(reason)") }
+        let lengthBytes = try file.read(at: 0, count: 8)
+        guard lengthBytes.count == 8 else { throw bad("the file is only \(lengthBytes.count) bytes") }
+        let headerLength = Self.headerLength(lengthBytes)
+        guard headerLength > 0, headerLength <= UInt64(min(file.size - 8, Self.maximumHeaderLength)) else {
+            throw bad("header length \(headerLength) does not fit in a \(file.size)-byte file")
         }
-        try self.init(data: data, name: path)
+        let header = try file.read(at: 8, count: Int(headerLength))
+        guard header.count == Int(headerLength) else { throw bad("the file ends inside its \(headerLength)-byte header") }
+        try self.init(header: header, payload: file.size - 8 - header.count, name: path)
+        source = .file(file)
     }
 
     /// Parses `data`; every inconsistency is an `invalidCheckpoint` error naming `name`.
     public init(data: Data, name: String) throws {
         func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(name) is not a valid checkpoint: \(reason)") }
         guard data.count >= 8 else { throw bad("the file is only \(data.count) bytes") }
-        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let headerLength = Self.headerLength(data.prefix(8))
         guard headerLength > 0, headerLength <= UInt64(min(data.count - 8, Self.maximumHeaderLength)) else {
             throw bad("header length \(headerLength) does not fit in a \(data.count)-byte file")
         }
         let headerEnd = 8 + Int(headerLength)
-        guard let parsed = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
+        try self.init(header: data.subdata(in: 8..<headerEnd), payload: data.count - headerEnd, name: name)
+        source = .bytes(data)
+    }
+
+    /// The first 8 bytes as a little-endian length.
+    private static func headerLength(_ bytes: Data) -> UInt64 {
+        bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    }
+
+    /// Parses the JSON `header` of a file with `payload` bytes of tensor data after it;
+    /// byte ranges are recorded from the start of the file.
+    private init(header data: Data, payload: Int, name: String) throws {
+        func bad(_ reason: String) -> RecurError { .invalidCheckpoint("\(name) is not a valid checkpoint: \(reason)") }
+        let headerEnd = 8 + data.count
+        guard let parsed = try? JSONSerialization.jsonObject(with: data),
               let header = parsed as? [String: Any] else {
             throw bad("the header is not a JSON object")
         }
-        let payload = data.count - headerEnd
         for (key, value) in header {
             if key == "__metadata__" {
                 guard let metadata = value as? [String: String] else { throw bad("__metadata__ is not a map of strings") }
@@ -136,6 +170,5 @@ public struct SafeTensors {
             }
             entries[key] = (shape, (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
         }
-        source = data
     }
 }

@@ -17,8 +17,11 @@ extension WordVectors {
     // MARK: - Writing
 
     /// Writes the vectors; `projector` writes PATH as vectors.tsv's folder-less base:
-    /// PATH (vectors, tab-separated) and PATH's sibling metadata.tsv (one word a line).
+    /// PATH (vectors, tab-separated) and PATH's sibling metadata.tsv (one word a line),
+    /// both or neither, so the pair always matches. Files that cannot be written where
+    /// asked are rescued elsewhere and the error says where (`OutputFile.writeKeepingWork`).
     public func write(to path: String, format: VectorFormat) throws {
+        var outputs: [OutputFile.Output] = []
         var data = Data()
         data.reserveCapacity(count * (dimension * 10 + 16))
         func numbers(_ id: Int, separator: String) -> String {
@@ -40,10 +43,16 @@ extension WordVectors {
         case .projector:
             for id in 0..<count { data.append(Data((numbers(id, separator: "\t") + "\n").utf8)) }
             let metadata = words.map { $0 + "\n" }.joined()
-            let metadataPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.tsv").path
-            try OutputFile.write(Data(metadata.utf8), to: metadataPath, what: "projector metadata")
+            let metadataPath = WordVectors.projectorMetadataPath(for: path)
+            outputs.append(OutputFile.Output(Data(metadata.utf8), to: metadataPath, what: "projector metadata"))
         }
-        try OutputFile.write(data, to: path, what: "vectors file")
+        outputs.insert(OutputFile.Output(data, to: path, what: "vectors file"), at: 0)
+        try OutputFile.writeKeepingWork(outputs)
+    }
+
+    /// The metadata.tsv that goes with a projector's vectors file at `path`.
+    public static func projectorMetadataPath(for path: String) -> String {
+        (OutputFile.folder(of: path) as NSString).appendingPathComponent("metadata.tsv")
     }
 
     /// Shortest text that reads back as the same Float.

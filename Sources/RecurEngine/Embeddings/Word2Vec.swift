@@ -159,6 +159,9 @@ public final class Word2VecTrainer: @unchecked Sendable {
         self.corpus = corpus
         self.settings = settings
         let V = corpus.words.count, D = settings.dimension
+        let matrices = 1 + (settings.negative > 0 ? 1 : 0) + (settings.hierarchicalSoftmax ? 1 : 0)
+        // Plus the copy a written vectors file or a snapshot makes.
+        try TrainingMemory.check((matrices + 1) * V * D * 4, for: "word2vec of \(V) words × --dim \(D)")
         input = FloatBuffer(count: V * D)
         output = FloatBuffer(count: settings.negative > 0 ? V * D : 0)
         outputHS = FloatBuffer(count: settings.hierarchicalSoftmax ? max(V - 1, 1) * D : 0)

@@ -47,9 +47,40 @@ public enum OutputFile {
         return folder.isEmpty ? "." : folder
     }
 
+    /// The longest file name most Linux file systems accept, in bytes.
+    static let nameLimit = 255
+
+    /// `prefix` + NAME + `suffix`, the name of a file beside `path` that belongs to it (its
+    /// temporary, its lock). When that would pass `nameLimit`, NAME is cut on a character
+    /// boundary and a hash of the whole name keeps two long names apart, so that a legal
+    /// 255-byte output name still has a legal temporary. `reserve` bytes are kept free
+    /// for what a caller appends (a process id).
+    static func companionName(of path: String, prefix: String, suffix: String, reserve: Int = 0) -> String {
+        let name = (path as NSString).lastPathComponent
+        guard prefix.utf8.count + name.utf8.count + suffix.utf8.count + reserve > nameLimit else { return prefix + name + suffix }
+        let hash = name.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        let tag = "~" + String(hash, radix: 16)
+        var room = nameLimit - prefix.utf8.count - suffix.utf8.count - reserve - tag.utf8.count
+        var kept = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            room -= String(scalar).utf8.count
+            guard room >= 0 else { break }
+            kept.append(scalar)
+        }
+        return prefix + String(kept) + tag + suffix
+    }
+
+    /// Digits a process id can take, kept free in temporary names.
+    private static let processIDDigits = 10
+
+    /// The start of the temporary names of every writer beside `path`.
+    static func temporaryPrefix(for path: String) -> String {
+        companionName(of: path, prefix: ".", suffix: ".tmp-", reserve: processIDDigits)
+    }
+
     /// The temporary name a writer in this process uses beside `path`.
     static func temporaryPath(for path: String) -> String {
-        (folder(of: path) as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp-\(getpid())")
+        (folder(of: path) as NSString).appendingPathComponent(temporaryPrefix(for: path) + "\(getpid())")
     }
 
     /// Fails now, with the reason, if `path` could not be written later: call it before
@@ -87,41 +118,106 @@ public enum OutputFile {
     /// FIFO, device or other special file. Temporary files of writers that were killed
     /// before they renamed are removed first.
     public static func write(_ data: Data, to path: String, what: String) throws {
-        func failure(_ reason: String) -> RecurError { .io("cannot write the \(what) \(path): \(reason)") }
-        let (resolved, target) = try resolve(path)
-        switch target {
-        case .directory:
-            throw failure("it is a directory")
-        case .special:
-            let descriptor = open(resolved, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw failure(String(cString: strerror(errno))) }
-            defer { close(descriptor) }
-            if let problem = writeAll(data, to: descriptor) { throw failure(problem) }
-        case .missing, .regular:
-            removeAbandonedTemporaries(beside: resolved)
-            let temporary = temporaryPath(for: resolved)
-            // A replaced file keeps its permissions; a new one gets 0666 less the umask.
-            var existing = stat()
-            let mode: mode_t = target == .regular && stat(resolved, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666
-            unlink(temporary)
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-            guard descriptor >= 0 else { throw failure(String(cString: strerror(errno))) }
-            if target == .regular { fchmod(descriptor, mode) }
-            var problem = writeAll(data, to: descriptor)
-            if problem == nil, fsync(descriptor) != 0 { problem = String(cString: strerror(errno)) }
-            if close(descriptor) != 0, problem == nil { problem = String(cString: strerror(errno)) }
-            if problem == nil, rename(temporary, resolved) != 0 { problem = String(cString: strerror(errno)) }
-            if let problem {
+        try writeTogether([Output(data, to: path, what: what)])
+    }
+
+    /// One file of a set that `writeTogether` writes.
+    public struct Output {
+        public var data: Data
+        public var path: String
+        /// What the file is, for errors ("checkpoint", "vectors file").
+        public var what: String
+
+        public init(_ data: Data, to path: String, what: String) {
+            self.data = data
+            self.path = path
+            self.what = what
+        }
+    }
+
+    /// A file written to its temporary, waiting to be renamed into place.
+    private struct Staged {
+        var output: Output
+        var resolved: String
+        var temporary: String
+    }
+
+    /// Writes files that belong together (a projector's vectors.tsv and metadata.tsv): each
+    /// goes to its temporary and is fsynced, and only when every one is whole on disk are
+    /// they renamed into place. A full disk or a size limit therefore leaves the old files,
+    /// never half a set. Special files (a FIFO, a device) cannot be staged and are written
+    /// in place, after the regular ones are staged.
+    public static func writeTogether(_ outputs: [Output]) throws {
+        var staged: [Staged] = []
+        var inPlace: [(output: Output, resolved: String)] = []
+        func abandon() { for file in staged { unlink(file.temporary) } }
+        for output in outputs {
+            func failure(_ reason: String) -> RecurError { .io("cannot write the \(output.what) \(output.path): \(reason)") }
+            let (resolved, target): (String, Target)
+            do { (resolved, target) = try resolve(output.path) } catch { abandon(); throw error }
+            switch target {
+            case .directory:
+                abandon()
+                throw failure("it is a directory")
+            case .special:
+                inPlace.append((output, resolved))
+            case .missing, .regular:
+                removeAbandonedTemporaries(beside: resolved)
+                let temporary = temporaryPath(for: resolved)
+                // A replaced file keeps its permissions; a new one gets 0666 less the umask.
+                var existing = stat()
+                let mode: mode_t = target == .regular && stat(resolved, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666
                 unlink(temporary)
-                throw failure(problem)
+                let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+                guard descriptor >= 0 else {
+                    let reason = String(cString: strerror(errno))
+                    abandon()
+                    throw failure(reason)
+                }
+                staged.append(Staged(output: output, resolved: resolved, temporary: temporary))
+                if target == .regular { fchmod(descriptor, mode) }
+                var problem = writeAll(output.data, to: descriptor)
+                if problem == nil, !flushToDisk(descriptor) { problem = String(cString: strerror(errno)) }
+                if close(descriptor) != 0, problem == nil { problem = String(cString: strerror(errno)) }
+                if let problem {
+                    abandon()
+                    throw failure(problem)
+                }
             }
-            // The rename is durable only once the folder's entry is on disk.
-            let folderDescriptor = open(folder(of: resolved), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        for (output, resolved) in inPlace {
+            let descriptor = open(resolved, O_WRONLY | O_CLOEXEC)
+            let problem = descriptor < 0 ? String(cString: strerror(errno)) : writeAll(output.data, to: descriptor)
+            if descriptor >= 0 { close(descriptor) }
+            if let problem {
+                abandon()
+                throw RecurError.io("cannot write the \(output.what) \(output.path): \(problem)")
+            }
+        }
+        for (index, file) in staged.enumerated() where rename(file.temporary, file.resolved) != 0 {
+            let reason = String(cString: strerror(errno))
+            for later in staged[index...] { unlink(later.temporary) }
+            throw RecurError.io("cannot write the \(file.output.what) \(file.output.path): \(reason)")
+        }
+        // The renames are durable only once the folders' entries are on disk.
+        for folder in Set(staged.map { folder(of: $0.resolved) }) {
+            let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if folderDescriptor >= 0 {
                 fsync(folderDescriptor)
                 close(folderDescriptor)
             }
         }
+    }
+
+    /// Puts a file's data on the disk itself before the rename makes it current. On Darwin
+    /// fsync only hands the data to the drive, whose cache may lose it at a power cut;
+    /// F_FULLFSYNC asks the drive to flush too (fsync is the fallback for file systems
+    /// that refuse it, e.g. network shares).
+    static func flushToDisk(_ descriptor: Int32) -> Bool {
+        #if canImport(Darwin)
+        if fcntl(descriptor, F_FULLFSYNC) == 0 { return true }
+        #endif
+        return fsync(descriptor) == 0
     }
 
     /// Writes every byte, retrying short writes and EINTR; the reason on failure.
@@ -146,7 +242,7 @@ public enum OutputFile {
     /// writer killed between creating and renaming its temporary file left behind.
     static func removeAbandonedTemporaries(beside path: String) {
         let folder = folder(of: path)
-        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        let prefix = temporaryPrefix(for: path)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
@@ -183,18 +279,18 @@ extension OutputFile {
 }
 
 /// A file written line by line as work goes on (the training log): opened through
-/// symlinks, truncated if it is a regular file, written in place if it is a FIFO or a
-/// device. Write failures (a full disk, a FIFO whose reader left) are thrown.
+/// symlinks, truncated (or appended to) if it is a regular file, written in place if it
+/// is a FIFO or a device. Write failures (a full disk, a FIFO whose reader left) are thrown.
 public final class OutputFileStream {
     public let path: String
     private var descriptor: Int32
 
-    public init(path: String, what: String) throws {
+    public init(path: String, what: String, append: Bool = false) throws {
         self.path = path
         if case .directory = try OutputFile.resolve(path).target {
             throw RecurError.io("cannot write the \(what) \(path): it is a directory")
         }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        descriptor = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw RecurError.io("cannot write the \(what) \(path): \(String(cString: strerror(errno)))") }
     }
 

@@ -64,7 +64,7 @@ public struct HiddenStateProbe: Sendable, Equatable {
             matrices = [:]
             return
         }
-        let graph = TrainingGraph(config: config, maxSteps: T, batch: 1)
+        let graph = TrainingGraph(config: config, maxSteps: T, batch: 1, statesOnly: true)
         var random = RandomGenerator(seed: 0)
         ids.withUnsafeBufferPointer { inputs in
             _ = graph.forward(model: model, inputs: inputs, targets: nil, steps: T, training: false, random: &random)

@@ -38,7 +38,7 @@ public enum SignalStream {
         let gateIndex = Dictionary(uniqueKeysWithValues: letters.enumerated().map { ($1, $0) })
         let all = Array(ids)
         guard !all.isEmpty else { return }
-        let graph = TrainingGraph(config: config, maxSteps: min(chunkLength, all.count), batch: 1)
+        let graph = TrainingGraph(config: config, maxSteps: min(chunkLength, all.count), batch: 1, statesOnly: true)
         var random = RandomGenerator(seed: 0)
         var start = 0
         while start < all.count {

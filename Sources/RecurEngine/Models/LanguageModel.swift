@@ -28,8 +28,12 @@ public final class LanguageModel: @unchecked Sendable {
             if slot.name == "encoder.weight" {
                 for index in 0..<slot.count { values[index] = random.nextNormal() }
             } else {
+                // nn.Linear's bound is 1/√fan_in: H for the decoder and the adaptive
+                // softmax's head and projections, d_i for a cluster's output layer.
+                let isDecoderMatrix = slot.name.hasPrefix("decoder.") && slot.shape.count == 2
+                let bound = isDecoderMatrix ? 1 / Float(slot.shape[1]).squareRoot() : recurrentBound
                 for index in 0..<slot.count {
-                    values[index] = (random.nextUnitFloat() * 2 - 1) * recurrentBound
+                    values[index] = (random.nextUnitFloat() * 2 - 1) * bound
                 }
             }
         }

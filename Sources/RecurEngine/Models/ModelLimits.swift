@@ -9,6 +9,8 @@ public enum ModelLimits {
     public static let width = 65_536
     /// --layers.
     public static let layers = 64
+    /// Clusters of the adaptive softmax (entries of --cutoffs).
+    public static let clusters = 64
     /// Tokens in a vocabulary.
     public static let vocabulary = 4_000_000
     /// Parameters of a model (weights are indexed with Int32 in the kernels).
@@ -30,7 +32,7 @@ public enum ModelLimits {
         let perLayer = 3 * H + 2 * G + 2 * H
         var (perRow, overflow) = perLayer.multipliedReportingOverflow(by: L)
         guard !overflow else { return nil }
-        (perRow, overflow) = perRow.addingReportingOverflow(2 * E + config.vocabularySize + 2 * G + 2 * H + max(E, H))
+        (perRow, overflow) = perRow.addingReportingOverflow(2 * E + config.outputRowWidth + 2 * G + 2 * H + max(E, H))
         guard !overflow else { return nil }
         let (rows, rowsOverflow) = (steps + 1).multipliedReportingOverflow(by: batch)
         let (floats, floatsOverflow) = rows.multipliedReportingOverflow(by: perRow)

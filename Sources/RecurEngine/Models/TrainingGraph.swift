@@ -45,8 +45,11 @@ public final class TrainingGraph {
     /// Only when V·4 ≤ T·B: (V, G) layer 0's input projection of every token, see
     /// `projectTokens`.
     private let tokenTable: FloatBuffer
-    /// (N, V) logits, then probabilities, then dL/dlogits.
-    public let probabilities: FloatBuffer
+    /// (N, V) logits, then probabilities, then dL/dlogits. With the adaptive softmax only
+    /// the whole distribution lands here (a forward without targets), allocated then.
+    public private(set) var probabilities: FloatBuffer
+    /// The adaptive softmax's buffers and passes, when the model has one.
+    private let adaptiveSoftmax: AdaptiveSoftmax?
     private var targetsCopy: [Int32]
     private var inputsCopy: [Int32]
 
@@ -75,9 +78,15 @@ public final class TrainingGraph {
     var unitChunkCount: Int { unitChunks.count }
     private let phaseCounters: OpaquePointer
 
+    /// Whether forward stops after the recurrent layers (no output layer, no targets).
+    let statesOnly: Bool
+
     /// `splitThreshold`: the recurrence is split across cores when one step's recurrent
-    /// product has at least this many multiply-adds.
-    public init(config: ModelConfig, maxSteps: Int, batch: Int, splitThreshold: Int = 1 << 20) {
+    /// product has at least this many multiply-adds. `statesOnly`: forward computes the
+    /// hidden states alone, for probes that never read the distribution (at V = 226k the
+    /// output layer is most of the cost and (T, V) floats of memory).
+    public init(config: ModelConfig, maxSteps: Int, batch: Int, splitThreshold: Int = 1 << 20, statesOnly: Bool = false) {
+        self.statesOnly = statesOnly
         self.config = config
         self.maxSteps = maxSteps
         self.batch = batch
@@ -98,7 +107,9 @@ public final class TrainingGraph {
         let tableCount = Self.tokenTablePays(vocabularySize: config.vocabularySize, rows: rows) ? config.vocabularySize * G : 0
         tokenTable = FloatBuffer(count: tableCount)
         dTokenTable = FloatBuffer(count: tableCount)
-        probabilities = FloatBuffer(count: rows * config.vocabularySize)
+        let adaptive = config.softmax == .adaptive
+        probabilities = FloatBuffer(count: adaptive || statesOnly ? 0 : rows * config.vocabularySize)
+        adaptiveSoftmax = adaptive ? AdaptiveSoftmax(config: config, rows: rows) : nil
         targetsCopy = Array(repeating: 0, count: rows)
         inputsCopy = Array(repeating: 0, count: rows)
         dGates = FloatBuffer(count: rows * G)
@@ -178,8 +189,8 @@ public final class TrainingGraph {
 
     /// Runs `steps` ≤ T steps. `inputs` and `targets` are (steps, B) token ids, row-major
     /// (index t·B + b). Returns the summed cross-entropy in nats over the steps·B tokens;
-    /// leaves probabilities in `probabilities`. Without `targets` only the state and the
-    /// probabilities are computed. `random` draws dropout masks when `training`.
+    /// leaves probabilities in `probabilities` (the adaptive softmax: only without
+    /// targets). Without `targets` only the state and the probabilities are computed. `random` draws dropout masks when `training`.
     @discardableResult
     public func forward(model: LanguageModel, inputs: UnsafeBufferPointer<Int32>,
                         targets: UnsafeBufferPointer<Int32>?, steps: Int,
@@ -223,12 +234,26 @@ public final class TrainingGraph {
             forwardLayer(layer, input: layerInput, inputWidth: inputWidth, steps: steps, parameters: parameters)
         }
 
+        if statesOnly {
+            precondition(targets == nil, "a states-only graph has no output layer")
+            return 0
+        }
         // Decoder: logits (N, V) = y · decoder.weight^T + decoder.bias
         var decoderInput = UnsafePointer(outputs[config.layers - 1].pointer + batch * H)
         if usedDropout {
             droppedDecoderInput.pointer.update(from: decoderInput, count: N * H)
             applyNewMask(masks[config.layers], to: droppedDecoderInput.pointer, count: N * H, keep: keep, random: &random)
             decoderInput = UnsafePointer(droppedDecoderInput.pointer)
+        }
+        if let adaptiveSoftmax {
+            guard let targets else {
+                if probabilities.count < N * V { probabilities = FloatBuffer(count: maxSteps * batch * V) }
+                adaptiveSoftmax.distribution(input: decoderInput, rows: N, parameters: parameters, into: probabilities.pointer)
+                return 0
+            }
+            for row in 0..<N { targetsCopy[row] = targets[row] }
+            return adaptiveSoftmax.prepare(input: decoderInput, rows: N, targets: targets.baseAddress!, counted: 0..<N,
+                                           parameters: parameters)
         }
         let logits = probabilities.pointer
         Gemm.multiply(transposeB: true, m: N, n: V, k: H, a: decoderInput, lda: H,
@@ -424,13 +449,16 @@ public final class TrainingGraph {
 
     /// Sets the target of `row` of the last forward chunk, for a loss chosen after seeing
     /// its probabilities (saliency explains the most probable token).
-    func setTarget(_ target: Int32, row: Int) { targetsCopy[row] = target }
+    func setTarget(_ target: Int32, row: Int) {
+        targetsCopy[row] = target
+        adaptiveSoftmax?.invalidate()
+    }
 
     /// Adds the gradient of the mean cross-entropy of the last forward chunk to
     /// `gradients` (same layout as the parameters). Destroys `probabilities`. With
     /// `lastStepOnly` the loss is the last step's alone, L_T (for gradient-flow plots).
     public func backward(model: LanguageModel, gradients: UnsafeMutablePointer<Float>, lastStepOnly: Bool = false) {
-        let N = steps * batch, E = config.embed, H = config.hidden, V = config.vocabularySize
+        let N = steps * batch, E = config.embed, H = config.hidden
         let parameters = model.parameters.pointer
         if recordsHiddenGradients {
             hiddenGradientSquares.deallocate()
@@ -438,29 +466,16 @@ public final class TrainingGraph {
             hiddenGradientSquares.initialize(repeating: 0)
         }
 
-        // loss = −(1/N) Σ log p[target]  ⇒  dlogits = (p − onehot) / N
-        let dLogits = probabilities.pointer
         let scale = 1 / Float(lastStepOnly ? batch : N)
         let firstCounted = lastStepOnly ? N - batch : 0
-        parallelRows(N, width: V) { _, rows in
-            for row in rows {
-                let line = dLogits + row * V
-                guard row >= firstCounted else {
-                    line.update(repeating: 0, count: V)
-                    continue
-                }
-                recur_scale(Int32(V), scale, line)
-                line[Int(self.targetsCopy[row])] -= scale
-            }
-        }
         let decoderInput = usedDropout ? UnsafePointer(droppedDecoderInput.pointer)
                                        : UnsafePointer(outputs[config.layers - 1].pointer + batch * H)
-        // logits = y · W^T + b
-        Gemm.multiply(transposeA: true, m: V, n: H, k: N, a: dLogits, lda: V, b: decoderInput, ldb: H,
-                      beta: 1, c: gradients + layout["decoder.weight"].offset, ldc: H)
-        addColumnSums(of: dLogits, rows: N, width: V, to: gradients + layout["decoder.bias"].offset)
-        Gemm.multiply(m: N, n: H, k: V, a: dLogits, lda: V, b: parameters + layout["decoder.weight"].offset,
-                      ldb: H, beta: 0, c: dOutput.pointer, ldc: H)
+        if let adaptiveSoftmax {
+            backwardAdaptive(adaptiveSoftmax, input: decoderInput, counted: firstCounted..<N, scale: scale,
+                             parameters: parameters, gradients: gradients)
+        } else {
+            backwardDecoder(input: decoderInput, firstCounted: firstCounted, scale: scale, parameters: parameters, gradients: gradients)
+        }
         if usedDropout { multiply(dOutput.pointer, by: masks[config.layers].pointer, count: N * H) }
 
         for layer in stride(from: config.layers - 1, through: 0, by: -1) {
@@ -488,6 +503,48 @@ public final class TrainingGraph {
             let target = encoderGradient + Int(inputsCopy[row]) * E
             let source = dInput.pointer + row * E
             for j in 0..<E { target[j] += source[j] }
+        }
+    }
+
+    /// The full softmax's backward: from `probabilities` and the targets to the decoder's
+    /// gradients and dOutput (N, H). Rows before `firstCounted` carry no loss.
+    private func backwardDecoder(input decoderInput: UnsafePointer<Float>, firstCounted: Int, scale: Float,
+                                 parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+        let N = steps * batch, H = config.hidden, V = config.vocabularySize
+        // loss = −(1/N) Σ log p[target]  ⇒  dlogits = (p − onehot) / N
+        let dLogits = probabilities.pointer
+        parallelRows(N, width: V) { _, rows in
+            for row in rows {
+                let line = dLogits + row * V
+                guard row >= firstCounted else {
+                    line.update(repeating: 0, count: V)
+                    continue
+                }
+                recur_scale(Int32(V), scale, line)
+                line[Int(self.targetsCopy[row])] -= scale
+            }
+        }
+        // logits = y · W^T + b
+        Gemm.multiply(transposeA: true, m: V, n: H, k: N, a: dLogits, lda: V, b: decoderInput, ldb: H,
+                      beta: 1, c: gradients + layout["decoder.weight"].offset, ldc: H)
+        addColumnSums(of: dLogits, rows: N, width: V, to: gradients + layout["decoder.bias"].offset)
+        Gemm.multiply(m: N, n: H, k: V, a: dLogits, lda: V, b: parameters + layout["decoder.weight"].offset,
+                      ldb: H, beta: 0, c: dOutput.pointer, ldc: H)
+    }
+
+    /// The adaptive softmax's backward into dOutput (N, H). Its loss forward runs again
+    /// first when the forward had no targets or the counted rows or a target changed
+    /// since (saliency chooses its target after seeing the distribution).
+    private func backwardAdaptive(_ adaptive: AdaptiveSoftmax, input: UnsafePointer<Float>, counted: Range<Int>, scale: Float,
+                                  parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+        let N = steps * batch
+        targetsCopy.withUnsafeBufferPointer { targets in
+            let targets = targets.baseAddress!
+            if adaptive.preparedRows != counted {
+                adaptive.prepare(input: input, rows: N, targets: targets, counted: counted, parameters: parameters)
+            }
+            adaptive.backward(input: input, rows: N, targets: targets, scale: scale, parameters: parameters,
+                              gradients: gradients, dInput: dOutput.pointer)
         }
     }
 

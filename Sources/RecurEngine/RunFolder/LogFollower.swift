@@ -25,21 +25,13 @@ public struct LogFollower {
     /// The records appended since the last poll; nil while the file does not exist.
     /// Throws a one-line reason when the file exists but cannot be read.
     public mutating func poll() throws -> LogBatch? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw RecurError.io("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw RecurError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RecurError.io("cannot read \(path): it is not a regular file") }
-        let size = UInt64(info.st_size)
-        let current = (device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let file = try ReadOnlyFile.open(path) else { return nil }
+        let size = UInt64(file.size)
+        let current = (device: file.device, inode: file.inode)
         var restarted = false
         let replaced = identity.map { $0.device != current.device || $0.inode != current.inode } ?? false
         let rewritten = try !replaced && size >= offset
-            && read(descriptor, at: offset - UInt64(fingerprint.count), count: fingerprint.count) != fingerprint
+            && file.read(at: Int(offset) - fingerprint.count, count: fingerprint.count) != fingerprint
         if replaced || size < offset || rewritten {
             restarted = identity != nil && (offset > 0 || replaced)
             tail = LogTail()
@@ -49,29 +41,10 @@ public struct LogFollower {
         identity = current
         let malformedBefore = tail.malformedLines
         let count = Int(min(size - offset, UInt64(LogFollower.chunkLimit)))
-        let bytes = try read(descriptor, at: offset, count: count)
+        let bytes = try file.read(at: Int(offset), count: count)
         offset += UInt64(bytes.count)
         fingerprint = (fingerprint + bytes).suffix(LogFollower.fingerprintLength)
         let records = tail.consume(bytes)
         return LogBatch(records: records, restarted: restarted, more: offset < size, malformedLines: tail.malformedLines - malformedBefore)
-    }
-
-    /// `count` bytes at `position`, fewer only if the file ends first.
-    private func read(_ descriptor: Int32, at position: UInt64, count: Int) throws -> Data {
-        guard count > 0 else { return Data() }
-        var data = Data(count: count)
-        var done = 0
-        while done < count {
-            let got = data.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + done, count - done, off_t(position) + off_t(done))
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw RecurError.io("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if got == 0 { break }
-            done += got
-        }
-        return data.prefix(done)
     }
 }

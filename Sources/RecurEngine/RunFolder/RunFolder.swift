@@ -64,7 +64,12 @@ public struct RunFolder: Sendable {
             var info = stat()
             // A file renamed away between the listing and here is found next time.
             if stat(file(found.name), &info) == 0 {
-                let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+                #if canImport(Darwin)
+                let stamp = info.st_mtimespec
+                #else
+                let stamp = info.st_mtim
+                #endif
+                let modified = Date(timeIntervalSince1970: Double(stamp.tv_sec) + Double(stamp.tv_nsec) / 1e9)
                 newest = CheckpointFile(name: found.name, step: found.step, modified: modified, size: Int(info.st_size))
             }
         }

@@ -28,6 +28,8 @@ public struct RaceSnapshot: Sendable {
 public final class RaceSession: @unchecked Sendable {
     public var snapshotInterval: TimeInterval = 0.1
     public var weightsInterval: TimeInterval = 1.5
+    /// Copies of each model's weights besides its trainer's, as `Session.weightCopies`.
+    public static let weightCopies = Session.weightCopies
     public var evaluationInterval = 100
 
     private let queue = DispatchQueue(label: "recur.race", qos: .userInitiated)

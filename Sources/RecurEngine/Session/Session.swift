@@ -17,8 +17,9 @@ public enum SessionCommand: Sendable, Equatable {
     case scaleLearningRate(Float)
 }
 
-/// Writes a checkpoint of a trainer; called on the session's queue between steps.
-public typealias CheckpointWriter = @Sendable (Trainer) throws -> Void
+/// Writes a checkpoint of a trainer; called on the session's queue between steps. It may
+/// return a line for the user (a file another program left at the path was kept).
+public typealias CheckpointWriter = @Sendable (Trainer) throws -> String?
 
 /// Runs a Trainer in the background and reports progress.
 public final class Session: @unchecked Sendable {
@@ -26,8 +27,14 @@ public final class Session: @unchecked Sendable {
     public var snapshotInterval: TimeInterval = 0.1
     /// How often a weights copy and hidden-state probe are attached.
     public var weightsInterval: TimeInterval = 1.5
+    /// Copies of the weights a session and its viewer hold besides the trainer's: the
+    /// array a copy passes through, the copy in flight, and the one on screen
+    /// (TrainingMemory counts them before a workbench starts).
+    public static let weightCopies = 3
     /// Validation runs every this many steps (and when paused).
     public var evaluationInterval = 200
+    /// A run without a validation loss gets its first after this much training.
+    public static let firstEvaluationSeconds = 10.0
     /// With a writer, a checkpoint is written this often while training.
     public var autosaveInterval: TimeInterval = 300
 
@@ -132,7 +139,7 @@ public final class Session: @unchecked Sendable {
             tokens += trainer.config.sequenceLength * trainer.config.batch
             runStep()
             if state != .running { break }
-            evaluateIfDue(force: false)
+            evaluateIfDue(force: false, trainedSeconds: trainingSeconds + Date().timeIntervalSince(started))
         } while Date().timeIntervalSince(started) < snapshotInterval
         let elapsed = Date().timeIntervalSince(started)
         trainingSeconds += elapsed
@@ -155,9 +162,9 @@ public final class Session: @unchecked Sendable {
         guard let writer else { return false }
         lastSaveAttempt = Date()
         do {
-            try writer(trainer)
+            let note = try writer(trainer)
             lastSaved = Date()
-            if state != .diverged { notice = nil }
+            if state != .diverged { notice = note }
             return true
         } catch {
             notice = "checkpoint not saved: \(error)"
@@ -165,15 +172,16 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Saves (if the session has a writer) and reports whether it worked, on the session's
-    /// queue after the current step; for quitting without losing work.
-    public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<Bool, Error>) -> Void) {
+    /// Saves (if the session has a writer) and reports whether it did, with the writer's
+    /// line if any, on the session's queue after the current step; for quitting without
+    /// losing work.
+    public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<(saved: Bool, note: String?), Error>) -> Void) {
         queue.async {
             self.state = .stopped
-            guard save, let writer = self.writer else { return completion(.success(false)) }
+            guard save, let writer = self.writer else { return completion(.success((false, nil))) }
             do {
-                try writer(self.trainer)
-                completion(.success(true))
+                let note = try writer(self.trainer)
+                completion(.success((true, note)))
             } catch {
                 completion(.failure(error))
             }
@@ -191,9 +199,13 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func evaluateIfDue(force: Bool) {
+    /// Due every `evaluationInterval` steps, and once after `firstEvaluationSeconds` of
+    /// training when the run has no validation loss yet, so that one appears soon at any
+    /// step time.
+    private func evaluateIfDue(force: Bool, trainedSeconds: Double = 0) {
         let step = trainer.step
-        guard step != lastEvaluatedStep, force || (step > 0 && step % evaluationInterval == 0) else { return }
+        let firstIsDue = trainer.history.validation.isEmpty && trainedSeconds >= Session.firstEvaluationSeconds
+        guard step != lastEvaluatedStep, force || firstIsDue || (step > 0 && step % evaluationInterval == 0) else { return }
         lastEvaluatedStep = step
         if let loss = trainer.validationLoss() {
             trainer.noteValidationLoss(loss)
@@ -222,6 +234,7 @@ public final class Session: @unchecked Sendable {
         snapshot.lastSaved = lastSaved
         snapshot.elapsed = trainingSeconds
         snapshot.evaluationInterval = evaluationInterval
+        snapshot.evaluationSlice = trainer.evaluationSliceDescription
         if history { snapshot.history = trainer.history }
         if withWeights {
             let copy = trainer.model.copy()

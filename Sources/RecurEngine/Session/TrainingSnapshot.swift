@@ -59,6 +59,8 @@ public struct TrainingSnapshot: Sendable {
     public var history: RunHistory?
     /// Validation runs every this many steps.
     public var evaluationInterval = 0
+    /// Which validation tokens the validation loss reads, when not all (Trainer).
+    public var evaluationSlice: String?
 
     public init(step: Int, tokens: Int, epoch: Double, newLosses: [LossPoint], newValidationLosses: [LossPoint],
                 gradientNorm: Double, tokensPerSecond: Double, learningRate: Float, state: TrainingState,

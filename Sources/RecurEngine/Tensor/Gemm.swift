@@ -3,6 +3,9 @@
 import CRecurKernels
 import Dispatch
 import Foundation
+#if canImport(Accelerate)
+import Accelerate
+#endif
 
 /// Row-major single-precision matrix products. Every model's cost is here.
 public enum Gemm {
@@ -10,10 +13,29 @@ public enum Gemm {
     /// of waking a second thread exceeds the work it would take.
     static let parallelThreshold = 1 << 20
 
-    /// Cores used by large products.
-    public static let threadCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    #if canImport(Accelerate)
+    /// Held while a product runs in Accelerate (see `multiply`).
+    static let accelerate = NSLock()
+    #endif
 
-    /// The instruction-set path every C kernel runs ("portable", "avx2" or "avx512"):
+    /// Cores used by large products.
+    public static let threadCount = max(1, min(performanceCoreCount(), 8))
+
+    /// The cores an even split of the work should wait on. Apple Silicon's efficiency
+    /// cores would take several times longer over the same share, so there only the
+    /// performance cores count (`hw.perflevel0.physicalcpu`; absent on Intel Macs).
+    static func performanceCoreCount() -> Int {
+        #if canImport(Darwin)
+        var count: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        if sysctlbyname("hw.perflevel0.physicalcpu", &count, &size, nil, 0) == 0, count > 0 {
+            return Int(count)
+        }
+        #endif
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// The instruction-set path every C kernel runs ("portable", "avx2", "avx512", "neon"):
     /// the best the CPU has unless `RECUR_KERNELS` chose another (RecurKernels.h).
     public static var kernelPath: String { String(cString: recur_kernels_path_name(recur_kernels_path())) }
 
@@ -29,6 +51,18 @@ public enum Gemm {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        #if canImport(Accelerate)
+        if m * n * k >= parallelThreshold, k > 0, accelerate.try() {
+            // Apple's BLAS runs large products on the matrix unit of Apple Silicon, which
+            // public figures put well above NEON. The unit is shared per cluster, so one
+            // caller at a time: a concurrent caller takes the C kernels below instead.
+            defer { accelerate.unlock() }
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                        1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        #endif
         let threads = m * n * k >= parallelThreshold ? threadCount : 1
         if threads == 1 {
             recur_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),

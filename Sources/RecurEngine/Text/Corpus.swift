@@ -37,8 +37,9 @@ public struct Corpus: Sendable {
 
     /// Tokenizes `text` and builds its vocabulary. Char level: sorted unique scalars.
     /// Word level: words seen at least `minCount` times, sorted by frequency (ties by
-    /// spelling) after `<unk>`, which stands for the rest.
-    public init(text: String, level: TokenLevel, minCount: Int = 1, lowercase: Bool = false) {
+    /// spelling) after `<unk>`, which stands for the rest; with `maxVocabulary` only the
+    /// most frequent of them (`VocabularyCap`).
+    public init(text: String, level: TokenLevel, minCount: Int = 1, maxVocabulary: Int? = nil, lowercase: Bool = false) {
         switch level {
         case .char:
             let scalars = LineEnds.characterScalars(text)
@@ -59,7 +60,8 @@ public struct Corpus: Sendable {
             let kept = counts.filter { $0.value >= minCount && $0.key != WordTokenizer.unknown }
                 .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map(\.key)
-            let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + kept, lowercase: lowercase)
+            let vocabulary = Vocabulary(level: .word, tokens: [WordTokenizer.unknown] + VocabularyCap.words(kept, maxVocabulary: maxVocabulary),
+                                        lowercase: lowercase)
             self.vocabulary = vocabulary
             ids = TokenIDs(words.map { vocabulary.id(of: $0) ?? 0 })
         }

@@ -12,14 +12,14 @@ extension Corpus {
     /// text is mapped onto it; otherwise a vocabulary is built. `progress` receives the
     /// fraction done (0…1) after every chunk. Errors name the file and, for bad bytes,
     /// their offset.
-    public static func load(path: String, level: TokenLevel, minCount: Int = 1, lowercase: Bool = false,
+    public static func load(path: String, level: TokenLevel, minCount: Int = 1, maxVocabulary: Int? = nil, lowercase: Bool = false,
                             vocabulary: Vocabulary? = nil, progress: ((Double) -> Void)? = nil) throws -> Corpus {
         let level = vocabulary?.level ?? level
         guard level == .char else {
             let text = try readText(at: path)
             progress?(0.5)
             let corpus = try vocabulary.map { try Corpus(text: text, vocabulary: $0, lowercase: lowercase) }
-                ?? Corpus(text: text, level: .word, minCount: minCount, lowercase: lowercase)
+                ?? Corpus(text: text, level: .word, minCount: minCount, maxVocabulary: maxVocabulary, lowercase: lowercase)
             progress?(1)
             return corpus
         }

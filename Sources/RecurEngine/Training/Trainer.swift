@@ -34,6 +34,11 @@ public final class Trainer {
     public var lastValidationLoss: Double?
     /// The run's curves and figures, saved with it (drivers keep `history.elapsed` current).
     public var history = RunHistory()
+    /// Periodic validation (`validationLoss`) reads only this many leading tokens of the
+    /// validation text, 0 meaning all of it: the same slice every time, so the curve stays
+    /// comparable, and bounded at any corpus size. `recur eval` reads everything.
+    public var evaluationTokens = Trainer.defaultEvaluationTokens
+    public static let defaultEvaluationTokens = 200_000
 
     /// The parameters `freezeEmbedding` keeps fixed (empty otherwise).
     var frozen: Range<Int> {
@@ -49,8 +54,7 @@ public final class Trainer {
     /// Prepares training of `model` on `corpus` (first 90% train, last 10% validate).
     /// Throws when the training text cannot fill B streams of one chunk each.
     public init(model: LanguageModel, corpus: Corpus, config: TrainingConfig) throws {
-        try config.validate()
-        try ModelLimits.checkWorkspace(model.config, steps: config.sequenceLength, batch: config.batch, names: { "--\($0)" })
+        try config.validate(for: model.config)
         let streams = BatchStreams(ids: corpus.trainingIDs, batch: config.batch)
         guard streams.fits(position: 0, steps: config.sequenceLength) else {
             let needed = config.batch * (config.sequenceLength + 1)
@@ -131,15 +135,31 @@ public final class Trainer {
         return partial.reduce(0, +).squareRoot()
     }
 
-    /// Mean cross-entropy (nats per token) over the whole validation text, cut into B
-    /// streams and run chunk by chunk from a zero state with the state carried.
+    /// The validation tokens periodic validation reads: the first `evaluationTokens`.
+    public var evaluationIDs: Slice<TokenIDs> {
+        evaluationTokens == 0 ? validationIDs : validationIDs.prefix(evaluationTokens)
+    }
+
+    /// Which validation tokens periodic validation reads, for the loss pane and stderr:
+    /// nil when it reads them all.
+    public var evaluationSliceDescription: String? {
+        guard evaluationIDs.count < validationIDs.count else { return nil }
+        let compact = IntegerFormatStyle<Int>.number.notation(.compactName)
+        return "first \(evaluationIDs.count.formatted(compact)) of \(validationIDs.count.formatted(compact)) validation tokens"
+    }
+
+    /// Mean cross-entropy (nats per token) over the evaluation slice of the validation
+    /// text (`evaluationIDs`), cut into B streams and run chunk by chunk from a zero
+    /// state with the state carried.
     public func validationLoss() -> Double? {
-        Evaluation.loss(model: model, ids: validationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
+        Evaluation.loss(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
     }
 
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
-    /// `patience` evaluations without a relative improvement of 1e-4.
+    /// `patience` evaluations without a relative improvement of 1e-4. A loss that is not
+    /// finite (a diverged model) is not recorded: no checkpoint could hold it.
     public func noteValidationLoss(_ loss: Double) {
+        guard loss.isFinite else { return }
         lastValidationLoss = loss
         history.recordValidation(step: step, tokens: tokensSeen, loss: loss)
         guard case .plateau(let patience, let factor) = config.schedule else { return }
@@ -165,8 +185,10 @@ public final class Trainer {
 /// Validation loss as DESIGN.md defines it, shared by the trainer and `recur eval`.
 public enum Evaluation {
     /// Mean cross-entropy in nats per token of `ids` under `model`, or nil when the text is
-    /// too short to give every one of the B streams a target.
-    public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int) -> Double? {
+    /// too short to give every one of the B streams a target. `progress` receives the
+    /// fraction done after every chunk.
+    public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int,
+                            progress: ((Double) -> Void)? = nil) -> Double? {
         let streams = BatchStreams(ids: ids, batch: batch)
         guard streams.streamLength >= 2, sequenceLength > 0,
               let bytes = ModelLimits.workspaceBytes(model.config, steps: sequenceLength, batch: batch),
@@ -192,6 +214,7 @@ public enum Evaluation {
             graph.carryState()
             count += steps * batch
             position += steps
+            progress?(Double(position) / Double(streams.streamLength - 1))
         }
         return total / Double(count)
     }

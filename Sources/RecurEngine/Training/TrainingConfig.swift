@@ -51,4 +51,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         }
         guard optimizer.epsilon.isFinite, optimizer.epsilon > 0 else { throw bad("epsilon", "> 0", optimizer.epsilon) }
     }
+
+    /// Checks every setting, then that a training graph of `model` for B × T rows fits
+    /// the working-memory limit: what every command that trains (train, the workbench,
+    /// race, gradflow, bench) must pass before anything is allocated.
+    public func validate(for model: ModelConfig, name: (String) -> String = { "--\($0)" }) throws {
+        try validate(name: name)
+        try ModelLimits.checkWorkspace(model, steps: sequenceLength, batch: batch, names: name)
+    }
 }

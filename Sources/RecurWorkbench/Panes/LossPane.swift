@@ -18,6 +18,8 @@ struct LossPane {
     var floor: (order: Int, loss: Double)?
     /// Whether the run has a validation curve (word2vec has none), for the legend.
     var hasValidation = true
+    /// Which validation tokens the validation loss reads, when not all (--eval-tokens).
+    var validationSlice: String?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -37,7 +39,7 @@ struct LossPane {
         } else if evaluationInterval > 0 {
             // Say when the first validation loss will come, instead of leaving a blank.
             let next = ((losses.last?.step ?? 0) / evaluationInterval + 1) * evaluationInterval
-            canvas.write("first validation at step \(next)", x: x, y: header.y, role: .muted, clip: header)
+            canvas.write("first validation at step \(next) or after \(Int(Session.firstEvaluationSeconds)) s", x: x, y: header.y, role: .muted, clip: header)
         }
         var shown = losses, shownValidation = validationLosses
         if view.recentOnly, let last = losses.last {
@@ -56,7 +58,7 @@ struct LossPane {
         LineChart(series: series, xCaption: caption, logarithmic: view.logarithmic).render(in: chartArea, on: &canvas)
         // Legend: what each colour is, and the view's settings.
         var legendX = legendRow.x
-        var labels = [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), ("━ val", .validationLoss)]
+        var labels = [("━ train", StyleRole.trainLoss), (String(format: "━ smoothed %.2f", view.smoothing), .smoothedLoss), (validationSlice.map { "━ val, \($0)" } ?? "━ val", .validationLoss)]
         if let floor { labels.append((String(format: "━ %d-gram %.2f", floor.order, floor.loss), .axis)) }
         for (label, role) in labels {
             if role == .smoothedLoss && view.smoothing == 0 || role == .validationLoss && !hasValidation { continue }

@@ -37,7 +37,7 @@ enum Overlay {
         let textWidth = max(width - labelWidth, 8)
         var rows: [Row] = []
         func add(_ label: String, _ text: String, muted: Bool) {
-            for (index, line) in wrap(text, width: textWidth).enumerated() {
+            for (index, line) in TextBlock.wrap(text, width: textWidth).enumerated() {
                 rows.append(Row(label: index == 0 ? label : "", text: line, muted: muted))
             }
         }
@@ -58,33 +58,9 @@ enum Overlay {
         var rows: [Row] = []
         for (index, notice) in notices.reversed().enumerated() {
             if index > 0 { rows.append(Row(label: "", text: "")) }
-            rows += wrap(notice, width: max(width, 8)).map { Row(label: "", text: $0) }
+            rows += TextBlock.wrap(notice, width: max(width, 8)).map { Row(label: "", text: $0) }
         }
         return rows
-    }
-
-    /// Greedy word wrap; a word longer than the width is cut into pieces.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            var word = word
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
-            }
-            if current.isEmpty {
-                current = word
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = word
-            }
-        }
-        if !current.isEmpty || lines.isEmpty { lines.append(current) }
-        return lines
     }
 
     /// The inside width for a box on `size` (the rows depend on it).

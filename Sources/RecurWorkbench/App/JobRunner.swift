@@ -1,5 +1,6 @@
-// The workbench's background work, a lane per kind of job (a sample, a neighbour list,
-// the map, files). Each lane holds at most one job waiting: a newer job replaces the
+// The workbench's background work, a lane per kind of job (see `Lane`: samples, each
+// race model's sample, neighbours, the map, files, n-gram floors, the unit finder, span
+// matching, saliency, a watched run's checkpoint). Each lane holds at most one job waiting: a newer job replaces the
 // waiting one, which then never starts, and cancels the running one, which notices at
 // its next check (long jobs work in slices and check between them). So a burst of 50
 // slider steps leaves at most one sample job queued, and a neighbour query never waits

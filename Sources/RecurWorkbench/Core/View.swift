@@ -31,7 +31,8 @@ public func render(_ state: AppState) -> Canvas {
                      evaluationInterval: state.mode == .languageModel ? state.evaluationInterval : 0,
                      tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
                      level: state.mode == .languageModel || state.mode == .watch ? state.vocabulary?.level : nil,
-                     floor: state.mode == .languageModel ? state.bestBaseline : nil, hasValidation: state.mode != .word2vec)
+                     floor: state.mode == .languageModel ? state.bestBaseline : nil, hasValidation: state.mode != .word2vec,
+                     validationSlice: state.mode == .languageModel ? state.evaluationSlice : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow,
@@ -42,7 +43,9 @@ public func render(_ state: AppState) -> Canvas {
             if case .neighbourQuery(let text) = state.entry { query = text }
             // Watch mode has no corpus to count: its map shows the vocabulary's first tokens,
             // the most frequent only at word level (where the vocabulary is in that order).
-            let mapCaption = state.mode == .watch && state.vocabulary?.level == .char ? "first characters of the vocabulary" : "most frequent words"
+            let characters = state.vocabulary?.level == .char
+            let mapCaption = state.mode == .watch && characters ? "first characters of the vocabulary"
+                : characters ? "most frequent characters" : "most frequent words"
             NeighboursPane(vocabulary: state.vocabulary, view: state.neighbours, entry: query, completion: state.completion, mapCaption: mapCaption)
                 .render(in: area, on: &canvas, focused: focused)
         case .sample:

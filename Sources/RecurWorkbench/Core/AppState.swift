@@ -294,6 +294,8 @@ public struct AppState {
     public var modelStep = 0
     /// Validation runs every this many steps (0: unknown).
     public var evaluationInterval = 0
+    /// Which validation tokens the validation loss reads, when not all.
+    public var evaluationSlice: String?
     /// n-gram floors (order → nats per token on the validation text), once computed.
     public var baselines: [Int: Double] = [:]
     /// The lowest floor, drawn in the loss pane.

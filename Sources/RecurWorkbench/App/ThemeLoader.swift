@@ -1,5 +1,6 @@
 // Picks the theme: a name from themes/, a path to a theme file, or the default.
 import Foundation
+import RecurEngine
 import TerminalKit
 
 public enum ThemeLoader {

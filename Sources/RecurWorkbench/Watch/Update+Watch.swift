@@ -10,6 +10,7 @@ import TerminalKit
 func togglePause(_ state: inout AppState) -> [Effect] {
     let pause = !state.watch.pauseRequested
     state.watch.pauseRequested = pause
+    state.watch.pauseMadeHere = pause
     state.watch.requestsSent += 1
     return [.request(pause ? .pause : .resume)]
 }
@@ -48,6 +49,8 @@ func apply(scan result: Result<RunFolderScan, RecurError>, requestsDone: Int, ti
     // A look taken before the last request was carried out would undo what its key showed.
     if requestsDone >= state.watch.requestsSent {
         state.watch.pauseRequested = scan.pauseRequested
+        // Removed by someone else: a pause file that comes later is not this watcher's.
+        if !scan.pauseRequested { state.watch.pauseMadeHere = false }
         state.watch.saveRequested = scan.saveRequested
         if state.watch.saveAwaited, !scan.saveRequested, scan.newest != state.watch.saveAwaitedAfter {
             state.watch.saveAwaited = false

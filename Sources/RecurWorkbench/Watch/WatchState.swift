@@ -22,6 +22,9 @@ public struct WatchState {
     /// Request files as shown: from the last look that followed every request made.
     public var pauseRequested = false
     public var saveRequested = false
+    /// DIR/pause is this watcher's: `p` created it and it has been there since. Quitting
+    /// removes it, so that the run does not stay paused with nobody watching.
+    public var pauseMadeHere = false
     /// Requests (p, w) sent to the folder; a look taken before the last of them finished
     /// does not overrule what the keys set.
     public var requestsSent = 0

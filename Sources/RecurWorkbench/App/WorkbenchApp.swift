@@ -83,6 +83,18 @@ public final class WorkbenchApp {
     /// Watch mode's poller of the run folder (WorkbenchApp+Watch.swift).
     var folderWatcher: FolderWatcher?
 
+    /// Opens the workbench from a command's `run()`, which ArgumentParser calls on the
+    /// main thread, where the workbench lives; `beforeExit` runs after the terminal is
+    /// restored (to release what the command holds). Never returns.
+    public nonisolated static func launch(_ configuration: sending WorkbenchConfiguration, beforeExit: sending @escaping () -> Void = {}) throws -> Never {
+        try MainActor.assumeIsolated {
+            try WorkbenchApp.run(configuration) { status in
+                beforeExit()
+                Foundation.exit(status)
+            }
+        }
+    }
+
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
     public static func run(_ configuration: WorkbenchConfiguration, exit: @escaping (Int32) -> Never) throws -> Never {
@@ -153,7 +165,7 @@ public final class WorkbenchApp {
         }
         // Validate often enough to draw a curve, but keep its cost near 2% of training: a
         // validation pass is a forward pass (≈ 1/3 of a step) per chunk of B·T tokens.
-        let chunks = Double(corpus.validationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
+        let chunks = Double(trainer.evaluationIDs.count) / Double(trainer.config.batch * trainer.config.sequenceLength)
         session.evaluationInterval = max(100, Int((chunks / 3 / 0.02).rounded(.up)))
         if !configuration.autosave { session.autosaveInterval = .infinity }
         autosave = configuration.autosave
@@ -251,14 +263,22 @@ public final class WorkbenchApp {
         }
     }
 
-    /// Saves a last checkpoint (after the step in progress), then restores the terminal
-    /// and exits; a failed save is reported on stderr with status 1.
+    /// Saves a last checkpoint (after the step in progress), or in watch mode removes the
+    /// pause this watcher made, then restores the terminal and exits; a failure is
+    /// reported on stderr with status 1.
     private func quit() {
         guard !exiting else { return }
         exiting = true
         if let control = word2vecControl, let trainer = word2vecTrainer {
             quitWord2Vec(control: control, trainer: trainer)
             return
+        }
+        if let watcher = folderWatcher {
+            // A run left paused with nobody watching would wait for ever.
+            let withdrawn = state.watch.pauseMadeHere ? watcher.withdrawPause() : nil
+            terminal.restore()
+            if let withdrawn { Console.error(withdrawn.line + "\n") }
+            exit(withdrawn?.failed == true ? 1 : 0)
         }
         guard let session else {
             raceSession?.send(.stop)
@@ -270,11 +290,12 @@ public final class WorkbenchApp {
                 MainActor.assumeIsolated {
                     self.restoreTerminal()
                     switch result {
-                    case .success(let saved):
-                        if saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
+                    case .success(let outcome):
+                        if let note = outcome.note { Console.error(note + "\n") }
+                        if outcome.saved, let path = self.state.checkpointPath { Console.error("saved \(path)\n") }
                         self.exit(0)
                     case .failure(let error):
-                        Console.error("recur: checkpoint not saved: \(error)\n")
+                        Console.error("recur: \(error)\n")
                         self.exit(1)
                     }
                 }

@@ -614,6 +614,7 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.trainingNotice = snapshot.notice
     state.lastSaved = snapshot.lastSaved
     state.evaluationInterval = snapshot.evaluationInterval
+    state.evaluationSlice = snapshot.evaluationSlice
     if let history = snapshot.history {
         // A reopened run: its whole curve, and the sample it showed, until a new one comes.
         state.losses = history.train.map { LossPoint(step: $0.step, tokens: $0.tokens, loss: $0.loss, elapsed: $0.elapsed) }

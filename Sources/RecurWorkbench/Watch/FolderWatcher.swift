@@ -55,6 +55,21 @@ final class FolderWatcher: @unchecked Sendable {
         }
     }
 
+    /// On quit: stops polling and removes DIR/pause, which this watcher created, after
+    /// any request still queued. Returns the line to print: what was done, or why not.
+    func withdrawPause() -> (line: String, failed: Bool) {
+        queue.sync { [self] in
+            timer?.cancel()
+            do {
+                try folder.perform(.resume, note: "")
+                return ("removed \(folder.pausePath), the pause this watcher made: the run goes on", false)
+            } catch {
+                let reason = (error as? RecurError)?.description ?? "\(error)"
+                return ("recur: \(reason): the run stays paused until \(folder.pausePath) is removed", true)
+            }
+        }
+    }
+
     private func poll() {
         let time = Date()
         let scan = Result { try folder.scan() }.mapError { ($0 as? RecurError) ?? .io("\($0)") }
