@@ -101,7 +101,7 @@ final class CheckpointTests: XCTestCase {
             var file = original
             file.metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: edited), as: UTF8.self)
             let editedPath = folder.appendingPathComponent("edited.safetensors").path
-            try file.write(to: editedPath, order: original.names)
+            try file.serialized(order: original.names).write(to: URL(fileURLWithPath: editedPath))
             XCTAssertThrowsError(try Checkpoint.read(from: editedPath), name) { error in
                 let message = "\(error)"
                 XCTAssertTrue(message.contains(field) && !message.contains("\n"), "\(name): \(message)")
