@@ -15,7 +15,7 @@ struct Recur: ParsableCommand {
         subcommands: [WorkbenchCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, InspectCommand.self, BenchCommand.self,
                       EmbedCommand.self, NeighboursCommand.self, AnalogyCommand.self, EvaluateCommand.self,
                       GradientFlowCommand.self, RaceCommand.self, CellsCommand.self, MatchCommand.self, ExplainCommand.self,
-                      WatchCommand.self],
+                      WatchCommand.self, MapCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 

@@ -131,6 +131,41 @@ expect_error "evaluate: nothing to evaluate" "analogies" "$recur" evaluate --vec
 printf 'a b c\n' >"$work/bad-analogies.txt"
 expect_error "evaluate: malformed analogies" "4 words" "$recur" evaluate --vectors "$work/v.txt" --analogies "$work/bad-analogies.txt"
 expect_error "workbench: --vectors missing" "cannot read" "$recur" --vectors "$work/none.txt"
+
+# recur map: bad flags, bad files, and never writing into what it reads.
+words=$(head -1 "$work/v.txt" | cut -d' ' -f1)
+expect_error "map: missing vectors file" "cannot read" "$recur" map --vectors "$work/none.txt" --out "$work/m.tsv"
+expect_error "map: malformed vectors" "line 3" "$recur" map --vectors "$work/bad-vectors.txt" --out "$work/m.tsv"
+expect_error "map: no source" "exactly one" "$recur" map --out "$work/m.tsv"
+expect_error "map: --words above the vocabulary" "more than the $words words" "$recur" map --vectors "$work/v.txt" --words $((words + 1)) --out "$work/m.tsv"
+expect_error "map: --words 0" "words" "$recur" map --vectors "$work/v.txt" --words 0 --out "$work/m.tsv"
+expect_error "map: --words not a number" "words" "$recur" map --vectors "$work/v.txt" --words many --out "$work/m.tsv"
+expect_error "map: --neighbors 1" "neighbors" "$recur" map --vectors "$work/v.txt" --neighbors 1 --out "$work/m.tsv"
+expect_error "map: --neighbors above the words" "neighbors" "$recur" map --vectors "$work/v.txt" --words 10 --neighbors 10 --out "$work/m.tsv"
+expect_error "map: --min-dist -1" "min-dist" "$recur" map --vectors "$work/v.txt" --min-dist=-1 --out "$work/m.tsv"
+expect_error "map: --min-dist nan" "min-dist" "$recur" map --vectors "$work/v.txt" --min-dist nan --out "$work/m.tsv"
+expect_error "map: --neighbors with pca does nothing" "UMAP's" "$recur" map --vectors "$work/v.txt" --method pca --neighbors 5 --out "$work/m.tsv"
+expect_error "map: unknown method" "method" "$recur" map --vectors "$work/v.txt" --method mds --out "$work/m.tsv"
+printf '3 2\na 1 2\nb nan 1\nc 0 0\n' >"$work/nan-vectors.txt"
+expect_error "map: a vector that is not finite" "finite\|nan\|number" "$recur" map --vectors "$work/nan-vectors.txt" --method pca --out "$work/m.tsv"
+expect_error "map: unwritable --out" "cannot write" "$recur" map --vectors "$work/v.txt" --out "$work/no/such/dir/m.tsv"
+cp "$work/v.txt" "$work/v-copy.txt"
+expect_error "map: --out is the input" "never written over" "$recur" map --vectors "$work/v.txt" --out "$work/v.txt"
+ln -s v.txt "$work/v-link.txt"
+expect_error "map: --out links to the input" "never written over" "$recur" map --vectors "$work/v.txt" --out "$work/v-link.txt"
+if cmp -s "$work/v.txt" "$work/v-copy.txt"; then echo "ok: map: the input is untouched"; passed=$((passed + 1)); else echo "FAIL: map wrote into its input"; failed=$((failed + 1)); fi
+# And a map that works: a TSV with a header and one row per word, trustworthiness in [0, 1].
+for method in umap pca tsne; do
+    if "$recur" map --vectors "$work/v.txt" --method $method --words 40 --seed 3 --out "$work/m.$method.tsv" --json >"$work/map.json" 2>"$work/err" \
+        && [ "$(head -1 "$work/m.$method.tsv")" = "$(printf 'word\tx\ty')" ] && [ "$(wc -l <"$work/m.$method.tsv")" -eq 41 ] \
+        && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert 0 <= r["trustworthiness"] <= 1 and r["words"] == 40, r' "$work/map.json"; then
+        echo "ok: map --method $method writes 40 rows"; passed=$((passed + 1))
+    else
+        echo "FAIL: map --method $method: $(head -c 300 "$work/err")"; failed=$((failed + 1))
+    fi
+done
+"$recur" map --vectors "$work/v.txt" --method umap --words 40 --seed 3 --out "$work/m.again.tsv" >/dev/null 2>&1
+if cmp -s "$work/m.umap.tsv" "$work/m.again.tsv"; then echo "ok: map: one seed, one map"; passed=$((passed + 1)); else echo "FAIL: map: the same seed gave another map"; failed=$((failed + 1)); fi
 expect_error "race: unknown cell" "unknown cell" "$recur" race --cells rnn,transformer
 expect_error "gradflow: negative steps" "steps" "$recur" gradflow --corpus "$small" --steps=-1
 expect_error "bench: --steps 0" "steps" "$recur" bench --cell lstm --steps 0

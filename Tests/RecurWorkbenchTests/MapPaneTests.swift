@@ -80,7 +80,10 @@ final class MapPaneTests: XCTestCase {
     func testTheHeaderSaysWhatTheMapShowsAndWhatIsHidden() {
         XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 12),
                        "Map · PCA of the 80 most frequent words · 12 labels hidden · t switches")
-        XCTAssertEqual(MapPane.title(method: .tsne, words: 80, hidden: 0), "Map · t-SNE of the 80 most frequent words · t switches")
+        XCTAssertEqual(MapPane.title(method: .tsne, words: 80, hidden: 0), "Map · t-SNE (perplexity 26.3) of the 80 most frequent words · t switches")
+        XCTAssertEqual(MapPane.title(method: .umap, words: 80, hidden: 0), "Map · UMAP (15 neighbours, min_dist 0.1) of the 80 most frequent words · t switches")
+        XCTAssertEqual(MapPane.title(method: .umap, words: 8, hidden: 0, width: 50), "Map · UMAP (7 neighbours, min_dist 0.1) of 8 words")
+        XCTAssertEqual(MapPane.title(method: .umap, words: 80, hidden: 0, width: 30), "Map · UMAP of 80 words", "the parameters give way before the count")
         XCTAssertEqual(MapPane.title(method: .pca, words: 1, hidden: 1), "Map · PCA of the 1 most frequent word · 1 label hidden · t switches")
         // A narrower pane words it shorter rather than cut the count.
         XCTAssertEqual(MapPane.title(method: .pca, words: 80, hidden: 9, width: 44), "Map · PCA of 80 words · 9 labels hidden")

@@ -53,6 +53,22 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.notice, "nothing trains in vectors mode: these vectors came from a file")
     }
 
+    /// In the map, t cycles PCA → t-SNE → UMAP → PCA, clears the old map and asks for the
+    /// new one (when there are vectors to map).
+    func testTCyclesTheMapThroughPCATSNEAndUMAP() throws {
+        state.mode = .vectors
+        state.focus = .map
+        XCTAssertEqual(update(&state, .key(.character("t"))), [], "no vectors yet: nothing to compute")
+        XCTAssertEqual(state.neighbours.method, .tsne)
+        state.vectors = try WordVectors(words: ["a", "b", "c", "d"], dimension: 2, vectors: [0, 1, 1, 0, 1, 1, 0, 0])
+        state.neighbours.map = [MapPoint(label: "a", x: 0, y: 0)]
+        XCTAssertEqual(update(&state, .key(.character("t"))), [.computeMap])
+        XCTAssertEqual(state.neighbours.method, .umap)
+        XCTAssertEqual(state.neighbours.map, [], "the t-SNE map is not shown under UMAP's name")
+        XCTAssertEqual(update(&state, .key(.character("t"))), [.computeMap])
+        XCTAssertEqual(state.neighbours.method, .pca)
+    }
+
     /// word2vec pauses and resumes between slices, steps one slice while paused, and says
     /// what is left to do once it has finished.
     func testWord2VecPausesStepsAndFinishes() {

@@ -91,8 +91,9 @@ extension WorkbenchApp {
         }
     }
 
-    /// PCA — or t-SNE, animated every 10 iterations — of the most frequent tokens'
-    /// vectors, in the map lane: a newer map (new vectors, another method) stops it.
+    /// PCA — or t-SNE animated every 10 iterations, or UMAP every 10 epochs — of the most
+    /// frequent tokens' vectors, in the map lane: a newer map (new vectors, another
+    /// method) stops it between slices.
     func computeMap() {
         guard let vectors = state.vectors else { return }
         let tokens = state.frequentTokens.filter { Int($0) < vectors.count }
@@ -107,14 +108,27 @@ extension WorkbenchApp {
                 guard !token.isCancelled else { return }
                 self?.post { .mapReady(points) }
             }
-            guard method == .tsne, tokens.count >= 4,
-                  let tsne = try? TSNE(points: rows, count: tokens.count, dimension: D, perplexity: min(30, Double(tokens.count - 1) / 3)) else {
-                post(PCA.project(rows, count: tokens.count, dimension: D))
+            switch method {
+            case .tsne where tokens.count >= 4:
+                guard let tsne = try? TSNE(points: rows, count: tokens.count, dimension: D,
+                                           perplexity: MapMethod.perplexity(words: tokens.count)) else { break }
+                for _ in 0..<100 where !token.isCancelled {
+                    post(tsne.run(iterations: 10))
+                }
                 return
+            case .umap where tokens.count >= 4:
+                guard let umap = try? UMAP(points: rows, count: tokens.count, dimension: D,
+                                           settings: MapMethod.umapSettings(words: tokens.count),
+                                           shouldStop: { token.isCancelled }) else { break }
+                while !umap.isFinished && !token.isCancelled {
+                    umap.advance(epochs: 10)
+                    post(umap.coordinates)
+                }
+                return
+            default: break
             }
-            for _ in 0..<100 where !token.isCancelled {
-                post(tsne.run(iterations: 10))
-            }
+            // PCA, and the fallback for a map too small for the others.
+            post(PCA.project(rows, count: tokens.count, dimension: D))
         }
     }
 

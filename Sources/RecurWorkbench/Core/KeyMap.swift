@@ -173,7 +173,7 @@ enum KeyMap {
             KeyBinding("K", keys("K"), "keep the exploration as prime"),
             KeyBinding("↑↓ Enter", [.up, .down, .enter], "pick, explore (inspecting)", pane: .sample),
         ]
-        let map = KeyBinding("t", keys("t"), "PCA or animated t-SNE", pane: .map)
+        let map = KeyBinding("t", keys("t"), "PCA → animated t-SNE → animated UMAP", pane: .map)
         let units = [
             KeyBinding("↑↓ PgUp PgDn", [.up, .down, .pageUp, .pageDown], "unit", pane: .hidden),
             KeyBinding("v", keys("v"), "sort"),

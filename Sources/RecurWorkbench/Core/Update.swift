@@ -250,7 +250,7 @@ private func pane(owning key: Key, in state: AppState) -> PaneID? {
 
 private func handleMapKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     guard key == .character("t") else { return [] }
-    state.neighbours.method = state.neighbours.method == .pca ? .tsne : .pca
+    state.neighbours.method = state.neighbours.method.next
     state.neighbours.map = []
     return state.vectors == nil ? [] : [.computeMap]
 }
@@ -675,7 +675,7 @@ private func apply(_ progress: EmbeddingProgress, to state: inout AppState) -> [
     state.weightsVersion += 1
     var effects: [Effect] = [.findNeighbours(positive: state.neighbours.positive, negative: state.neighbours.negative)]
     effects += refreshPins(&state)
-    // t-SNE animates by itself once started; PCA follows every new set of vectors.
+    // t-SNE and UMAP animate by themselves once started; PCA follows every new set of vectors.
     if state.neighbours.method == .pca || state.neighbours.map.isEmpty { effects.append(.computeMap) }
     return effects
 }

@@ -1,5 +1,5 @@
 // The map pane: the most frequent tokens placed by a 2-D projection of their vectors
-// (PCA, or t-SNE animating as it converges), labels beside their points.
+// (PCA, or t-SNE or UMAP animating as they converge), labels beside their points.
 import RecurEngine
 import TerminalKit
 
@@ -16,15 +16,22 @@ struct MapPane {
         MapPane.plot(points, in: inner, on: &canvas, layout: layout)
     }
 
-    /// What the map shows: the method, how many words, and how many of their labels found
-    /// no room — so that a crowded map says it is showing less than it has. The longest
-    /// wording that fits `width` columns, so a narrow pane does not cut the count off.
+    /// What the map shows: the method and its parameters, how many words, and how many
+    /// of their labels found no room — so that a crowded map says it is showing less than
+    /// it has. The longest wording that fits `width` columns, so a narrow pane does not
+    /// cut the count off (the parameters go first).
     static func title(method: MapMethod, words: Int, hidden: Int, width: Int = .max) -> String {
+        let parameters = words > 0 ? method.parameters(words: words) : ""
+        let named = parameters.isEmpty ? method.rawValue : "\(method.rawValue) (\(parameters))"
         let name = method.rawValue
         guard words > 0 else { return "Map · \(name) · t switches" }
         let plural = words == 1 ? "" : "s"
         let hiddenLabels = hidden == 0 ? "" : " · \(hidden) label\(hidden == 1 ? "" : "s") hidden"
-        let wordings = [
+        let withParameters = parameters.isEmpty ? [] : [
+            "Map · \(named) of the \(words) most frequent word\(plural)\(hiddenLabels) · t switches",
+            "Map · \(named) of \(words) word\(plural)\(hiddenLabels)",
+        ]
+        let wordings = withParameters + [
             "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels) · t switches",
             "Map · \(name) of the \(words) most frequent word\(plural)\(hiddenLabels)",
             "Map · \(name) of \(words) word\(plural)\(hiddenLabels)",
