@@ -115,7 +115,7 @@ enum KeyMap {
         case .word2vec:
             return [
                 KeyBinding("p, space", keys("p "), "pause or resume word2vec (between chunks of ~10,000 words)"),
-                KeyBinding("s", keys("s"), "train one slice while paused"),
+                KeyBinding("s", keys("s"), "train one chunk per thread while paused"),
                 KeyBinding("w", keys("w"), "write the vectors now (word2vec text format)"),
                 focus, expand, query, notices, help,
                 KeyBinding("q, Ctrl-C", keys("qQ"), "quit, writing the vectors"),
