@@ -101,7 +101,7 @@ c=$(status_bar | grep -o ' [0-9]*%' | head -1)
 sleep 1
 check "  … and the progress stays ($c)" [ "$(status_bar | grep -o ' [0-9]*%' | head -1)" = "$c" ]
 tmux send-keys -t "$session" '?'
-check "? lists word2vec's keys" wait_for 'train one slice while paused' 5
+check "? lists word2vec's keys" wait_for 'train one chunk per thread while paused' 5
 tmux send-keys -t "$session" Escape q
 check "quit exits" wait_exit
 check "  … with status 0" [ "$(cat status)" = "0" ]
