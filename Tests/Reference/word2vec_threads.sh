@@ -12,7 +12,7 @@
 # words (ranks 50-449). The seed-to-seed spread is the mean overlap of two 1-thread runs
 # with different seeds. The thread figure is the mean overlap of a 1-thread run with a
 # 2-thread run of another seed, so a shared seed cannot make them look alike.
-# Asserts, for each architecture: thread figure ≥ spread − 0.035. When each thread
+# Asserts, for each architecture: thread figure ≥ spread − 0.045. When each thread
 # trained its own half of the text side by side, CBOW gave 0.46 against a spread of
 # 0.54 and failed here (skip-gram: 0.67 against 0.72). gensim's own agreement is printed beside it for the record.
 # Usage: Tests/Reference/word2vec_threads.sh [path/to/recur]   (PYTHON: a Python with
@@ -86,7 +86,7 @@ try:
     line += f"   | gensim seed 1 vs 2: {overlap(('g', 1), ('g', 2)):.3f}, vs recur 1 thread {vs(1):.3f}, 2 threads {vs(2):.3f}"
 except ImportError:
     pass
-ok = across >= spread - 0.035
+ok = across >= spread - 0.045
 print(line + ("   ok" if ok else "   FAIL: 2 threads learn other vectors than 1"))
 sys.exit(0 if ok else 1)
 PY
