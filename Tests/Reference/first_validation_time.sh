@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue 21: seconds from starting the workbench (pressing Enter) to its first training
-# loss and to its first validation point, on the generated Zipf corpus (zipf_corpus.py:
+# loss and to its first validation point, on the generated Zipf corpus (make_zipf_corpus.py:
 # 850,000 lines, V ≈ 226k words at --min-count 5), word LSTM 2×256, default softmax and
 # --eval-tokens. Read from the screen through tmux, every 0.5 s.
-# Needs python3 with numpy (Tests/Reference/requirements.txt; PYTHON) and tmux.
+# Needs python3 (PYTHON) and tmux.
 # Usage: Tests/Reference/first_validation_time.sh [path/to/recur] [lines]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,7 +14,7 @@ python=${PYTHON:-python3}
 work=$(mktemp -d)
 session="recur-firstval-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$python" Tests/Reference/zipf_corpus.py "$work/zipf.txt" --lines "$lines"
+"$python" Tests/Reference/make_zipf_corpus.py "$work/zipf.txt" --lines "$lines"
 echo "corpus: $(du -m "$work/zipf.txt" | cut -f1) MB, $lines lines"
 start=$(date +%s.%N)
 tmux new-session -d -s "$session" -x 160 -y 45 -c "$work" \
