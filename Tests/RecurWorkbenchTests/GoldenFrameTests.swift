@@ -44,7 +44,7 @@ final class GoldenFrameTests: XCTestCase {
         snapshot.evaluationInterval = 200
         _ = update(&state, .snapshot(snapshot))
         let distribution = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.6), .init(token: 3, probability: 0.3)], entropy: 0.9)
-        var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [],
+        var result = SampleResult(request: state.sample.request, prime: [],
                                   steps: [1, 0, 2, 3, 3].map { SampleStep(token: $0, distribution: distribution) }, text: "a bee", step: 12)
         result.context = [0]
         _ = update(&state, .sampleReady(result))

@@ -31,7 +31,7 @@ final class RenderTests: XCTestCase {
         var state = AppState(size: Size(columns: 100, rows: 30), title: "tale.txt")
         _ = update(&state, .snapshot(makeSnapshot(step: 12, state: .paused, losses: [3, 2.5, 2.2], withModel: true)))
         let distribution = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.6), .init(token: 3, probability: 0.3)], entropy: 0.9)
-        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1],
+        _ = update(&state, .sampleReady(SampleResult(request: state.sample.request, prime: [1],
                                                      steps: [SampleStep(token: 0, distribution: distribution)], text: "a bee ate")))
         _ = update(&state, .neighboursReady(positive: [3], negative: [], neighbours: [Neighbour(id: 1, similarity: 0.75)]))
         let canvas = render(state)

@@ -27,7 +27,7 @@ func makeSnapshot(step: Int, state: TrainingState = .running, losses: [Double] =
 func deliverInspectableSample(to state: inout AppState) {
     let choices = NextTokenDistribution(candidates: [.init(token: 1, probability: 0.7), .init(token: 3, probability: 0.2)], entropy: 0.8)
     let steps = [2, 0, 1].map { SampleStep(token: Int32($0), distribution: choices) }
-    var result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [1], steps: steps, text: "ab a")
+    var result = SampleResult(request: state.sample.request, prime: [1], steps: steps, text: "ab a")
     result.context = [1]
     _ = update(&state, .sampleReady(result))
 }
@@ -129,7 +129,7 @@ final class UpdateTests: XCTestCase {
     /// A drawn sample names its step and is handed to the session, so the checkpoint keeps it.
     func testSamplesCarryTheirStepIntoTheRun() {
         state.mode = .languageModel
-        let result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [0], steps: [], text: "ab", step: 1200)
+        let result = SampleResult(request: state.sample.request, prime: [0], steps: [], text: "ab", step: 1200)
         XCTAssertEqual(update(&state, .sampleReady(result)), [.session(.noteSample(text: "ab", step: 1200))])
         XCTAssertEqual(state.sample.step, 1200)
     }
@@ -143,7 +143,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.losses.map(\.step), [1, 2, 3])
         // New weights a moment later refresh the neighbours but not yet the sample.
         XCTAssertEqual(update(&state, .snapshot(makeSnapshot(step: 4, withModel: true))), [.findNeighbours(positive: [3], negative: [])])
-        XCTAssertEqual(state.weightsVersion, 2)
+        XCTAssertEqual(state.modelStep, 4, "the newest weights are the ones shown")
     }
 
     func testTemperatureStepsClampAndRedraw() {
@@ -229,9 +229,9 @@ final class UpdateTests: XCTestCase {
     func testAStaleSampleIsDropped() {
         _ = update(&state, .snapshot(makeSnapshot(step: 1, withModel: true)))
         _ = update(&state, .key(.right))
-        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.8), weightsVersion: 1, prime: [1], steps: [], text: "old")))
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.8), prime: [1], steps: [], text: "old")))
         XCTAssertEqual(state.sample.text, "")
-        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.85), weightsVersion: 1, prime: [1], steps: [], text: "new")))
+        _ = update(&state, .sampleReady(SampleResult(request: request(temperature: 0.85), prime: [1], steps: [], text: "new")))
         XCTAssertEqual(state.sample.text, "new")
     }
 

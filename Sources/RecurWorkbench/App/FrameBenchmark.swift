@@ -26,7 +26,7 @@ public enum FrameBenchmark {
                                             neighbours: (0..<12).map { Neighbour(id: Int32($0), similarity: 1 - Float($0) / 20) }))
         let distribution = NextTokenDistribution(candidates: (0..<6).map { .init(token: Int32($0), probability: Float(6 - $0) / 21) }, entropy: 1.9)
         let steps = (0..<600).map { SampleStep(token: Int32($0 % 26), distribution: distribution) }
-        let result = SampleResult(request: state.sample.request, weightsVersion: 1, prime: [0], steps: steps,
+        let result = SampleResult(request: state.sample.request, prime: [0], steps: steps,
                                   text: String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 14))
         _ = update(&state, .sampleReady(result))
         var previous = render(state)

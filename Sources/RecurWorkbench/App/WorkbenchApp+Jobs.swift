@@ -22,9 +22,9 @@ extension WorkbenchApp {
     /// request (another temperature, a resample) stops this one at its next token.
     func drawSample(_ request: SampleRequest) {
         guard let model = state.model, let vocabulary = state.vocabulary else { return }
-        let version = state.weightsVersion, step = state.modelStep
+        let step = state.modelStep
         jobs.submit(.sample) { [weak self] token in
-            WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, version: version, step: step,
+            WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, step: step,
                                 length: WorkbenchApp.sampleLength, token: token) { partial in
                 self?.post { .sampleReady(partial) }
             }
@@ -33,9 +33,8 @@ extension WorkbenchApp {
 
     func drawRaceSample(index: Int, request: SampleRequest) {
         guard state.race.indices.contains(index), let model = state.race[index].model, let vocabulary = state.vocabulary else { return }
-        let version = state.weightsVersion
         jobs.submit(.raceSample(index)) { [weak self] token in
-            WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, version: version, step: 0,
+            WorkbenchApp.sample(model: model, vocabulary: vocabulary, request: request, step: 0,
                                 length: WorkbenchApp.sampleLength / 2, token: token) { result in
                 guard result.complete else { return }
                 self?.post { .raceSampleReady(index: index, result: result) }
@@ -47,7 +46,7 @@ extension WorkbenchApp {
     /// the first batch, then every 50 ms, and once complete. Without a prime, sampling
     /// starts from the vocabulary's line start (said in the pane); an inspector
     /// exploration (`request.context`) replaces the prime while it lasts.
-    nonisolated static func sample(model: LanguageModel, vocabulary: Vocabulary, request: SampleRequest, version: Int, step: Int,
+    nonisolated static func sample(model: LanguageModel, vocabulary: Vocabulary, request: SampleRequest, step: Int,
                                    length: Int, token: JobRunner.Token, deliver: (SampleResult) -> Void) {
         let sampler = Sampler(model: model)
         var random = RandomGenerator(seed: request.seed)
@@ -61,7 +60,7 @@ extension WorkbenchApp {
         steps.reserveCapacity(length)
         var lastDelivery = DispatchTime.now().uptimeNanoseconds
         func result(complete: Bool) -> SampleResult {
-            var result = SampleResult(request: request, weightsVersion: version, prime: shownPrime, steps: steps,
+            var result = SampleResult(request: request, prime: shownPrime, steps: steps,
                                       text: vocabulary.render(shownPrime + steps.map(\.token)), step: step, complete: complete)
             result.context = prime
             return result

@@ -60,7 +60,6 @@ public struct EmbeddingProgress: Sendable {
 /// A drawn sample: the prime, then every drawn token with its distribution.
 public struct SampleResult: Sendable {
     public var request: SampleRequest
-    public var weightsVersion: Int
     public var prime: [Int32]
     public var steps: [SampleStep]
     public var text: String
@@ -72,12 +71,11 @@ public struct SampleResult: Sendable {
     /// the line start), from which an exploration continues.
     public var context: [Int32] = []
 
-    public init(request: SampleRequest, weightsVersion: Int, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0,
+    public init(request: SampleRequest, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0,
                 complete: Bool = true) {
         self.step = step
         self.complete = complete
         self.request = request
-        self.weightsVersion = weightsVersion
         self.prime = prime
         self.steps = steps
         self.text = text
