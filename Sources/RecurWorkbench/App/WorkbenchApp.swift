@@ -7,50 +7,6 @@ import Foundation
 import RecurEngine
 import TerminalKit
 
-/// What the workbench shows.
-public enum WorkbenchSource {
-    /// A language model to train.
-    case languageModel(trainer: Trainer, corpus: Corpus)
-    /// word2vec to train live.
-    case word2vec(Word2VecTrainer)
-    /// Pretrained vectors to explore.
-    case vectors(WordVectors)
-    /// Language models racing on the same text, with a name each.
-    case race(trainers: [Trainer], names: [String], vocabulary: Vocabulary)
-    /// A run training elsewhere, followed through its run folder.
-    case watch(RunFolder)
-}
-
-/// What the workbench needs to start: what to show and how to look.
-public struct WorkbenchConfiguration {
-    public var source: WorkbenchSource
-    public var title: String
-    public var theme: Theme
-    public var colour: Bool
-    public var startPaused: Bool
-    /// Where checkpoints go (autosave, `w`, quit); nil disables saving.
-    public var checkpointPath: String?
-    public var checkpointWriter: CheckpointWriter?
-    /// Save every few minutes and on quit (otherwise only on `w`).
-    public var autosave: Bool
-    /// Shown in the status bar at start (a reopened run, a backup kept).
-    public var startNotice: String?
-
-    public init(source: WorkbenchSource, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
-                checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true,
-                startNotice: String? = nil) {
-        self.startNotice = startNotice
-        self.autosave = autosave
-        self.source = source
-        self.title = title
-        self.theme = theme
-        self.colour = colour
-        self.startPaused = startPaused
-        self.checkpointPath = checkpointPath
-        self.checkpointWriter = checkpointWriter
-    }
-}
-
 /// The running workbench.
 @MainActor
 public final class WorkbenchApp {
@@ -107,43 +63,27 @@ public final class WorkbenchApp {
     private init(configuration: WorkbenchConfiguration, terminal: Terminal, exit: @escaping (Int32) -> Never) {
         self.terminal = terminal
         self.exit = exit
-        state = AppState(size: terminal.size, title: configuration.title)
-        state.checkpointPath = configuration.checkpointPath
-        state.notice = configuration.startNotice
-        state.exitNotices = configuration.startNotice.map { [$0] } ?? []
+        state = AppState.initial(for: configuration, size: terminal.size)
     }
 
     private func start(_ configuration: WorkbenchConfiguration) {
         listenToInput()
         listenToSignals()
+        // The state is already the mode's opening one (AppState.initial); here the work starts.
         switch configuration.source {
         case .languageModel(let trainer, let corpus):
             startLanguageModel(trainer: trainer, corpus: corpus, configuration: configuration)
         case .word2vec(let trainer):
-            state.mode = .word2vec
-            state.focus = .neighbours
-            state.loss.axis = .tokens
-            state.frequentTokens = (0..<Int32(min(trainer.corpus.words.count, WorkbenchApp.mapSize))).map { $0 }
-            state.checkpointPath = configuration.checkpointPath
             startWord2Vec(trainer, paused: configuration.startPaused)
-        case .race(let trainers, let names, let vocabulary):
-            state.mode = .race
-            state.vocabulary = vocabulary
-            state.race = names.map { RaceEntry(name: $0) }
+        case .race(let trainers, _, let vocabulary):
             let race = RaceSession(trainers: trainers) { [weak self] snapshot in
                 MainActor.assumeIsolated { self?.dispatch(.raceSnapshot(snapshot)) }
             }
             raceSession = race
             race.start(paused: configuration.startPaused)
             if let first = trainers.first { computeBaselines(of: first, vocabularySize: vocabulary.count) }
-        case .vectors(let vectors):
-            state.mode = .vectors
-            state.focus = .neighbours
-            state.vocabulary = Vocabulary(level: .word, tokens: vectors.words)
-            state.vectors = vectors
-            state.neighbours.positive = [0]
-            state.frequentTokens = (0..<Int32(min(vectors.count, WorkbenchApp.mapSize))).map { $0 }
-            findNeighbours(positive: [0], negative: [])
+        case .vectors:
+            findNeighbours(positive: state.neighbours.positive, negative: [])
             computeMap()
         case .watch(let folder):
             startWatch(folder)
@@ -151,11 +91,7 @@ public final class WorkbenchApp {
         scheduleRedraw()
     }
 
-    /// Words on the map of the word2vec and vectors modes.
-    nonisolated static let mapSize = 80
-
     private func startLanguageModel(trainer: Trainer, corpus: Corpus, configuration: WorkbenchConfiguration) {
-        state.frequentTokens = corpus.mostFrequent(40)
         unitText = corpus.validationIDs.isEmpty ? Array(corpus.ids) : Array(corpus.validationIDs)
         unitPreceding = corpus.validationIDs.isEmpty ? nil : corpus.trainingIDs
         let probe = Array(unitText.prefix(WorkbenchApp.probeLength))

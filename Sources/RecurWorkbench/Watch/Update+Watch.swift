@@ -135,7 +135,7 @@ func apply(_ checkpoint: WatchedCheckpoint, to state: inout AppState) -> [Effect
         state.neighbours.pinnedCurrent = [:]
         state.sample.prime = ""
         state.sample.exploring = nil
-        state.frequentTokens = (0..<Int32(min(checkpoint.vocabulary.count, WatchState.mapSize))).map { $0 }
+        state.frequentTokens = AppState.firstTokens(min(checkpoint.vocabulary.count, WatchState.mapSize))
     }
     let probe = checkpoint.probe
     state.probe = probe

@@ -8,8 +8,6 @@ import RecurEngine
 extension WorkbenchApp {
     /// Starts polling `folder`.
     func startWatch(_ folder: RunFolder) {
-        state.mode = .watch
-        state.watch.folder = folder.path
         let watcher = FolderWatcher(folder: folder) { [weak self] make in self?.post(make) }
         folderWatcher = watcher
         watcher.start()

@@ -13,7 +13,6 @@ extension WorkbenchApp {
         let control = Word2VecControl(paused: paused)
         word2vecControl = control
         word2vecTrainer = trainer
-        state.trainingState = paused ? .paused : .running
         let finished = word2vecFinished
         DispatchQueue.global(qos: .userInitiated).async { [weak self] in
             var step = 0
