@@ -35,27 +35,21 @@ public struct HeadlessTraining {
         self.save = save
     }
 
-    /// Set from a signal handler: stop after the current step.
-    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
-    static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
-
     public func run() throws {
         let opened = try logPath.map { try RunLog.open($0, continuingFrom: trainer.step) }
         let log = opened?.stream
         defer { log?.close() }
         if let note = opened?.note { Console.error(note + "\n") }
         // A dropped ssh session (SIGHUP) stops like Ctrl-C: the checkpoint is still written.
-        for number in HeadlessTraining.stopSignals { signal(number) { _ in HeadlessTraining.interrupted = 1 } }
-        defer { for number in HeadlessTraining.stopSignals { signal(number, SIG_DFL) } }
+        try StopSignals.catching { stopRequested in try train(log: log, stopRequested: stopRequested) }
+    }
 
-        let interactive = isatty(STDERR_FILENO) == 1
+    private func train(log: OutputFileStream?, stopRequested: () -> Bool) throws {
+        var progress = ProgressLine.Live(interactiveInterval: 0.2)
         let started = Date()
         let firstStep = trainer.step
-        var lastReport = Date.distantPast
         var rollbacks = 0
-        func say(_ line: String) {
-            Console.error((interactive ? "\r\u{1B}[K" : "") + line + "\n")
-        }
+        let say = progress.say, interactive = progress.interactive
         let elapsedBefore = trainer.history.elapsed
         func write() throws {
             guard let save else { return }
@@ -65,7 +59,7 @@ public struct HeadlessTraining {
         // A log that cannot be written (a full disk) stops the run, which is then saved:
         // the steps trained are worth more than the log lines.
         var logFailure: Error?
-        while trainer.step < targetStep && HeadlessTraining.interrupted == 0 {
+        while trainer.step < targetStep && !stopRequested() {
             trainer.history.elapsed = elapsedBefore + Date().timeIntervalSince(started)
             let result = trainer.trainStep()
             guard result.applied else {
@@ -102,26 +96,20 @@ public struct HeadlessTraining {
                 }
             }
             if checkpointInterval > 0, trainer.step % checkpointInterval == 0 { try write() }
-            let now = Date()
-            if now.timeIntervalSince(lastReport) >= (interactive ? 0.2 : 5) || trainer.step == targetStep {
-                lastReport = now
-                let elapsed = now.timeIntervalSince(started)
+            progress.show(force: trainer.step == targetStep) {
+                let elapsed = Date().timeIntervalSince(started)
                 let done = trainer.step - firstStep
                 let rate = Double(done * trainer.config.batch * trainer.config.sequenceLength) / max(elapsed, 1e-9)
                 let line = String(format: "step %d/%d  loss %.4f  smoothed %.4f  %.0f tok/s", trainer.step, targetStep, result.loss,
                                   trainer.history.lastSmoothed ?? result.loss, rate)
-                if interactive {
-                    let total = max(targetStep - firstStep, 1)
-                    let filled = min(done * 30 / total, 30)
-                    let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-                    Console.error("\r\u{1B}[K\(bar) \(line)")
-                } else {
-                    Console.error(line + "\n")
-                }
+                guard interactive else { return line }
+                let total = max(targetStep - firstStep, 1)
+                let filled = min(done * 30 / total, 30)
+                return String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled) + " " + line
             }
         }
-        if interactive { Console.error("\n") }
-        if HeadlessTraining.interrupted != 0 { say("interrupted at step \(trainer.step)") }
+        progress.finish()
+        if stopRequested() { say("interrupted at step \(trainer.step)") }
         if let logFailure {
             let saved: String
             do {

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import RecurEngine
+import RecurCommandLine
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
 
@@ -52,9 +53,6 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Output format: text or binary (word2vec), glove, or projector (vectors.tsv + metadata.tsv).") var format: VectorFormat = .text
     @Flag(help: "Print one JSON object with the figures on stdout.") var json = false
 
-    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
-    private static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
-
     func run() throws {
         let settings = try word2vec.settings(minCount: minCount, seed: seed)
         guard let path = corpus ?? Resources.defaultCorpus else {
@@ -72,21 +70,9 @@ struct EmbedCommand: ParsableCommand {
         let trainer = try Word2VecTrainer(corpus: text, settings: settings)
         // Each number takes at least two bytes in text (a digit and a separator), four in binary.
         try OutputFile.checkRoom(for: out, bytes: text.words.count * settings.dimension * (format == .binary ? 4 : 2), what: "vectors file")
-        let interactive = isatty(STDERR_FILENO) == 1
         Console.error("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n")
-        var lastLine = Date.distantPast
         // Ctrl-C, SIGTERM or a hang-up stops training early; the vectors so far are still written.
-        for number in EmbedCommand.stopSignals { signal(number) { _ in EmbedCommand.interrupted = 1 } }
-        defer { for number in EmbedCommand.stopSignals { signal(number, SIG_DFL) } }
-        let result = trainer.train(report: { progress in
-            guard interactive || Date().timeIntervalSince(lastLine) >= 5 else { return }
-            lastLine = Date()
-            let loss = progress.loss.map { String(format: "  loss %.4f", $0) } ?? ""
-            let line = String(format: "epoch %d/%d  %5.1f%%  %.0f words/s", progress.epoch, settings.epochs, 100 * progress.fraction, progress.wordsPerSecond) + loss
-            Console.error(interactive ? "\r\u{1B}[K" + line : line + "\n")
-        }, shouldStop: { EmbedCommand.interrupted != 0 })
-        if interactive { Console.error("\n") }
-        if let stoppedAt = result.stoppedAt { Console.error(String(format: "interrupted at %.1f%% of training\n", 100 * stoppedAt)) }
+        let result = HeadlessWord2Vec.train(trainer)
         let vectors = try trainer.vectors
         if self.out == nil {
             for (_, output) in outputs where OutputFile.isRegularFile(output) {
