@@ -5,26 +5,6 @@ import Foundation
 import RecurEngine
 import RecurCommandLine
 
-/// A checkpoint and the validation text of a corpus read with its vocabulary.
-private struct CheckpointText {
-    let stored: Checkpoint
-    let validation: [Int32]
-    /// The training text before it, which the annotation tracks continue from.
-    let preceding: Slice<TokenIDs>
-
-    init(checkpoint: String, corpus: String) throws {
-        stored = try Checkpoint.read(from: checkpoint, trainingState: false)
-        var setup = TrainingSetup()
-        setup.corpusPath = corpus
-        let text = try setup.loadCorpus(for: stored)
-        validation = Array(text.validationIDs)
-        preceding = text.trainingIDs
-        guard validation.count >= 2 else {
-            throw RecurError.invalidCorpus("the validation text (the last 10% of \(corpus)) has \(validation.count) token(s); it needs at least 2")
-        }
-    }
-}
-
 /// "WHAT: N% of T tokens" on stderr for texts long enough to wait for; never cancels.
 private func progressLine(_ what: String, tokens: Int) -> (Double) -> Bool {
     guard tokens >= 200_000 else { return { _ in true } }

@@ -7,9 +7,9 @@ import RecurEngine
 import TerminalKit
 
 public enum FrameBenchmark {
-    /// Mean milliseconds per frame at `size` over `frames` renders.
-    public static func run(size: Size, frames: Int) -> Double {
-        var state = AppState(size: size, title: "benchmark.txt")
+    /// Mean milliseconds per frame at `columns` × `rows` over `frames` renders.
+    public static func run(columns: Int, rows: Int, frames: Int) -> Double {
+        var state = AppState(size: Size(columns: columns, rows: rows), title: "benchmark.txt")
         var random = RandomGenerator(seed: 1)
         let tokens = (0..<64).map { String(UnicodeScalar(97 + $0 % 26)!) }
         let vocabulary = Vocabulary(level: .char, tokens: tokens)
