@@ -3,12 +3,7 @@
 # stderr and an exit status from 1 to 127 — never a crash, a hang or a stack trace.
 # Usage: Tests/EndToEnd/bad_input.sh [path/to/recur]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+source "$(dirname "$0")/prologue.sh"
 
 # expect_error NAME FRAGMENT COMMAND…: non-zero status below 128, FRAGMENT on stderr,
 # no crash report, within 60 s.
@@ -19,9 +14,9 @@ expect_error() {
     local status=$?
     if [ $status -ge 1 ] && [ $status -lt 124 ] && grep -qi -- "$fragment" "$work/err" \
         && ! grep -qiE 'fatal error|stack dump|segmentation|backtrace' "$work/err"; then
-        echo "ok: $name (exit $status)"; passed=$((passed + 1))
+        ok "$name (exit $status)"
     else
-        echo "FAIL: $name (exit $status): $(head -c 300 "$work/err")"; failed=$((failed + 1))
+        fail "$name (exit $status): $(head -c 300 "$work/err")"
     fi
 }
 
@@ -153,22 +148,21 @@ cp "$work/v.txt" "$work/v-copy.txt"
 expect_error "map: --out is the input" "never written over" "$recur" map --vectors "$work/v.txt" --out "$work/v.txt"
 ln -s v.txt "$work/v-link.txt"
 expect_error "map: --out links to the input" "never written over" "$recur" map --vectors "$work/v.txt" --out "$work/v-link.txt"
-if cmp -s "$work/v.txt" "$work/v-copy.txt"; then echo "ok: map: the input is untouched"; passed=$((passed + 1)); else echo "FAIL: map wrote into its input"; failed=$((failed + 1)); fi
+if cmp -s "$work/v.txt" "$work/v-copy.txt"; then ok "map: the input is untouched"; else fail "map wrote into its input"; fi
 # And a map that works: a TSV with a header and one row per word, trustworthiness in [0, 1].
 for method in umap pca tsne; do
     if "$recur" map --vectors "$work/v.txt" --method $method --words 40 --seed 3 --out "$work/m.$method.tsv" --json >"$work/map.json" 2>"$work/err" \
         && [ "$(head -1 "$work/m.$method.tsv")" = "$(printf 'word\tx\ty')" ] && [ "$(wc -l <"$work/m.$method.tsv")" -eq 41 ] \
         && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert 0 <= r["trustworthiness"] <= 1 and r["words"] == 40, r' "$work/map.json"; then
-        echo "ok: map --method $method writes 40 rows"; passed=$((passed + 1))
+        ok "map --method $method writes 40 rows"
     else
-        echo "FAIL: map --method $method: $(head -c 300 "$work/err")"; failed=$((failed + 1))
+        fail "map --method $method: $(head -c 300 "$work/err")"
     fi
 done
 "$recur" map --vectors "$work/v.txt" --method umap --words 40 --seed 3 --out "$work/m.again.tsv" >/dev/null 2>&1
-if cmp -s "$work/m.umap.tsv" "$work/m.again.tsv"; then echo "ok: map: one seed, one map"; passed=$((passed + 1)); else echo "FAIL: map: the same seed gave another map"; failed=$((failed + 1)); fi
+if cmp -s "$work/m.umap.tsv" "$work/m.again.tsv"; then ok "map: one seed, one map"; else fail "map: the same seed gave another map"; fi
 expect_error "race: unknown cell" "unknown cell" "$recur" race --cells rnn,transformer
 expect_error "gradflow: negative steps" "steps" "$recur" gradflow --corpus "$small" --steps=-1
 expect_error "bench: --steps 0" "steps" "$recur" bench --cell lstm --steps 0
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

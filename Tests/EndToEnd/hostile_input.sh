@@ -6,17 +6,7 @@
 # behaviour; a crash, a hang or a stack trace fails it.
 # Usage: Tests/EndToEnd/hostile_input.sh [path/to/recur]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-recur=$(cd "$(dirname "$recur")" && pwd)/$(basename "$recur")
-work=$(mktemp -d)
-session="recur-hostile-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { echo "ok: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
+source "$(dirname "$0")/prologue.sh"
 
 # expect_error NAME FRAGMENT COMMAND…: status 1–123, exactly one line on stderr that
 # contains FRAGMENT, nothing that looks like a crash, within 60 s.
@@ -322,5 +312,4 @@ expect_parse_error "a command's own validation" "give three words" "$recur" anal
 status=$?
 check "--help still prints the usage (exit $status)" bash -c "[ $status -eq 0 ] && grep -q 'USAGE: recur train' '$work/out' && [ ! -s '$work/err' ]"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

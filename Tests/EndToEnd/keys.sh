@@ -6,14 +6,8 @@
 # tok/s stays on an 80-column bar; word level opens Neighbours on a word.
 # Usage: Tests/EndToEnd/keys.sh [path/to/recur]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-binary=${1:-.build/release/recur}
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
-corpus=$(pwd)/samples/small.txt
-work=$(mktemp -d)
-session="recur-keys-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
-source Tests/EndToEnd/tmux_lib.sh
+source "$(dirname "$0")/prologue.sh"
+corpus=$root/samples/small.txt
 
 # start [ENV=…] -- ARGS…: recur in a fresh session of 120×36 (or $columns×$rows); what it
 # prints after the screen is restored lands in the pane, then its exit status.
@@ -24,7 +18,7 @@ start() {
     rm -f "$work/status"
     tmux kill-session -t "$session" 2>/dev/null || true
     tmux new-session -d -s "$session" -x "${columns:-120}" -y "${rows:-36}" -c "$work" \
-        "env ${environment[*]} $binary $*; echo \$? > $work/status; sleep 600"
+        "env ${environment[*]} $recur $*; echo \$? > $work/status; sleep 600"
 }
 exited() { local deadline=$((SECONDS + ${1:-15})); while [ $SECONDS -lt $deadline ]; do [ -s "$work/status" ] && return 0; sleep 0.2; done; return 1; }
 small=(--corpus "$corpus" --hidden 32 --embed 16 --seq 16 --batch 4)
@@ -44,7 +38,7 @@ check "race: q quits" exited
 check "  … with status 0" [ "$(cat "$work/status")" = 0 ]
 
 # 2. Vectors mode: keys that cannot act there say so.
-"$binary" embed --corpus "$corpus" --epochs 1 --dim 16 --out "$work/v.txt" 2>/dev/null
+"$recur" embed --corpus "$corpus" --epochs 1 --dim 16 --out "$work/v.txt" 2>/dev/null
 start -- --vectors "$work/v.txt"
 check "vectors mode opens" wait_for 'Neighbours' 20
 tmux send-keys -t "$session" s
@@ -65,7 +59,7 @@ tmux send-keys -t "$session" q
 check "q quits from help" exited
 
 # 4. A replaced run: the notice is read whole with ! and printed again on exit.
-"$binary" train "${small[@]}" --steps 3 --checkpoint "$work/r.safetensors" 2>/dev/null
+"$recur" train "${small[@]}" --steps 3 --checkpoint "$work/r.safetensors" 2>/dev/null
 start -- "${small[@]}" --hidden 24 --paused --no-autosave --checkpoint "$work/r.safetensors"
 check "the run is replaced with a notice" wait_status 'kept the previous run' 30
 tmux send-keys -t "$session" v '!'

@@ -4,12 +4,10 @@
 # builds, the 100 training steps lower the loss, and it prints a sample.
 #   bash Tests/EndToEnd/library.sh
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cp -R "$repo/docs/LibraryExample" "$work/example"
-sed -i.orig "s|path: \"../..\"|path: \"$repo\"|" "$work/example/Package.swift"
-grep -q "path: \"$repo\"" "$work/example/Package.swift" || { echo "library.sh: could not point the example at $repo" >&2; exit 1; }
+source "$(dirname "$0")/prologue.sh"
+cp -R "$root/docs/LibraryExample" "$work/example"
+sed -i.orig "s|path: \"../..\"|path: \"$root\"|" "$work/example/Package.swift"
+grep -q "path: \"$root\"" "$work/example/Package.swift" || { echo "library.sh: could not point the example at $root" >&2; exit 1; }
 start=$SECONDS
 (cd "$work/example" && swift build -c release 2>&1 | tail -3)
 echo "example build: $((SECONDS - start)) s"

@@ -8,23 +8,14 @@
 # a projector pair is written whole or not at all; a 250-byte checkpoint name works.
 # Usage: Tests/EndToEnd/outputs.sh [path/to/recur]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-recur=$(cd "$(dirname "$recur")" && pwd)/$(basename "$recur")
-root=$(pwd)
-work=$(mktemp -d)
-session="recur-outputs-$$"
+source "$(dirname "$0")/prologue.sh"
 full="$work/full"
 background=()
-cleanup() {
-    tmux kill-session -t "$session" 2>/dev/null
+cleanup_more() {
     for pid in "${background[@]}"; do kill "$pid" 2>/dev/null; done
-    mountpoint -q "$full" 2>/dev/null && umount "$full"
-    rm -rf "$work"
+    if mountpoint -q "$full" 2>/dev/null; then umount "$full"; fi
 }
-trap cleanup EXIT
 cd "$work"
-source "$root/Tests/EndToEnd/tmux_lib.sh"
 cp "$root/samples/small.txt" small.txt
 S=(--hidden 16 --embed 8 --batch 4 --seq 16 --eval-every 0)
 step_of() { "$recur" inspect --json "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["step"])'; }

@@ -6,16 +6,9 @@
 # that recur neighbours reads.
 # Usage: Tests/EndToEnd/reopen.sh [path/to/recur]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-recur=$(cd "$(dirname "$recur")" && pwd)/$(basename "$recur")
-root=$(pwd)
+source "$(dirname "$0")/prologue.sh"
 corpus=$root/samples/small.txt
-work=$(mktemp -d)
-session="recur-reopen-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
-source "$root/Tests/EndToEnd/tmux_lib.sh"
 start() {
     rm -f status
     tmux kill-session -t "$session" 2>/dev/null

@@ -4,21 +4,17 @@
 # state, RNG, metadata, loss curve) as 40 straight steps — with dropout on and two layers.
 # Usage: Tests/EndToEnd/resume.sh [path/to/recur]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/prologue.sh"
 flags=(--corpus samples/small.txt --dropout 0.3 --layers 2 --hidden 48 --seq 32 --batch 8 --eval-every 0)
 "$recur" train "${flags[@]}" --steps 40 --log "$work/straight.jsonl" --checkpoint "$work/straight.safetensors" 2>/dev/null
 "$recur" train "${flags[@]}" --steps 20 --log "$work/first.jsonl" --checkpoint "$work/half.safetensors" 2>/dev/null
 "$recur" train --corpus samples/small.txt --resume "$work/half.safetensors" --steps 40 --eval-every 0 \
     --log "$work/second.jsonl" --checkpoint "$work/resumed.safetensors" 2>/dev/null
 losses() { grep -o '"loss":[^,}]*' "$@"; }
-passed=0; failed=0
 if [ "$(losses "$work/straight.jsonl")" = "$(cat "$work/first.jsonl" "$work/second.jsonl" | grep -o '"loss":[^,}]*')" ]; then
-    echo "ok: 40 per-step losses identical"; passed=$((passed + 1))
+    ok "40 per-step losses identical"
 else
-    echo "FAIL: per-step losses differ"; failed=$((failed + 1))
+    fail "per-step losses differ"
 fi
 # Tensors and metadata must be identical; of the history (which records wall-clock
 # training time and the extra validation the first half ran at its last step) the
@@ -40,9 +36,8 @@ assert a_history["smoothed"] == b_history["smoothed"], "smoothed curves differ"
 assert len(a_history["train"]) == 40, "the history holds every step"
 PY
 then
-    echo "ok: checkpoints identical (tensors, metadata, and the history's training curve)"; passed=$((passed + 1))
+    ok "checkpoints identical (tensors, metadata, and the history's training curve)"
 else
-    echo "FAIL: checkpoints differ"; failed=$((failed + 1))
+    fail "checkpoints differ"
 fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

@@ -1,5 +1,5 @@
-# Screen reading and check counting for the tmux end-to-end scripts (sourced; they set
-# $session first).
+# Screen reading and check counting for the end-to-end scripts (sourced by prologue.sh,
+# which sets $session).
 
 # The whole screen, and its last row (the status bar).
 screen() { tmux capture-pane -p -t "$session"; }
@@ -19,11 +19,12 @@ wait_for() { wait_match screen "$1" "$2"; }
 wait_status() { wait_match status_bar "$1" "$2"; }
 
 # Counting checks: ok and fail print a line each and count it (a failure shows the last
-# rows of the screen); check NAME COMMAND… runs COMMAND quietly; finish [LABEL] prints
-# the tally and fails when any check failed.
+# $fail_rows rows of the screen, 8 unless set, when a session is open); check NAME
+# COMMAND… runs COMMAND quietly; finish [LABEL] prints the tally and fails when any
+# check failed.
 passed=0
 failed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); screen 2>/dev/null | sed 's/^/  | /' | tail -8; }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); { screen 2>/dev/null | sed 's/^/  | /' | tail -"${fail_rows:-8}"; } || true; }
 check() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name"; fi; }
 finish() { echo "${1:+$1: }$passed passed, $failed failed"; [ $failed -eq 0 ]; }

@@ -9,14 +9,12 @@
 #     Recur resumes the gathered carried state and continues like the 1-process run.
 # Usage: Tests/EndToEnd/torch_bridge.sh path/to/recur   (PYTHON: a python with torch)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-recur=$(realpath "${1:?usage: torch_bridge.sh path/to/recur}")
+: "${1:?usage: torch_bridge.sh path/to/recur}"
+source "$(dirname "$0")/prologue.sh"
 python=${PYTHON:-python3}
 torchrun=$(dirname "$python")/torchrun
-corpus=$PWD/samples/small.txt
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export PYTHONPATH=$PWD/python${PYTHONPATH:+:$PYTHONPATH}
+corpus=$root/samples/small.txt
+export PYTHONPATH=$root/python${PYTHONPATH:+:$PYTHONPATH}
 
 # compare A.jsonl B.jsonl NAME [tolerance]: the same steps, losses within tolerance.
 compare() {

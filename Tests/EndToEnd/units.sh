@@ -6,15 +6,8 @@
 # input token, bad input gets one-line errors, and the workbench shows all of it under tmux.
 # Usage: Tests/EndToEnd/units.sh [path/to/recur]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=${1:-.build/release/recur}
-recur=$(cd "$(dirname "$recur")" && pwd)/$(basename "$recur")
-root=$(pwd)
-work=$(mktemp -d)
-session="recur-units-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$work"' EXIT
+source "$(dirname "$0")/prologue.sh"
 cd "$work"
-source "$root/Tests/EndToEnd/tmux_lib.sh"
 
 # The text: lines of lowercase words with quoted stretches in uppercase, so the next
 # character's case depends on being inside quotes.

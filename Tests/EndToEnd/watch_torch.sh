@@ -6,18 +6,14 @@
 # off its --checkpoint-every schedule, which the watcher then shows; q exits 0.
 # Usage: Tests/EndToEnd/watch_torch.sh path/to/recur   (PYTHON: a python with torch)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-recur=$(realpath "${1:?usage: watch_torch.sh path/to/recur}")
+: "${1:?usage: watch_torch.sh path/to/recur}"
+source "$(dirname "$0")/prologue.sh"
 python=${PYTHON:-python3}
-root=$PWD
 corpus=$root/samples/small.txt
-work=$(mktemp -d)
-session="recur-watch-torch-$$"
 trainer=
-trap 'tmux kill-session -t "$session" 2>/dev/null; [ -n "$trainer" ] && kill "$trainer" 2>/dev/null; rm -rf "$work"' EXIT
+cleanup_more() { if [ -n "$trainer" ]; then kill "$trainer" 2>/dev/null; fi; }
 export PYTHONPATH=$root/python${PYTHONPATH:+:$PYTHONPATH}
 cd "$work"
-source "$root/Tests/EndToEnd/tmux_lib.sh"
 last_step() { tail -1 run/log.jsonl 2>/dev/null | "$python" -c 'import json,sys; print(json.loads(sys.stdin.read())["step"])' 2>/dev/null || echo 0; }
 shown_step() { status_bar | grep -o ' step [0-9]*' | head -1 | awk '{print $2}'; }
 

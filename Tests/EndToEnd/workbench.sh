@@ -5,16 +5,9 @@
 # exit with status 0 and leave the terminal in cooked mode.
 # Usage: Tests/EndToEnd/workbench.sh [path/to/recur]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-binary=${1:-.build/release/recur}
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
-work=$(mktemp -d)
-session="recur-e2e-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-source Tests/EndToEnd/tmux_lib.sh
+source "$(dirname "$0")/prologue.sh"
 # A failure here shows the whole screen, not only its last rows.
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); tmux capture-pane -p -t "$session" 2>/dev/null | sed 's/^/  | /' || true; }
+fail_rows=1000
 # The step number shown in the status bar.
 current_step() { screen | grep -o 'step [0-9]*' | tail -1 | awk '{print $2}'; }
 
@@ -24,7 +17,7 @@ start() {
     rm -f "$work/status" "$work/stty"
     tmux kill-session -t "$session" 2>/dev/null || true
     tmux new-session -d -s "$session" -x 120 -y 36 -c "$work" \
-        "$binary $*; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
+        "$recur $*; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
 }
 
 wait_exit() {
@@ -90,13 +83,13 @@ tmux resize-window -t "$session" -x 120 -y 36
 # 4. q quits cleanly and saves a checkpoint that resumes where it stopped.
 tmux send-keys -t "$session" q
 wait_exit "q"
-if [ -s "$work/run.safetensors" ] && "$binary" inspect "$work/run.safetensors" | grep -q '^progress    step [1-9]'; then
+if [ -s "$work/run.safetensors" ] && "$recur" inspect "$work/run.safetensors" | grep -q '^progress    step [1-9]'; then
     ok "quit saved a readable checkpoint"
 else
     fail "no checkpoint after quit"
 fi
 start --paused --resume "$work/run.safetensors" --checkpoint "$work/run.safetensors"
-saved_step=$("$binary" inspect "$work/run.safetensors" --json | grep -o '"step":[0-9]*' | cut -d: -f2)
+saved_step=$("$recur" inspect "$work/run.safetensors" --json | grep -o '"step":[0-9]*' | cut -d: -f2)
 if wait_status " step $saved_step " 30; then ok "--resume continues at step $saved_step"; else fail "--resume did not show step $saved_step"; fi
 tmux send-keys -t "$session" q
 wait_exit "q after resume"
@@ -108,7 +101,7 @@ tmux send-keys -t "$session" C-c
 wait_exit "Ctrl-C"
 start --paused
 wait_for 'Loss' 30 || fail "workbench did not start"
-pkill -TERM -f "^$binary --paused" || true
+pkill -TERM -f "^$recur --paused" || true
 wait_exit "SIGTERM"
 
 # 6. A too-small window says so, and q still quits.
@@ -127,11 +120,11 @@ wait_exit "q with a theme"
 rm -f "$work/status" "$work/stty"
 tmux kill-session -t "$session" 2>/dev/null || true
 tmux new-session -d -s "$session" -x 120 -y 36 \
-    "NO_COLOR=1 $binary --paused --no-autosave; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
+    "NO_COLOR=1 $recur --paused --no-autosave; echo \$? > $work/status; stty -a > $work/stty 2>&1; sleep 600"
 if wait_for 'Loss' 30 && ! tmux capture-pane -p -e -t "$session" | grep -q $'\e\\[[0-9;]*3[0-7][0-9;]*m'; then ok "NO_COLOR: no colour codes"; else fail "NO_COLOR still draws colours"; fi
 tmux send-keys -t "$session" q
 wait_exit "q under NO_COLOR"
-if "$binary" --theme no-such-theme >"$work/out" 2>&1; then fail "unknown theme accepted"; else
+if "$recur" --theme no-such-theme >"$work/out" 2>&1; then fail "unknown theme accepted"; else
     grep -q "unknown theme 'no-such-theme'" "$work/out" && ok "unknown theme: clear error" || fail "unknown theme: $(cat "$work/out")"
 fi
 
@@ -144,7 +137,7 @@ start --word2vec --lowercase --epochs 3 --dim 32
 if wait_for ' done ' 60 && wait_for 'Map · PCA' 10; then ok "--word2vec trains to the end with a map"; else fail "--word2vec"; fi
 tmux send-keys -t "$session" q
 wait_exit "q after word2vec"
-"$binary" embed --corpus samples/default.txt --lowercase --epochs 3 --dim 32 --out "$work/vectors.txt" 2>/dev/null
+"$recur" embed --corpus samples/default.txt --lowercase --epochs 3 --dim 32 --out "$work/vectors.txt" 2>/dev/null
 start --vectors "$work/vectors.txt"
 tmux send-keys -t "$session" / f o x Enter
 if wait_for 'nearest to fox' 10 && wait_for '(rabbit|badger|otter|mouse|wolf|deer|bear|owl|mole|heron)' 10; then ok "--vectors: / fox lists animals"; else fail "--vectors neighbours"; fi
@@ -152,10 +145,9 @@ tmux send-keys -t "$session" q
 wait_exit "q with vectors"
 
 # 9. Bad input is a one-line error, not a crash or a garbled terminal.
-if "$binary" --corpus /nonexistent.txt >"$work/out" 2>&1; then fail "missing corpus accepted"; else
+if "$recur" --corpus /nonexistent.txt >"$work/out" 2>&1; then fail "missing corpus accepted"; else
     status=$?
     [ $status -lt 128 ] && grep -q 'corpus not found' "$work/out" && ok "missing corpus: exit $status, clear message" || fail "missing corpus: exit $status: $(cat "$work/out")"
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish
