@@ -15,7 +15,7 @@ struct LossPane {
     /// The model's token level, for bits per character or perplexity beside the loss.
     var level: TokenLevel?
     /// The best n-gram floor (order, nats per token), drawn as a labelled line.
-    var floor: (order: Int, loss: Double)?
+    var floor: FloorLine?
     /// Whether the run has a validation curve (word2vec has none), for the legend.
     var hasValidation = true
     /// Which validation tokens the validation loss reads, when not all (--eval-tokens).
@@ -53,7 +53,7 @@ struct LossPane {
         series.append(ChartSeries(points: shownValidation.map { (x: position($0), y: $0.loss) }, role: .validationLoss))
         // The n-gram floor across the whole width: the loss a model must get under.
         if let floor, let first = raw.first?.x, let last = raw.last?.x {
-            series.insert(ChartSeries(points: [(x: first, y: floor.loss), (x: max(last, first + 1), y: floor.loss)], role: .axis), at: 0)
+            series.insert(floor.series(from: first, to: last), at: 0)
         }
         LineChart(series: series, xCaption: caption, logarithmic: view.logarithmic).render(in: chartArea, on: &canvas)
         // Legend: what each colour is, and the view's settings.

@@ -11,7 +11,7 @@ struct RaceLossPane {
     let entries: [RaceEntry]
     let view: LossView
     /// The best n-gram floor of the text, drawn across the chart.
-    var floor: (order: Int, loss: Double)?
+    var floor: FloorLine?
     /// For bits per character or perplexity beside the validation loss.
     var level: TokenLevel?
 
@@ -31,7 +31,7 @@ struct RaceLossPane {
         }
         let steps = entries.flatMap { $0.losses.filter { $0.step > start }.map(\.step) }
         if let floor, let first = steps.min(), let last = steps.max() {
-            series.insert(ChartSeries(points: [(x: Double(first), y: floor.loss), (x: Double(max(last, first + 1)), y: floor.loss)], role: .axis), at: 0)
+            series.insert(floor.series(from: Double(first), to: Double(last)), at: 0)
         }
         LineChart(series: series, xCaption: "step", logarithmic: view.logarithmic).render(in: chart, on: &canvas)
         if let floor, !steps.isEmpty {

@@ -41,8 +41,8 @@ public struct AppState {
     /// n-gram floors (order → nats per token on the validation text), once computed.
     public var baselines: [Int: Double] = [:]
     /// The lowest floor, drawn in the loss pane.
-    public var bestBaseline: (order: Int, loss: Double)? {
-        baselines.min { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { ($0.key, $0.value) }
+    var bestBaseline: FloorLine? {
+        baselines.min { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { FloorLine(order: $0.key, loss: $0.value) }
     }
     public var probe: HiddenStateProbe?
     public var gradientFlow: GradientFlow?
