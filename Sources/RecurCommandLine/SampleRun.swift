@@ -25,14 +25,14 @@ public struct SampleRun {
     /// (or the first token when the vocabulary has no newline).
     public func primeIDs() throws -> [Int32] {
         let vocabulary = checkpoint.vocabulary
-        guard let prime, !prime.isEmpty else { return vocabulary.lineStart.ids }
-        let (ids, unknown) = vocabulary.ids(of: prime)
+        let text = prime ?? ""
+        let (ids, unknown) = vocabulary.ids(of: text)
         if !unknown.isEmpty && !skipUnknown {
             let shown = unknown.prefix(8).map { $0.debugDescription }.joined(separator: ", ")
             throw RecurError.invalidArgument("the prime has \(unknown.count) token(s) outside the model's vocabulary: \(shown)\(unknown.count > 8 ? ", …" : "") (use --skip-unknown to drop them)")
         }
-        guard !ids.isEmpty else { throw RecurError.invalidArgument("no token of the prime is in the model's vocabulary") }
-        return ids
+        guard !ids.isEmpty || text.isEmpty else { throw RecurError.invalidArgument("no token of the prime is in the model's vocabulary") }
+        return vocabulary.samplingStart(prime: ids)
     }
 
     /// Writes the prime, then `length` sampled tokens, flushing every few tokens.

@@ -49,6 +49,13 @@ public struct Vocabulary: Sendable, Equatable {
         return ([0], "after \(tokens.first.map { $0.debugDescription } ?? "token 0")")
     }
 
+    /// What sampling feeds first for a prime of `primeIDs`: those ids, or the line start
+    /// when there are none. The one place that decides how sampling starts without a prime
+    /// (`recur sample`, the sample pane, watch mode's probe text).
+    public func samplingStart(prime primeIDs: [Int32]) -> [Int32] {
+        primeIDs.isEmpty ? lineStart.ids : primeIDs
+    }
+
     /// Adjacent runs of tokens rendered separately, with the separator that joins each run
     /// to the one before it (empty for the first), so that the pieces concatenated give
     /// `render` of the whole: a match shown as before, [span], after.

@@ -53,7 +53,7 @@ extension WorkbenchApp {
         let settings = SamplingSettings(temperature: Float(request.temperature), topK: request.topK, topP: request.topP)
         let typed = vocabulary.ids(of: request.prime).ids
         let lineStart = vocabulary.lineStart.ids
-        let prime = request.context ?? (typed.isEmpty ? lineStart : typed)
+        let prime = request.context ?? vocabulary.samplingStart(prime: typed)
         // The line-start context is not part of the text shown; a typed prime is.
         let shownPrime = typed.isEmpty && prime.starts(with: lineStart) ? Array(prime.dropFirst(lineStart.count)) : prime
         var steps: [SampleStep] = []

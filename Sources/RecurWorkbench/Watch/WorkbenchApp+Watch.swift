@@ -41,7 +41,7 @@ extension WorkbenchApp {
     /// `probeLength` tokens the model writes from a line start (seed 1, temperature 0.8):
     /// with no corpus at hand, the hidden state is shown over the model's own text.
     nonisolated static func ownText(model: LanguageModel, vocabulary: Vocabulary) -> [Int32] {
-        let start = vocabulary.lineStart.ids
+        let start = vocabulary.samplingStart(prime: [])
         var ids = start
         var random = RandomGenerator(seed: 1)
         Sampler(model: model).stream(prime: start, length: probeLength - start.count, settings: SamplingSettings(temperature: 0.8),
