@@ -19,59 +19,12 @@ struct RaceCommand: ParsableCommand {
 
     func run() throws {
         let appearance = try Appearance(themeName: theme)
-        let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
-            let parts = spec.split(separator: "-").map(String.init)
-            guard let cell = CellKind(rawValue: parts[0]) else {
-                throw RecurError.invalidArgument("unknown cell '\(parts[0])' in --cells (use rnn, lstm, gru)")
-            }
-            let activation = try parts.count > 1 ? Activation(rawValue: parts[1]).unwrap("unknown activation '\(parts[1])'") : (model.activation ?? .tanh)
-            return (cell, activation)
-        }
-        guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
         let setup = try model.setup(cell: nil)
-        let corpus = try setup.loadCorpus()
-        let training = try setup.trainingConfig()
-        let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }
-        guard !(matchParams && setup.tieWeights) else {
-            throw RecurError.invalidArgument("--match-params changes --hidden, which a tied model (--tie-weights) must keep equal to --embed")
-        }
-        guard !setup.freezeEmbed || vectors != nil else {
-            throw RecurError.invalidArgument("--freeze-embed keeps the embedding as it starts: give it --embed-init FILE, or it stays random")
-        }
-        var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
-        var target: Int?
-        var trainers: [Trainer] = [], names: [String] = []
-        for (cell, activation) in specs {
-            base.cell = cell
-            base.activation = activation
-            var config = base
-            if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
-            try config.validate()
-            try training.validate(for: config)
-            // Each model is checked as it is built, so the ones before it are counted.
-            try TrainingMemory.checkTraining(config, training, copies: RaceSession.weightCopies)
-            if target == nil { target = config.layout.totalCount }
-            var random = RandomGenerator(seed: training.seed)
-            let model = LanguageModel(config: config, random: &random)
-            if let vectors, let path = setup.embedInit { _ = try model.initializeEmbedding(from: vectors, vocabulary: corpus.vocabulary, name: path) }
-            let trainer = try Trainer(model: model, corpus: corpus, config: training)
-            trainer.evaluationTokens = try setup.checkedEvaluationTokens()
-            trainers.append(trainer)
-            let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
-            names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
-        }
-        let configuration = WorkbenchConfiguration(source: .race(trainers: trainers, names: names, vocabulary: corpus.vocabulary),
+        let race = try RaceSetup(setup: setup, cells: cells, matchParams: matchParams)
+        let configuration = WorkbenchConfiguration(source: .race(trainers: race.trainers, names: race.names, vocabulary: race.corpus.vocabulary),
                                                    title: URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent,
                                                    theme: appearance.theme, colour: appearance.colour,
                                                    startPaused: paused)
         try WorkbenchApp.launch(configuration)
-    }
-}
-
-extension Optional {
-    /// The value, or an invalid-argument error with `message`.
-    func unwrap(_ message: String) throws -> Wrapped {
-        guard let self else { throw RecurError.invalidArgument(message) }
-        return self
     }
 }

@@ -227,42 +227,21 @@ struct WorkbenchCommand: ParsableCommand {
         } else if word2vec {
             let corpusPath = try setup.resolvedCorpusPath()
             let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
-            let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
-            let trainer = try Word2VecTrainer(corpus: text, settings: settings)
             let outPath = out ?? EmbedCommand.defaultOutPath(corpus: corpusPath, format: .text)
-            try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])
-            try OutputFile.checkWritable(outPath, what: "vectors file")
-            try NcursesTerminal.checkAvailable()
-            // The vectors of an earlier run are kept, not overwritten.
-            let kept = OutputFile.isRegularFile(outPath) ? try OutputFile.keepAsBackup(outPath) : nil
-            configuration = WorkbenchConfiguration(source: .word2vec(trainer), title: URL(fileURLWithPath: corpusPath).lastPathComponent,
+            let opened = try WorkbenchWord2Vec(corpusPath: corpusPath, settings: settings, lowercase: model.lowercase, outPath: outPath,
+                                               checkTerminal: NcursesTerminal.checkAvailable)
+            configuration = WorkbenchConfiguration(source: .word2vec(opened.trainer), title: URL(fileURLWithPath: corpusPath).lastPathComponent,
                                                    theme: theme, colour: colour, startPaused: paused, checkpointPath: outPath,
-                                                   startNotice: kept.map { "kept the previous vectors as \(($0 as NSString).lastPathComponent)" })
+                                                   startNotice: opened.keptAs.map { "kept the previous vectors as \($0)" })
         } else {
-            let corpusPath = try setup.resolvedCorpusPath()
-            let name = URL(fileURLWithPath: corpusPath).lastPathComponent
-            // Always somewhere to save, so that w works with --no-autosave too; never the
-            // --resume file, an input, unless it is named as --checkpoint.
-            let savePath = try setup.savePath(checkpoint: checkpoint, resume: resume)
-            try OutputFile.checkDistinct(outputs: [("--checkpoint", savePath)], inputs: model.inputs)
-            // Held until exit: a second writer into this checkpoint refuses up front.
-            let output = try OwnedOutput(path: savePath, what: "checkpoint")
-            let prepared: PreparedTraining
-            let outcome: Reopening
-            if let resume {
-                prepared = try setup.prepare(resume: resume)
-                try NcursesTerminal.checkAvailable()
-                outcome = try Reopening.protect(savePath, continuing: resume)
-            } else {
-                // No checkpoint is moved aside for a workbench that cannot open.
-                (prepared, outcome) = try setup.prepare(reopening: savePath, fresh: fresh, beforeReplacing: NcursesTerminal.checkAvailable)
-            }
-            try OutputFile.checkRoom(for: savePath, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
-            release = output.release
-            configuration = WorkbenchConfiguration(source: .languageModel(trainer: prepared.trainer, corpus: prepared.corpus), title: name,
-                                                   theme: theme, colour: colour, startPaused: paused,
-                                                   checkpointPath: savePath, checkpointWriter: prepared.writer(to: output),
-                                                   autosave: !noAutosave, startNotice: outcome.describe(savePath))
+            let name = URL(fileURLWithPath: try setup.resolvedCorpusPath()).lastPathComponent
+            let opened = try WorkbenchTraining(setup: setup, checkpoint: checkpoint, resume: resume, fresh: fresh, inputs: model.inputs,
+                                               checkTerminal: NcursesTerminal.checkAvailable)
+            release = opened.output.release
+            configuration = WorkbenchConfiguration(source: .languageModel(trainer: opened.prepared.trainer, corpus: opened.prepared.corpus),
+                                                   title: name, theme: theme, colour: colour, startPaused: paused,
+                                                   checkpointPath: opened.savePath, checkpointWriter: opened.prepared.writer(to: opened.output),
+                                                   autosave: !noAutosave, startNotice: opened.reopening.describe(opened.savePath))
         }
         try WorkbenchApp.launch(configuration, beforeExit: release)
     }

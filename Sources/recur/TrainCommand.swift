@@ -41,46 +41,15 @@ struct TrainCommand: ParsableCommand {
         guard checkpointEvery >= 0 else { throw RecurError.invalidArgument("--checkpoint-every must not be negative (got \(checkpointEvery))") }
         guard more.map({ $0 > 0 }) ?? true else { throw RecurError.invalidArgument("--more must be positive (got \(more!))") }
         guard !fresh || (resume == nil && `init` == nil) else { throw RecurError.invalidArgument("--fresh starts a new run; it excludes --resume and --init") }
-        // No run trains and then throws its result away: without --checkpoint it goes to
-        // the workbench's default. --resume is an input: it is written only when named here.
-        let checkpoint = try model.setup(cell: cell).savePath(checkpoint: self.checkpoint, resume: resume)
-        let sources = model.inputs + [("--init", `init`)].compactMap { flag, path in path.map { (flag, $0) } }
-        try OutputFile.checkDistinct(outputs: [("--checkpoint", checkpoint)], inputs: sources)
-        if let log {
-            try OutputFile.checkDistinct(outputs: [("--log", log)],
-                                         inputs: sources + [("--resume", resume)].compactMap { flag, path in path.map { (flag, $0) } } + [("--checkpoint", checkpoint)])
-        }
-        // Output paths are checked (and the checkpoint locked against a second writer)
-        // before the corpus is read, so a typo or a busy path never costs a run.
-        let output = try OwnedOutput(path: checkpoint, what: "checkpoint")
-        defer { output.release() }
-        if let log { try OutputFile.checkWritable(log, what: "log file") }
-        let prepared: PreparedTraining
-        if resume == nil && `init` == nil {
-            let (reopened, outcome) = try model.setup(cell: cell).prepare(reopening: checkpoint, fresh: fresh)
-            prepared = reopened
-            if let line = outcome.describe(checkpoint) { Console.error(line + "\n") }
-        } else {
-            prepared = try model.setup(cell: cell).prepare(resume: resume, initialise: `init`)
-            if let line = try Reopening.protect(checkpoint, continuing: (resume ?? `init`)!).describe(checkpoint) {
-                Console.error(line + "\n")
-            }
-        }
-        let start = prepared.trainer.step
-        if let slice = prepared.trainer.evaluationSliceDescription {
-            Console.error("val_loss reads the \(slice) (--eval-tokens; recur eval reads them all)\n")
-        }
-        let target = more.map { start + $0 } ?? steps
-        guard target > start else {
-            throw RecurError.invalidArgument("the run is already at step \(start) and --steps \(steps) is the step to train until: give a larger --steps, or --more N")
-        }
-        try OutputFile.checkRoom(for: checkpoint, bytes: prepared.checkpointSizeLowerBound, what: "checkpoint")
-        if self.checkpoint == nil { Console.error("saving the run to \(checkpoint) (no --checkpoint was given)\n") }
-        var training = HeadlessTraining(trainer: prepared.trainer, targetStep: target, evaluationInterval: evalEvery, logPath: log,
-                                        checkpointInterval: checkpointEvery, checkpointPath: checkpoint,
-                                        save: { try prepared.save(prepared.trainer, to: output) },
-                                        rollbackPath: onDiverge == .rollback ? checkpoint : nil)
-        training.level = prepared.corpus.vocabulary.level
-        try training.run()
+        var run = TrainRun(setup: try model.setup(cell: cell), inputs: model.inputs, steps: steps, evaluationInterval: evalEvery)
+        run.more = more
+        run.fresh = fresh
+        run.logPath = log
+        run.checkpoint = checkpoint
+        run.checkpointInterval = checkpointEvery
+        run.initialise = `init`
+        run.resume = resume
+        run.rollback = onDiverge == .rollback
+        try run.run()
     }
 }

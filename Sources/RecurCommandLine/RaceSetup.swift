@@ -1,0 +1,62 @@
+// `recur race` after its flags are parsed: one trainer per cell on the same corpus, seed
+// and batches, each checked for memory as it is built, optionally sized to as many
+// parameters as the first.
+import Foundation
+import RecurEngine
+
+/// The models of an architecture race.
+public struct RaceSetup {
+    public let corpus: Corpus
+    public let trainers: [Trainer]
+    /// "LSTM 128×1 (68k params)", one per trainer, for the legend.
+    public let names: [String]
+
+    /// Parses `--cells` ("lstm,gru,rnn-relu": a cell, and for a vanilla RNN its
+    /// activation; `setup.activation` otherwise) and builds a trainer for each.
+    public init(setup: TrainingSetup, cells: String, matchParams: Bool) throws {
+        let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
+            let parts = spec.split(separator: "-").map(String.init)
+            guard let cell = CellKind(rawValue: parts[0]) else {
+                throw RecurError.invalidArgument("unknown cell '\(parts[0])' in --cells (use rnn, lstm, gru)")
+            }
+            guard parts.count > 1 else { return (cell, setup.activation ?? .tanh) }
+            guard let activation = Activation(rawValue: parts[1]) else { throw RecurError.invalidArgument("unknown activation '\(parts[1])'") }
+            return (cell, activation)
+        }
+        guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
+        let corpus = try setup.loadCorpus()
+        let training = try setup.trainingConfig()
+        let vectors = try setup.embedInit.map { try WordVectors(contentsOf: $0) }
+        guard !(matchParams && setup.tieWeights) else {
+            throw RecurError.invalidArgument("--match-params changes --hidden, which a tied model (--tie-weights) must keep equal to --embed")
+        }
+        guard !setup.freezeEmbed || vectors != nil else {
+            throw RecurError.invalidArgument("--freeze-embed keeps the embedding as it starts: give it --embed-init FILE, or it stays random")
+        }
+        var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
+        var target: Int?
+        var trainers: [Trainer] = [], names: [String] = []
+        for (cell, activation) in specs {
+            base.cell = cell
+            base.activation = activation
+            var config = base
+            if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
+            try config.validate()
+            try training.validate(for: config)
+            // Each model is checked as it is built, so the ones before it are counted.
+            try TrainingMemory.checkTraining(config, training, copies: RaceSession.weightCopies)
+            if target == nil { target = config.layout.totalCount }
+            var random = RandomGenerator(seed: training.seed)
+            let model = LanguageModel(config: config, random: &random)
+            if let vectors, let path = setup.embedInit { _ = try model.initializeEmbedding(from: vectors, vocabulary: corpus.vocabulary, name: path) }
+            let trainer = try Trainer(model: model, corpus: corpus, config: training)
+            trainer.evaluationTokens = try setup.checkedEvaluationTokens()
+            trainers.append(trainer)
+            let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
+            names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
+        }
+        self.corpus = corpus
+        self.trainers = trainers
+        self.names = names
+    }
+}
