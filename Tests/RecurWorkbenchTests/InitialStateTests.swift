@@ -27,8 +27,12 @@ final class InitialStateTests: XCTestCase {
         XCTAssertEqual(state.frequentTokens, (0..<80).map { Int32($0) }, "the map shows the first 80 words")
         XCTAssertEqual(state.notice, "opened")
         XCTAssertEqual(state.exitNotices, ["opened"])
-        // Replayed from here: m opens the map and asks for it, as it does in the app.
-        XCTAssertEqual(update(&state, .key(.character("m"))), [.computeMap])
+        // Replayed from here: Tab reaches the map, whose t asks for the next projection
+        // of these vectors at once.
+        _ = update(&state, .key(.tab))
+        XCTAssertEqual(state.focus, .map)
+        XCTAssertEqual(update(&state, .key(.character("t"))), [.computeMap])
+        XCTAssertEqual(state.neighbours.method, .tsne)
         XCTAssertEqual(update(&state, .key(.character("p"))), [])
         XCTAssertEqual(state.notice, "nothing trains in vectors mode: these vectors came from a file")
     }
