@@ -6,23 +6,23 @@ import Foundation
 import RecurEngine
 
 /// Trains a Trainer up to a global step, reporting on stderr.
-public struct HeadlessTraining {
-    public let trainer: Trainer
-    public let targetStep: Int
-    public let evaluationInterval: Int
-    public let logPath: String?
-    public let checkpointInterval: Int
+struct HeadlessTraining {
+    let trainer: Trainer
+    let targetStep: Int
+    let evaluationInterval: Int
+    let logPath: String?
+    let checkpointInterval: Int
     /// Where checkpoints go, and how to write one there (returning a line for the user,
     /// such as a file another program left there being kept).
-    public let checkpointPath: String?
-    public let save: (() throws -> String?)?
+    let checkpointPath: String?
+    let save: (() throws -> String?)?
     /// On a non-finite loss or gradient: nil stops with an error; otherwise the path of
     /// the checkpoint to roll back to, after which the learning rate is halved.
-    public let rollbackPath: String?
+    let rollbackPath: String?
     /// The token level, for bits per character or perplexity beside the validation loss.
-    public var level: TokenLevel?
+    var level: TokenLevel?
 
-    public init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
+    init(trainer: Trainer, targetStep: Int, evaluationInterval: Int, logPath: String?,
                 checkpointInterval: Int = 0, checkpointPath: String? = nil, save: (() throws -> String?)? = nil,
                 rollbackPath: String? = nil) {
         self.checkpointPath = checkpointPath
@@ -35,7 +35,7 @@ public struct HeadlessTraining {
         self.save = save
     }
 
-    public func run() throws {
+    func run() throws {
         let opened = try logPath.map { try RunLog.open($0, continuingFrom: trainer.step) }
         let log = opened?.stream
         defer { log?.close() }

@@ -54,7 +54,7 @@ public struct TrainingSetup {
     /// The cutoffs a fresh adaptive softmax gets: Grave et al.'s 2000, 10000, 50000 (as
     /// PyTorch's word_language_model examples use), those below the vocabulary size;
     /// a vocabulary of 2000 or fewer splits at its first quarter.
-    public static func defaultCutoffs(vocabularySize: Int) -> [Int] {
+    static func defaultCutoffs(vocabularySize: Int) -> [Int] {
         let standard = [2000, 10_000, 50_000].filter { $0 < vocabularySize }
         return standard.isEmpty ? [max(1, vocabularySize / 4)] : standard
     }
@@ -91,7 +91,7 @@ public struct TrainingSetup {
     }
 
     /// Defaults of a fresh run, shown in --help.
-    public static let defaults = (level: TokenLevel.char, cell: CellKind.lstm, activation: Activation.tanh, embed: 32,
+    static let defaults = (level: TokenLevel.char, cell: CellKind.lstm, activation: Activation.tanh, embed: 32,
                                   hidden: 128, layers: 1, sequenceLength: 64, batch: 32, learningRate: Float(2e-3),
                                   optimizer: OptimizerKind.adam, momentum: Float(0), clip: Float(5), dropout: Float(0),
                                   weightDecay: Float(0), seed: UInt64(1), minCount: 1)
@@ -157,7 +157,7 @@ public struct TrainingSetup {
                         vocabulary: checkpoint.vocabulary, progress: try progressReporter())
     }
 
-    public func trainingConfig() throws -> TrainingConfig {
+    func trainingConfig() throws -> TrainingConfig {
         var settings = OptimizerSettings(kind: optimizer ?? Self.defaults.optimizer, learningRate: learningRate ?? Self.defaults.learningRate)
         settings.weightDecay = weightDecay ?? Self.defaults.weightDecay
         settings.momentum = momentum ?? Self.defaults.momentum
@@ -190,7 +190,7 @@ public struct TrainingSetup {
 
     /// A freshly initialised model and its trainer; with --embed-init the embedding rows
     /// of the tokens the file has come from it (stderr says how many).
-    public func freshTrainer(corpus: Corpus) throws -> Trainer {
+    func freshTrainer(corpus: Corpus) throws -> Trainer {
         guard !(freezeEmbed && tieWeights) else {
             throw RecurError.invalidArgument("--freeze-embed and --tie-weights exclude each other: a tied decoder would be frozen too")
         }
@@ -214,7 +214,7 @@ public struct TrainingSetup {
 
     /// A trainer starting from a checkpoint's weights with a fresh optimizer and data
     /// position. Model-shape flags must agree with the checkpoint; training flags apply.
-    public func initialisedTrainer(from checkpoint: Checkpoint, corpus: Corpus) throws -> Trainer {
+    func initialisedTrainer(from checkpoint: Checkpoint, corpus: Corpus) throws -> Trainer {
         try checkShape(against: checkpoint, allowTrainingChanges: true)
         var training = try trainingConfig()
         training.sequenceLength = sequenceLength ?? checkpoint.config.seq
@@ -238,7 +238,7 @@ public struct TrainingSetup {
     }
 
     /// --eval-tokens, checked, or the default.
-    public func checkedEvaluationTokens() throws -> Int {
+    func checkedEvaluationTokens() throws -> Int {
         guard let evaluationTokens else { return Trainer.defaultEvaluationTokens }
         guard evaluationTokens >= 0 else { throw RecurError.invalidArgument("--eval-tokens must not be negative (got \(evaluationTokens))") }
         return evaluationTokens
@@ -314,7 +314,7 @@ public struct TrainingSetup {
     }
 
     /// Every flag given must equal the checkpoint's value, or it is an error naming it.
-    public func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
+    func checkShape(against checkpoint: Checkpoint, allowTrainingChanges: Bool) throws {
         let conflicts = try shapeConflicts(with: checkpoint, allowTrainingChanges: allowTrainingChanges)
         guard conflicts.isEmpty else {
             throw RecurError.invalidArgument("flags conflict with the checkpoint, whose settings win: \(conflicts.joined(separator: ", "))")
@@ -376,7 +376,7 @@ public enum Reopening: Equatable, Sendable {
 
     /// For a run that continues `source` (--resume or --init) but saves to `path`: a run
     /// already at `path` — another file than `source` — is moved aside first.
-    public static func protect(_ path: String?, continuing source: String) throws -> Reopening {
+    static func protect(_ path: String?, continuing source: String) throws -> Reopening {
         guard let path, OutputFile.isRegularFile(path) else { return .none }
         let target = try? OutputFile.resolve(path).path, origin = try? OutputFile.resolve(source).path
         guard let target, let origin, (target as NSString).standardizingPath != (origin as NSString).standardizingPath else { return .none }
@@ -398,14 +398,14 @@ public enum Reopening: Equatable, Sendable {
 public struct PreparedTraining {
     public let trainer: Trainer
     public let corpus: Corpus
-    public let lowercase: Bool
-    public let minCount: Int
+    let lowercase: Bool
+    let minCount: Int
     /// The vectors file the embedding started from, kept in every checkpoint of the run.
-    public var embedInit: String?
+    var embedInit: String?
     /// The vocabulary cap the text was read with (--max-vocab), kept for the record.
-    public var maxVocab: Int?
+    var maxVocab: Int?
 
-    public init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String? = nil) {
+    init(trainer: Trainer, corpus: Corpus, lowercase: Bool, minCount: Int, embedInit: String? = nil) {
         self.trainer = trainer
         self.corpus = corpus
         self.lowercase = lowercase
@@ -414,12 +414,12 @@ public struct PreparedTraining {
     }
 
     /// Writes the trainer's complete state to `path` (atomically).
-    public func writeCheckpoint(to path: String) throws {
+    func writeCheckpoint(to path: String) throws {
         try OutputFile.write(try checkpointData(of: trainer), to: path, what: "checkpoint")
     }
 
     /// The bytes of a checkpoint of `trainer` (this run's or one handed over by a Session).
-    public func checkpointData(of trainer: Trainer) throws -> Data {
+    func checkpointData(of trainer: Trainer) throws -> Data {
         try PreparedTraining.checkpointData(of: trainer, corpus: corpus, lowercase: lowercase, minCount: minCount,
                                             embedInit: embedInit, maxVocab: maxVocab, withCurves: true)
     }
@@ -427,7 +427,7 @@ public struct PreparedTraining {
     /// Writes a checkpoint of `trainer` to a path this process owns; when the whole does
     /// not fit anywhere (a file size limit), the same state without its loss curves, which
     /// still resumes exactly. Returns the owner's line for the user, if any.
-    public func save(_ trainer: Trainer, to output: OwnedOutput) throws -> String? {
+    func save(_ trainer: Trainer, to output: OwnedOutput) throws -> String? {
         try PreparedTraining.save(trainer, to: output, corpus: corpus, lowercase: lowercase, minCount: minCount, embedInit: embedInit,
                                   maxVocab: maxVocab)
     }
@@ -456,7 +456,7 @@ public struct PreparedTraining {
     /// A lower bound of the checkpoint's size: its tensors and vocabulary alone (weights,
     /// carried state, the optimizer's buffers), for refusing a run whose result could not
     /// be written.
-    public var checkpointSizeLowerBound: Int {
+    var checkpointSizeLowerBound: Int {
         let parameters = trainer.model.parameters.array.count
         let model = trainer.model.config
         let states = model.layers * trainer.config.batch * model.hidden * (model.cell == .lstm ? 2 : 1)

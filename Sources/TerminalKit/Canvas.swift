@@ -66,7 +66,7 @@ public struct Canvas: Equatable, Sendable {
 
     /// East Asian wide and full-width characters and emoji, which terminals draw two
     /// cells wide.
-    public static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         return (scalar.properties.isEmojiPresentation && value >= 0x1F000) || (0x1100...0x115F).contains(value)
             || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)

@@ -2,10 +2,10 @@
 // and grey ramp, or the 16/8 ANSI colours.
 
 /// How many colours the terminal can show.
-public enum ColorDepth: Sendable, Equatable {
+enum ColorDepth: Sendable, Equatable {
     case none, ansi8, ansi16, xterm256
 
-    public init(colorCount: Int) {
+    init(colorCount: Int) {
         switch colorCount {
         case 256...: self = .xterm256
         case 16...: self = .ansi16
@@ -15,7 +15,7 @@ public enum ColorDepth: Sendable, Equatable {
     }
 
     /// The palette index closest to `colour`, or nil when there are no colours.
-    public func index(for colour: RGB) -> Int? {
+    func index(for colour: RGB) -> Int? {
         switch self {
         case .none: return nil
         case .ansi8: return ColorDepth.nearest(colour, in: ColorDepth.ansiColours.prefix(8))
@@ -27,7 +27,7 @@ public enum ColorDepth: Sendable, Equatable {
     /// The depth to draw `theme` at: a theme written only in the 16 ANSI colours (ansi16)
     /// keeps to their indices even on a 256-colour terminal, so it sends no 256-colour
     /// escapes and looks as the terminal's own palette says.
-    public func drawing(_ theme: Theme) -> ColorDepth {
+    func drawing(_ theme: Theme) -> ColorDepth {
         guard self == .xterm256 else { return self }
         let colours = StyleRole.all.flatMap { role -> [RGB] in
             let style = theme.style(for: role)

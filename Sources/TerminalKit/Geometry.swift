@@ -55,7 +55,7 @@ public struct Rect: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Splits into a left part of `columns` columns (clamped) and the rest.
-    public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
+    func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
         let left = min(max(columns, 0), width)
         return (Rect(x: x, y: y, width: left, height: height), Rect(x: x + left, y: y, width: width - left, height: height))
     }

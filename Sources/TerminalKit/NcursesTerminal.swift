@@ -4,8 +4,8 @@
 import Foundation
 
 /// Failures of the terminal itself.
-public struct TerminalError: Error, CustomStringConvertible {
-    public let description: String
+struct TerminalError: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// A full-screen ncursesw terminal with a colour pair per style role.

@@ -17,10 +17,10 @@ public enum StyleRole: Hashable, Sendable {
     ] + (-heatLevels...heatLevels).map { .heat($0) }
 
     /// The number of heat levels on each side of zero.
-    public static let heatLevels = 4
+    static let heatLevels = 4
 
     /// The key that names the role in a theme file.
-    public var themeKey: String {
+    var themeKey: String {
         switch self {
         case .text: "text"
         case .muted: "muted"

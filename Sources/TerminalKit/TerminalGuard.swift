@@ -3,7 +3,7 @@
 import Foundation
 
 /// Saves the terminal's settings and restores them on crashes.
-public enum TerminalGuard {
+enum TerminalGuard {
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var hasSaved = false
 

@@ -4,34 +4,34 @@
 import Foundation
 
 /// An RGB colour.
-public struct RGB: Hashable, Sendable {
-    public var red: UInt8
-    public var green: UInt8
-    public var blue: UInt8
+struct RGB: Hashable, Sendable {
+    var red: UInt8
+    var green: UInt8
+    var blue: UInt8
 
-    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
+    init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
     /// Parses `#rrggbb`.
-    public init?(hex: String) {
+    init?(hex: String) {
         guard hex.hasPrefix("#"), hex.count == 7, let value = UInt32(hex.dropFirst(), radix: 16) else { return nil }
         self.init(UInt8(value >> 16), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF))
     }
 }
 
 /// How one role looks.
-public struct CellStyle: Hashable, Sendable {
-    public var foreground: RGB?
-    public var background: RGB?
-    public var bold = false
-    public var dim = false
-    public var reverse = false
-    public var underline = false
+struct CellStyle: Hashable, Sendable {
+    var foreground: RGB?
+    var background: RGB?
+    var bold = false
+    var dim = false
+    var reverse = false
+    var underline = false
 
-    public init(foreground: RGB? = nil, background: RGB? = nil, bold: Bool = false, dim: Bool = false,
+    init(foreground: RGB? = nil, background: RGB? = nil, bold: Bool = false, dim: Bool = false,
                 reverse: Bool = false, underline: Bool = false) {
         self.foreground = foreground
         self.background = background
@@ -54,7 +54,7 @@ public struct Theme: Sendable, Equatable {
     public let name: String
     private var styles: [StyleRole: CellStyle]
 
-    public func style(for role: StyleRole) -> CellStyle { styles[role] ?? CellStyle() }
+    func style(for role: StyleRole) -> CellStyle { styles[role] ?? CellStyle() }
 
     /// Parses a theme file. Each line is `role  option…` where options are `fg=#rrggbb`,
     /// `bg=#rrggbb`, `bold`, `dim`, `reverse`, `underline`; `#` starts a comment when it

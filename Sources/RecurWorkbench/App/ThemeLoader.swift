@@ -3,10 +3,10 @@ import Foundation
 import RecurEngine
 import TerminalKit
 
-public enum ThemeLoader {
+enum ThemeLoader {
     /// Loads `nameOrPath` (nil: "default"). A name is looked up as themes/NAME.theme.
     /// An unknown name or a bad file throws with the reason.
-    public static func load(_ nameOrPath: String?) throws -> Theme {
+    static func load(_ nameOrPath: String?) throws -> Theme {
         let request = nameOrPath ?? "default"
         let path: String
         if request.contains("/") || request.hasSuffix(".theme") {
@@ -26,7 +26,7 @@ public enum ThemeLoader {
     }
 
     /// Names of the themes in the first themes folder found.
-    public static func availableThemes() -> [String] {
+    static func availableThemes() -> [String] {
         for folder in Resources.candidateFolders("themes") {
             if let files = try? FileManager.default.contentsOfDirectory(atPath: folder) {
                 let names = files.filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }.sorted()

@@ -2,7 +2,7 @@
 // `time` key) when the trainer writes one, else from when the lines arrived here.
 
 /// The rate of a token counter over the last half minute of its readings.
-public struct ThroughputMeter: Equatable {
+struct ThroughputMeter: Equatable {
     /// Readings older than this (before the newest) no longer count, beyond the two a rate needs.
     static let window = 30.0
     static let capacity = 64
@@ -13,11 +13,11 @@ public struct ThroughputMeter: Equatable {
     }
     private var readings: [Reading] = []
 
-    public init() {}
+    init() {}
 
     /// Notes that `tokens` had been trained at `time` (seconds). A reading from before the
     /// last one, or with fewer tokens (a restarted run), starts the meter anew.
-    public mutating func add(tokens: Int, time: Double) {
+    mutating func add(tokens: Int, time: Double) {
         if let last = readings.last, time < last.time || tokens < last.tokens { readings.removeAll() }
         if let last = readings.last, time == last.time {
             readings[readings.count - 1].tokens = tokens
@@ -31,7 +31,7 @@ public struct ThroughputMeter: Equatable {
     }
 
     /// 0 until two readings at different times exist.
-    public var tokensPerSecond: Double {
+    var tokensPerSecond: Double {
         guard let first = readings.first, let last = readings.last, last.time > first.time else { return 0 }
         return Double(last.tokens - first.tokens) / (last.time - first.time)
     }

@@ -53,7 +53,7 @@ public final class WorkbenchApp {
 
     /// Opens the terminal and starts training; never returns. `exit` ends the process
     /// after the terminal has been restored.
-    public static func run(_ configuration: WorkbenchConfiguration, exit: @escaping (Int32) -> Never) throws -> Never {
+    static func run(_ configuration: WorkbenchConfiguration, exit: @escaping (Int32) -> Never) throws -> Never {
         let terminal = try NcursesTerminal(theme: configuration.theme, colour: configuration.colour)
         let app = WorkbenchApp(configuration: configuration, terminal: terminal, exit: exit)
         app.start(configuration)

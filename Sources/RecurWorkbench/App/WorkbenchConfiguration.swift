@@ -19,18 +19,18 @@ public enum WorkbenchSource {
 
 /// What the workbench needs to start: what to show and how to look.
 public struct WorkbenchConfiguration {
-    public var source: WorkbenchSource
-    public var title: String
-    public var theme: Theme
-    public var colour: Bool
-    public var startPaused: Bool
+    var source: WorkbenchSource
+    var title: String
+    var theme: Theme
+    var colour: Bool
+    var startPaused: Bool
     /// Where checkpoints go (autosave, `w`, quit); nil disables saving.
-    public var checkpointPath: String?
-    public var checkpointWriter: CheckpointWriter?
+    var checkpointPath: String?
+    var checkpointWriter: CheckpointWriter?
     /// Save every few minutes and on quit (otherwise only on `w`).
-    public var autosave: Bool
+    var autosave: Bool
     /// Shown in the status bar at start (a reopened run, a backup kept).
-    public var startNotice: String?
+    var startNotice: String?
 
     public init(source: WorkbenchSource, title: String, theme: Theme, colour: Bool, startPaused: Bool = false,
                 checkpointPath: String? = nil, checkpointWriter: CheckpointWriter? = nil, autosave: Bool = true,

@@ -2,19 +2,19 @@
 import TerminalKit
 
 /// The screen's regions for one terminal size.
-public struct WorkbenchLayout: Equatable {
+struct WorkbenchLayout: Equatable {
     /// The smallest size the panes are drawn at; below it a notice is shown instead.
-    public static let minimum = Size(columns: 60, rows: 18)
+    static let minimum = Size(columns: 60, rows: 18)
 
-    public let status: Rect
-    public let panes: [PaneID: Rect]
+    let status: Rect
+    let panes: [PaneID: Rect]
 
     /// The panes present, in focus order.
-    public var order: [PaneID] { panes.keys.sorted { $0.rawValue < $1.rawValue } }
+    var order: [PaneID] { panes.keys.sorted { $0.rawValue < $1.rawValue } }
 
     /// nil when `size` is below the minimum. With `expanded`, that pane takes the whole
     /// body and the others are hidden.
-    public init?(size: Size, mode: WorkbenchMode = .languageModel, expanded: PaneID? = nil) {
+    init?(size: Size, mode: WorkbenchMode = .languageModel, expanded: PaneID? = nil) {
         guard size.columns >= WorkbenchLayout.minimum.columns, size.rows >= WorkbenchLayout.minimum.rows else { return nil }
         let (body, statusRow) = Rect(size: size).splitBottom(1)
         status = statusRow

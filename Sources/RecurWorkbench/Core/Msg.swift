@@ -5,7 +5,7 @@ import RecurEngine
 import TerminalKit
 
 /// An input to `update`.
-public enum Msg {
+enum Msg {
     case key(Key)
     case resize(Size)
     case snapshot(TrainingSnapshot)
@@ -39,39 +39,39 @@ public enum Msg {
 }
 
 /// What a word2vec run reports to the workbench.
-public struct EmbeddingProgress: Sendable {
+struct EmbeddingProgress: Sendable {
     /// Losses since the last report; `tokens` counts corpus words processed.
-    public var newLosses: [LossPoint]
+    var newLosses: [LossPoint]
     /// Fraction of all epochs done.
-    public var fraction: Double
-    public var epoch: Int
-    public var wordsPerSecond: Double
-    public var elapsed: Double
+    var fraction: Double
+    var epoch: Int
+    var wordsPerSecond: Double
+    var elapsed: Double
     /// A copy of the vectors, at a lower rate.
-    public var vectors: WordVectors?
-    public var finished: Bool
+    var vectors: WordVectors?
+    var finished: Bool
     /// Held between slices by `p`.
-    public var paused = false
+    var paused = false
     /// When it was reported: the reducer reads time only from messages.
-    public var time = Date()
+    var time = Date()
 }
 
 
 /// A drawn sample: the prime, then every drawn token with its distribution.
-public struct SampleResult: Sendable {
-    public var request: SampleRequest
-    public var prime: [Int32]
-    public var steps: [SampleStep]
-    public var text: String
+struct SampleResult: Sendable {
+    var request: SampleRequest
+    var prime: [Int32]
+    var steps: [SampleStep]
+    var text: String
     /// The training step of the weights it was drawn from.
-    public var step: Int
+    var step: Int
     /// False while more tokens are coming (the first lines show before the rest is drawn).
-    public var complete: Bool
+    var complete: Bool
     /// Every token fed before the first drawn one (the prime, the inspector's context, or
     /// the line start), from which an exploration continues.
-    public var context: [Int32] = []
+    var context: [Int32] = []
 
-    public init(request: SampleRequest, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0,
+    init(request: SampleRequest, prime: [Int32], steps: [SampleStep], text: String, step: Int = 0,
                 complete: Bool = true) {
         self.step = step
         self.complete = complete
@@ -83,12 +83,12 @@ public struct SampleResult: Sendable {
 }
 
 /// Steering a live word2vec run.
-public enum Word2VecCommand: Equatable, Sendable {
+enum Word2VecCommand: Equatable, Sendable {
     case pause, resume, step
 }
 
 /// Work `update` asks for; the app performs it and may answer with further messages.
-public enum Effect: Equatable {
+enum Effect: Equatable {
     case session(SessionCommand)
     case drawSample(SampleRequest)
     /// A sample from one model of a race.

@@ -4,7 +4,7 @@ import RecurEngine
 import TerminalKit
 
 /// The frame for `state`.
-public func render(_ state: AppState) -> Canvas {
+func render(_ state: AppState) -> Canvas {
     var canvas = Canvas(size: state.size)
     guard let layout = WorkbenchLayout(size: state.size, mode: state.mode, expanded: state.expanded ? state.focus : nil) else {
         let minimum = WorkbenchLayout.minimum

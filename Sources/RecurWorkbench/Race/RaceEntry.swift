@@ -2,14 +2,14 @@
 import RecurEngine
 
 /// One model of an architecture race.
-public struct RaceEntry {
-    public var name: String
-    public var losses: [LossPoint] = []
-    public var validationLosses: [LossPoint] = []
-    public var tokensPerSecond = 0.0
-    public var step = 0
-    public var model: LanguageModel?
-    public var sample = ""
+struct RaceEntry {
+    var name: String
+    var losses: [LossPoint] = []
+    var validationLosses: [LossPoint] = []
+    var tokensPerSecond = 0.0
+    var step = 0
+    var model: LanguageModel?
+    var sample = ""
 
-    public init(name: String) { self.name = name }
+    init(name: String) { self.name = name }
 }

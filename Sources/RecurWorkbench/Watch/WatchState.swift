@@ -5,56 +5,56 @@ import Foundation
 import RecurEngine
 
 /// The watch mode's view of its run folder.
-public struct WatchState {
+struct WatchState {
     /// The folder as the user named it.
-    public var folder = ""
+    var folder = ""
     /// The last look at the folder (nil before the first).
-    public var scan: RunFolderScan?
+    var scan: RunFolderScan?
     /// Why the folder or its log could not be read, as long as that lasts.
-    public var folderProblem: String?
-    public var logProblem: String?
+    var folderProblem: String?
+    var logProblem: String?
     /// The checkpoint the panes show, and the one being read.
-    public var shown: CheckpointFile?
-    public var reading: CheckpointFile?
+    var shown: CheckpointFile?
+    var reading: CheckpointFile?
     /// The last checkpoint that could not be read, why, and when: it is tried again
     /// after `retryInterval`, or at once when it changes (a copy still arriving).
-    public var failed: (file: CheckpointFile, reason: String, time: Date)?
+    var failed: (file: CheckpointFile, reason: String, time: Date)?
     /// Request files as shown: from the last look that followed every request made.
-    public var pauseRequested = false
-    public var saveRequested = false
+    var pauseRequested = false
+    var saveRequested = false
     /// DIR/pause is this watcher's: `p` created it and it has been there since. Quitting
     /// removes it, so that the run does not stay paused with nobody watching.
-    public var pauseMadeHere = false
+    var pauseMadeHere = false
     /// Requests (p, w) sent to the folder; a look taken before the last of them finished
     /// does not overrule what the keys set.
-    public var requestsSent = 0
+    var requestsSent = 0
     /// `w` was pressed while `saveAwaitedAfter` was the newest checkpoint: "save
     /// requested" shows until the trainer has removed DIR/save and a newer one is there.
-    public var saveAwaited = false
-    public var saveAwaitedAfter: CheckpointFile?
-    public var meter = ThroughputMeter()
+    var saveAwaited = false
+    var saveAwaitedAfter: CheckpointFile?
+    var meter = ThroughputMeter()
     /// The log clock (Unix seconds) at its first record: the time axis starts there.
-    public var clockOrigin: Double?
+    var clockOrigin: Double?
     /// Log lines skipped because they were not records.
-    public var malformedLines = 0
+    var malformedLines = 0
 
     /// How long a checkpoint that failed to read waits before it is tried again.
-    public static let retryInterval: TimeInterval = 3
+    static let retryInterval: TimeInterval = 3
     /// Tokens on the neighbours pane's map: the first of the vocabulary (at word level
     /// the most frequent; there is no corpus to count here).
     static let mapSize = 40
 
-    public init() {}
+    init() {}
 
-    public var pausePath: String { RunFolder.path(of: RunFolder.pauseName, in: folder) }
-    public var logPath: String { RunFolder.path(of: RunFolder.logName, in: folder) }
+    var pausePath: String { RunFolder.path(of: RunFolder.pauseName, in: folder) }
+    var logPath: String { RunFolder.path(of: RunFolder.logName, in: folder) }
 
     /// Whether the status bar says "save requested".
-    public var saveShown: Bool { saveRequested || saveAwaited }
+    var saveShown: Bool { saveRequested || saveAwaited }
 
     /// The reason the panes are empty or stale, for the status line: the folder or log
     /// unreadable, the newest checkpoint refused, or nothing there yet.
-    public var problem: String? {
+    var problem: String? {
         if let folderProblem { return folderProblem }
         if let logProblem { return logProblem }
         if let failed { return failed.reason }

@@ -2,16 +2,16 @@
 import RecurEngine
 
 /// The weights of a watched run at one checkpoint, with what the panes draw from them.
-public struct WatchedCheckpoint: Sendable {
-    public var file: CheckpointFile
-    public var model: LanguageModel
-    public var vocabulary: Vocabulary
+struct WatchedCheckpoint: Sendable {
+    var file: CheckpointFile
+    var model: LanguageModel
+    var vocabulary: Vocabulary
     /// The hidden state over the text the model writes itself (there is no corpus here).
-    public var probe: HiddenStateProbe
+    var probe: HiddenStateProbe
     /// The input embedding as word vectors, for the neighbours.
-    public var vectors: WordVectors?
+    var vectors: WordVectors?
 
-    public init(file: CheckpointFile, model: LanguageModel, vocabulary: Vocabulary, probe: HiddenStateProbe, vectors: WordVectors?) {
+    init(file: CheckpointFile, model: LanguageModel, vocabulary: Vocabulary, probe: HiddenStateProbe, vectors: WordVectors?) {
         self.file = file
         self.model = model
         self.vocabulary = vocabulary

@@ -4,86 +4,86 @@ import RecurEngine
 import TerminalKit
 
 /// The workbench's whole state.
-public struct AppState {
-    public var size: Size
-    public var title: String
-    public var mode: WorkbenchMode = .languageModel
+struct AppState {
+    var size: Size
+    var title: String
+    var mode: WorkbenchMode = .languageModel
     // Training progress
-    public var step = 0
-    public var tokens = 0
-    public var epoch = 0.0
-    public var elapsed = 0.0
-    public var tokensPerSecond = 0.0
-    public var gradientNorm = 0.0
-    public var learningRate: Float = 0
-    public var trainingState: TrainingState = .paused
+    var step = 0
+    var tokens = 0
+    var epoch = 0.0
+    var elapsed = 0.0
+    var tokensPerSecond = 0.0
+    var gradientNorm = 0.0
+    var learningRate: Float = 0
+    var trainingState: TrainingState = .paused
     /// What the session reports (a divergence, a failed save), as long as it reports it.
-    public var trainingNotice: String?
+    var trainingNotice: String?
     /// A message about the last key (a bad query, a key that cannot act); the next key
     /// clears it.
-    public var notice: String?
+    var notice: String?
     /// Where checkpoints are written, and when the last one was.
-    public var checkpointPath: String?
-    public var lastSaved: Date?
-    public var losses: [LossPoint] = []
-    public var validationLosses: [LossPoint] = []
+    var checkpointPath: String?
+    var lastSaved: Date?
+    var losses: [LossPoint] = []
+    var validationLosses: [LossPoint] = []
     // Model views
-    public var vocabulary: Vocabulary?
-    public var model: LanguageModel?
+    var vocabulary: Vocabulary?
+    var model: LanguageModel?
     /// The time of the latest timed message (a snapshot): `update` never reads the clock.
-    public var now = Date.distantPast
+    var now = Date.distantPast
     /// The training step of `model`.
-    public var modelStep = 0
+    var modelStep = 0
     /// Validation runs every this many steps (0: unknown).
-    public var evaluationInterval = 0
+    var evaluationInterval = 0
     /// Which validation tokens the validation loss reads, when not all.
-    public var evaluationSlice: String?
+    var evaluationSlice: String?
     /// n-gram floors (order → nats per token on the validation text), once computed.
-    public var baselines: [Int: Double] = [:]
+    var baselines: [Int: Double] = [:]
     /// The lowest floor, drawn in the loss pane.
     var bestBaseline: FloorLine? {
         baselines.min { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { FloorLine(order: $0.key, loss: $0.value) }
     }
-    public var probe: HiddenStateProbe?
-    public var gradientFlow: GradientFlow?
+    var probe: HiddenStateProbe?
+    var gradientFlow: GradientFlow?
     /// The models of a race (empty otherwise).
-    public var race: [RaceEntry] = []
+    var race: [RaceEntry] = []
     /// The embedding the neighbours and the map are computed from.
-    public var vectors: WordVectors?
+    var vectors: WordVectors?
     /// The most frequent tokens, most frequent first (for the map).
-    public var frequentTokens: [Int32] = []
-    public var loss = LossView()
-    public var hidden = HiddenView()
-    public var neighbours = NeighboursView()
-    public var sample = SampleView()
+    var frequentTokens: [Int32] = []
+    var loss = LossView()
+    var hidden = HiddenView()
+    var neighbours = NeighboursView()
+    var sample = SampleView()
     // Interface
-    public var focus: PaneID = .loss
-    public var expanded = false
-    public var entry: TextEntry?
-    public var completion: Completion?
+    var focus: PaneID = .loss
+    var expanded = false
+    var entry: TextEntry?
+    var completion: Completion?
     /// The box drawn over the panes (help, or the last notices), and how far it is scrolled.
     var overlay: Overlay.Kind?
     var overlayScroll = 0
     /// The notices shown so far, oldest first, for `!` (a notice lasts one key press; some
     /// are too long for the status bar).
-    public var noticeHistory: [String] = []
+    var noticeHistory: [String] = []
     /// Notices worth repeating on stderr when the workbench exits (a run moved aside).
-    public var exitNotices: [String] = []
-    public var quitting = false
+    var exitNotices: [String] = []
+    var quitting = false
     /// The run folder, in watch mode.
-    public var watch = WatchState()
+    var watch = WatchState()
 
-    public init(size: Size, title: String) {
+    init(size: Size, title: String) {
         self.size = size
         self.title = title
     }
 
     /// Temperatures the slider allows.
-    public static let temperatureRange = 0.05...3.0
+    static let temperatureRange = 0.05...3.0
     /// How many training losses the chart keeps (older ones are thinned, not dropped).
-    public static let lossHistoryLimit = 4000
+    static let lossHistoryLimit = 4000
     /// How often a new sample is drawn when only the weights changed.
-    public static let sampleRefreshInterval: TimeInterval = 5
+    static let sampleRefreshInterval: TimeInterval = 5
 
     /// How many notices `!` keeps.
     static let noticeHistoryLimit = 30

@@ -2,25 +2,25 @@
 import RecurEngine
 
 /// How the hidden-state pane draws.
-public struct HiddenView {
+struct HiddenView {
     /// nil: the last layer.
-    public var layer: Int?
-    public var signal: ProbeSignal = .hidden
+    var layer: Int?
+    var signal: ProbeSignal = .hidden
     /// Position of the highlighted unit in display order.
-    public var cursor = 0
-    public var sortByVariance = false
+    var cursor = 0
+    var sortByVariance = false
     /// Show the gradient flow through time instead of the activations.
-    public var showGradientFlow = false
+    var showGradientFlow = false
     /// The unit finder's list, while it is open (c).
-    public var finder: UnitFinderView?
+    var finder: UnitFinderView?
     /// The annotation track drawn under the heatmap, the r it was chosen for, and where
     /// the text it annotates starts (inside a quotation, …).
-    public var track: (name: String, r: Double, start: AnnotationTrack.Start)?
+    var track: (name: String, r: Double, start: AnnotationTrack.Start)?
     /// A span of the probe text being selected, and the matches of the last one.
-    public var selection: SpanSelection?
-    public var matching: SpanMatchRequest?
-    public var matches: SpanMatches?
+    var selection: SpanSelection?
+    var matching: SpanMatchRequest?
+    var matches: SpanMatches?
 
     /// The finder's list or a span's matches take the heatmap's place.
-    public var showsUnitList: Bool { finder != nil || matching != nil || matches != nil }
+    var showsUnitList: Bool { finder != nil || matching != nil || matches != nil }
 }

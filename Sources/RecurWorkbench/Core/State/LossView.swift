@@ -1,17 +1,17 @@
 // The loss pane's settings: what its x axis counts, log scale, smoothing, the recent window.
 
 /// What the loss chart's x axis counts.
-public enum LossAxis: String, CaseIterable, Sendable {
+enum LossAxis: String, CaseIterable, Sendable {
     case steps, tokens, time
 }
 
 /// How the loss pane draws.
-public struct LossView: Equatable {
-    public var logarithmic = false
-    public var axis: LossAxis = .steps
+struct LossView: Equatable {
+    var logarithmic = false
+    var axis: LossAxis = .steps
     /// Only the most recent `recentWindow` steps instead of the whole run.
-    public var recentOnly = false
+    var recentOnly = false
     /// Weight of the past in the moving average of the training loss (0: raw).
-    public var smoothing = 0.95
-    public static let recentWindow = 300
+    var smoothing = 0.95
+    static let recentWindow = 300
 }

@@ -3,35 +3,35 @@ import Foundation
 import RecurEngine
 
 /// The neighbours pane's query and results.
-public struct NeighboursView {
-    public var method: MapMethod = .pca
+struct NeighboursView {
+    var method: MapMethod = .pca
     /// The tokens of the query: one token, or an analogy's positive and negative terms.
-    public var positive: [Int32] = []
-    public var negative: [Int32] = []
-    public var results: [Neighbour] = []
-    public var selection = 0
-    public var showMap = false
-    public var map: [MapPoint] = []
+    var positive: [Int32] = []
+    var negative: [Int32] = []
+    var results: [Neighbour] = []
+    var selection = 0
+    var showMap = false
+    var map: [MapPoint] = []
     /// Pinned tokens: their neighbour lists at the start of the current epoch, and now.
-    public var pinnedBaseline: [Int32: [Int32]] = [:]
-    public var pinnedCurrent: [Int32: [Int32]] = [:]
+    var pinnedBaseline: [Int32: [Int32]] = [:]
+    var pinnedCurrent: [Int32: [Int32]] = [:]
     /// The epoch the baselines were taken in.
-    public var baselineEpoch = 0
+    var baselineEpoch = 0
 }
 
 /// A token placed on the 2-D map of the embedding.
-public struct MapPoint: Equatable, Sendable {
-    public var label: String
-    public var x: Float
-    public var y: Float
+struct MapPoint: Equatable, Sendable {
+    var label: String
+    var x: Float
+    var y: Float
 }
 
 /// How the map projects the vectors to two dimensions; `t` cycles through them in order.
-public enum MapMethod: String, CaseIterable, Sendable {
+enum MapMethod: String, CaseIterable, Sendable {
     case pca = "PCA", tsne = "t-SNE", umap = "UMAP"
 
     /// The method after this one (UMAP wraps round to PCA).
-    public var next: MapMethod {
+    var next: MapMethod {
         let all = MapMethod.allCases
         return all[(all.firstIndex(of: self)! + 1) % all.count]
     }

@@ -1,7 +1,7 @@
 // A text being typed into a pane (a query, a prime, a setting), and Tab completion.
 
 /// A text being typed into a pane.
-public enum TextEntry: Equatable {
+enum TextEntry: Equatable {
     case neighbourQuery(String)
     case prime(String)
     case temperature(String)
@@ -38,9 +38,9 @@ public enum TextEntry: Equatable {
 
 /// Tab completion in the neighbour query: the candidates for the term being typed, and
 /// which one the entry shows; Tab again shows the next.
-public struct Completion: Equatable {
+struct Completion: Equatable {
     /// The query before the term being completed.
-    public var head: String
-    public var candidates: [String]
-    public var index: Int
+    var head: String
+    var candidates: [String]
+    var index: Int
 }

@@ -1,11 +1,11 @@
 // What the workbench shows (its mode), and the panes it shows it in.
 
 /// The panes, in focus order.
-public enum PaneID: Int, CaseIterable, Sendable {
+enum PaneID: Int, CaseIterable, Sendable {
     case loss, hidden, neighbours, sample, map
 
     /// As the pane's title names it, for notices.
-    public var name: String {
+    var name: String {
         switch self {
         case .loss: "Loss"
         case .hidden: "Hidden state"
@@ -17,9 +17,9 @@ public enum PaneID: Int, CaseIterable, Sendable {
 }
 
 /// What the workbench is showing.
-public enum WorkbenchMode: Sendable {
+enum WorkbenchMode: Sendable {
     /// For notices: "word2vec mode does not show …".
-    public var name: String {
+    var name: String {
         switch self {
         case .languageModel: "a language model"
         case .word2vec: "word2vec mode"

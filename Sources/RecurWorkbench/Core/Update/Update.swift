@@ -5,7 +5,7 @@ import RecurEngine
 import TerminalKit
 
 /// Applies `msg` to `state` and returns the effects to perform, in order.
-public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     let effects = reduce(&state, msg)
     state.recordNotices()
     return effects
