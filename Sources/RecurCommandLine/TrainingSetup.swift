@@ -122,7 +122,7 @@ public struct TrainingSetup {
     }
 
     /// Reads and tokenizes the corpus with a fresh vocabulary.
-    public func loadCorpus() throws -> Corpus {
+    func loadCorpus() throws -> Corpus {
         let minCount = self.minCount ?? Self.defaults.minCount
         guard minCount >= 1 else { throw RecurError.invalidArgument("--min-count must be at least 1 (got \(minCount))") }
         if let maxVocab {
@@ -152,7 +152,7 @@ public struct TrainingSetup {
     }
 
     /// Reads the corpus and tokenizes it with a checkpoint's vocabulary.
-    public func loadCorpus(for checkpoint: Checkpoint) throws -> Corpus {
+    func loadCorpus(for checkpoint: Checkpoint) throws -> Corpus {
         try Corpus.load(path: resolvedCorpusPath(), level: checkpoint.config.level, lowercase: checkpoint.config.lowercase,
                         vocabulary: checkpoint.vocabulary, progress: try progressReporter())
     }
@@ -231,7 +231,7 @@ public struct TrainingSetup {
 
     /// A trainer ready to go — fresh, from `initPath`'s weights, or continuing `resumePath`
     /// exactly — with its corpus and a way to checkpoint it.
-    public func prepare(resume resumePath: String? = nil, initialise initPath: String? = nil) throws -> PreparedTraining {
+    func prepare(resume resumePath: String? = nil, initialise initPath: String? = nil) throws -> PreparedTraining {
         let prepared = try prepareTrainer(resume: resumePath, initialise: initPath)
         prepared.trainer.evaluationTokens = try checkedEvaluationTokens()
         return prepared
@@ -274,7 +274,7 @@ public struct TrainingSetup {
     /// backup (NAME.1.safetensors) and a new run starts. Flags the user typed must match
     /// the saved run's to continue it. `beforeReplacing` runs after the new run is ready
     /// and before the old file moves; if it throws, nothing moves.
-    public func prepare(reopening path: String?, fresh: Bool,
+    func prepare(reopening path: String?, fresh: Bool,
                         beforeReplacing: () throws -> Void = {}) throws -> (PreparedTraining, Reopening) {
         guard let path, OutputFile.isRegularFile(path) else { return (try prepare(), .none) }
         func startAnew(_ reason: String) throws -> (PreparedTraining, Reopening) {

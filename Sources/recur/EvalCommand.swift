@@ -20,38 +20,22 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let stored = try Checkpoint.read(from: checkpoint, trainingState: false)
-        var setup = TrainingSetup()
-        setup.corpusPath = corpus
-        let text = try setup.loadCorpus(for: stored)
-        // A long validation text takes minutes: say how far it is.
-        let progress = text.validationIDs.count > Trainer.defaultEvaluationTokens
-            ? ProgressLine.reporter { "evaluating \(text.validationIDs.count.formatted(.number)) tokens: \($0)%" } : nil
-        guard let loss = Evaluation.loss(model: stored.model, ids: text.validationIDs, batch: stored.config.batch,
-                                         sequenceLength: stored.config.seq, progress: progress) else {
-            throw RecurError.invalidCorpus("the validation text (\(text.validationIDs.count) tokens) is too short for \(stored.config.batch) streams")
-        }
-        var floors: [Int: Double] = [:]
-        if baselines {
-            floors = NGramBaselines.losses(training: text.trainingIDs, validation: text.validationIDs,
-                                           vocabularySize: text.vocabulary.count, batch: stored.config.batch) ?? [:]
-        }
-        let level = stored.config.level
+        let result = try EvalRun(checkpoint: checkpoint, corpus: corpus, baselines: baselines)
         if json {
-            var record: [String: Any] = lossFigures(nats: loss)
-            if baselines { record["baselines"] = Dictionary(uniqueKeysWithValues: floors.map { (String($0.key), $0.value) }) }
+            var record: [String: Any] = lossFigures(nats: result.loss)
+            if baselines { record["baselines"] = Dictionary(uniqueKeysWithValues: result.floors.map { (String($0.key), $0.value) }) }
             print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             return
         }
-        print(String(format: "validation loss %.6f nats/token (%@, perplexity %.3f) over %d tokens", loss,
-                     String(format: "%.4f bits/token", loss / log(2)) as NSString, exp(loss), text.validationIDs.count))
-        if baselines && text.trainingIDs.count > NGramBaselines.maximumTrainingTokens {
-            print("(the n-gram counts come from the first \(NGramBaselines.maximumTrainingTokens) of \(text.trainingIDs.count) training tokens)")
+        print(String(format: "validation loss %.6f nats/token (%@, perplexity %.3f) over %d tokens", result.loss,
+                     String(format: "%.4f bits/token", result.loss / log(2)) as NSString, exp(result.loss), result.tokens))
+        if let counted = result.floorTrainingTokens {
+            print("(the n-gram counts come from the first \(counted.used) of \(counted.of) training tokens)")
         }
-        for order in floors.keys.sorted() {
-            let floor = floors[order]!
-            print(String(format: "%d-gram floor  %.6f nats/token (%@)%@", order, floor, level.describe(nats: floor) as NSString,
-                         (floor <= loss ? "  — the network has not beaten it yet" : "") as NSString))
+        for order in result.floors.keys.sorted() {
+            let floor = result.floors[order]!
+            print(String(format: "%d-gram floor  %.6f nats/token (%@)%@", order, floor, result.level.describe(nats: floor) as NSString,
+                         (floor <= result.loss ? "  — the network has not beaten it yet" : "") as NSString))
         }
     }
 }

@@ -18,20 +18,14 @@ struct GradientFlowCommand: ParsableCommand {
 
     func run() throws {
         guard steps >= 0 else { throw RecurError.invalidArgument("--steps must not be negative (got \(steps))") }
-        let prepared = try model.setup(cell: cell).prepare(resume: resume)
-        let trainer = prepared.trainer
-        while trainer.step < steps {
-            guard trainer.trainStep().applied else { throw RecurError.invalidArgument("training diverged at step \(trainer.step + 1); lower --lr") }
-        }
-        let ids = prepared.corpus.validationIDs.count > trainer.config.batch * (trainer.config.sequenceLength + 1)
-            ? prepared.corpus.validationIDs : prepared.corpus.trainingIDs
-        let flow = try GradientFlow(model: trainer.model, ids: ids, steps: trainer.config.sequenceLength, batch: trainer.config.batch)
+        let measured = try GradientFlowRun(setup: try model.setup(cell: cell), resume: resume, steps: steps)
+        let flow = measured.flow
         if json {
-            try printJSON(["norms": flow.norms.last ?? [], "layers": flow.norms, "retention": flow.retention, "step": trainer.step])
+            try printJSON(["norms": flow.norms.last ?? [], "layers": flow.norms, "retention": flow.retention, "step": measured.step])
             return
         }
-        let config = trainer.model.config
-        print("gradient flow of \(config.cell.rawValue) \(config.hidden)×\(config.layers) after \(trainer.step) steps (last layer; k = steps back)")
+        let config = measured.config
+        print("gradient flow of \(config.cell.rawValue) \(config.hidden)×\(config.layers) after \(measured.step) steps (last layer; k = steps back)")
         let last = flow.norms.last ?? []
         // Bars on a log scale from the smallest norm (one cell) to the largest (40 cells).
         let logs = last.map { log10(max($0, 1e-38)) }
