@@ -5,21 +5,6 @@
 set -uo pipefail
 source "$(dirname "$0")/prologue.sh"
 
-# expect_error NAME FRAGMENT COMMAND…: non-zero status below 128, FRAGMENT on stderr,
-# no crash report, within 60 s.
-expect_error() {
-    local name=$1 fragment=$2
-    shift 2
-    timeout 60 "$@" >"$work/out" 2>"$work/err" </dev/null
-    local status=$?
-    if [ $status -ge 1 ] && [ $status -lt 124 ] && grep -qi -- "$fragment" "$work/err" \
-        && ! grep -qiE 'fatal error|stack dump|segmentation|backtrace' "$work/err"; then
-        ok "$name (exit $status)"
-    else
-        fail "$name (exit $status): $(head -c 300 "$work/err")"
-    fi
-}
-
 small=samples/small.txt
 printf '' >"$work/empty.txt"
 printf 'abc\0def' >"$work/binary.txt"
