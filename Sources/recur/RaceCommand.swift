@@ -12,20 +12,30 @@ struct RaceCommand: ParsableCommand {
         discussion: "Models take turns, one step each, so they have always seen the same tokens; the loss chart overlays them and each shows its sample at the shared temperature and its own tokens/s. p pauses and resumes all, ←/→ set the temperature, q quits. The other model flags (--hidden, --layers, --lr, …) apply to every model; --match-params sizes each model's hidden layer so all have about as many parameters as the first.")
 
     @OptionGroup var model: ModelOptions
-    @Option(help: "Comma-separated cells, e.g. rnn,lstm,gru (an RNN may name its activation: rnn-relu).") var cells = "rnn,lstm,gru"
+    @Option(help: "Comma-separated cells, e.g. rnn,lstm,gru (an RNN may name its activation: rnn-relu; a -ln or -none suffix sets that model's --norm: lstm,lstm-ln races an LSTM against a layer-normalised one).") var cells = "rnn,lstm,gru"
     @Flag(name: .customLong("match-params"), help: "Give every model about the first one's parameter count by choosing its hidden width.") var matchParams = false
     @Option(help: "Theme: a name from themes/ or a path to a .theme file.") var theme: String?
     @Flag(help: "Open paused.") var paused = false
 
     func run() throws {
         let appearance = try Appearance(themeName: theme)
-        let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
-            let parts = spec.split(separator: "-").map(String.init)
+        let specs = try cells.split(separator: ",", omittingEmptySubsequences: false).map { spec -> (CellKind, Activation, NormKind) in
+            var parts = spec.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard let cell = CellKind(rawValue: parts[0]) else {
                 throw RecurError.invalidArgument("unknown cell '\(parts[0])' in --cells (use rnn, lstm, gru)")
             }
-            let activation = try parts.count > 1 ? Activation(rawValue: parts[1]).unwrap("unknown activation '\(parts[1])'") : (model.activation ?? .tanh)
-            return (cell, activation)
+            // The last part may name the norm: lstm-ln, rnn-relu-ln, gru-none.
+            var norm = model.norm ?? .none
+            if parts.count > 1, let named = ["ln": NormKind.layer, "none": NormKind.none][parts[parts.count - 1]] {
+                norm = named
+                parts.removeLast()
+            }
+            guard parts.count <= 2 else { throw RecurError.invalidArgument("'\(spec)' in --cells has too many parts (e.g. rnn-relu-ln)") }
+            guard parts.count == 1 || cell == .rnn else {
+                throw RecurError.invalidArgument("'\(spec)' in --cells: only an RNN names its activation (e.g. rnn-relu); a suffix -ln asks for layer norm")
+            }
+            let activation = try parts.count > 1 ? Activation(rawValue: parts[1]).unwrap("unknown activation '\(parts[1])' in --cells (use tanh, sigmoid, relu; or -ln for layer norm)") : (model.activation ?? .tanh)
+            return (cell, activation, norm)
         }
         guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
         let setup = try model.setup(cell: nil)
@@ -41,9 +51,10 @@ struct RaceCommand: ParsableCommand {
         var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         var target: Int?
         var trainers: [Trainer] = [], names: [String] = []
-        for (cell, activation) in specs {
+        for (cell, activation, norm) in specs {
             base.cell = cell
             base.activation = activation
+            base.norm = norm
             var config = base
             if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
             try config.validate()
@@ -57,7 +68,7 @@ struct RaceCommand: ParsableCommand {
             let trainer = try Trainer(model: model, corpus: corpus, config: training)
             trainer.evaluationTokens = try setup.checkedEvaluationTokens()
             trainers.append(trainer)
-            let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
+            let name = (cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()) + (norm == .layer ? " LN" : "")
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }
         let configuration = WorkbenchConfiguration(source: .race(trainers: trainers, names: names, vocabulary: corpus.vocabulary),
