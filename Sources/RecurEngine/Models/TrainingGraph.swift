@@ -81,8 +81,8 @@ public final class TrainingGraph {
     /// Slices of hidden units that threads take on; boundaries are multiples of 16 (the
     /// packed panel width).
     private let unitChunks: [Range<Int>]
-    /// The same number of slices of the B rows, for the steps of a layer-normalised cell,
-    /// which need whole rows (a row's statistics span all its units).
+    /// As many slices of the B rows, for the steps of a layer-normalised cell, which need
+    /// whole rows (a row's statistics span all its units); some may be empty.
     private let rowChunks: [Range<Int>]
     /// How many slices the recurrence is split into (1: no threads).
     var unitChunkCount: Int { unitChunks.count }
@@ -364,11 +364,29 @@ public final class TrainingGraph {
                            bias: gradients + layout["rnn.layer_norm_\(part)_l\(layer).bias"].offset)
     }
 
+    /// Runs `body(rows)` for every slice of `rowChunks`, on all cores when the
+    /// recurrence is split. Streams are independent through the recurrence, so a slice
+    /// of rows runs all its steps with no barrier between threads.
+    private func forEachRowChunk(_ body: (Range<Int>) -> Void) {
+        guard rowChunks.count > 1 else {
+            body(0..<batch)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable((body: body, chunks: rowChunks))
+            DispatchQueue.concurrentPerform(iterations: rowChunks.count) { chunk in
+                let rows = shared.value.chunks[chunk]
+                if !rows.isEmpty { shared.value.body(rows) }
+            }
+        }
+    }
+
     /// The recurrence of a layer-normalised cell; the input part (LN(W_ih x) + biases)
-    /// is in place. Two phases per step: W_hh h_{t−1} for a slice of units of every gate
-    /// (into the hidden norm's cache), then, for a slice of rows (a row's norm spans all
-    /// its units), pre = input part + LN(W_hh h_{t−1}) (+ b_hh inside the GRU's r ⊙ …)
-    /// and the cell; the LSTM normalises c before its tanh and carries c unnormalised.
+    /// is in place. A row's norm spans all its units, so threads take slices of rows
+    /// (streams) rather than of units, and each runs its rows through every step: W_hh
+    /// h_{t−1} for every gate (into the hidden norm's cache), pre = input part +
+    /// LN(W_hh h_{t−1}) (+ b_hh inside the GRU's r ⊙ …), then the cell; the LSTM
+    /// normalises c before its tanh and carries c unnormalised.
     private func forwardNormalisedSteps(_ layer: Int, steps: Int, parameters: UnsafeMutablePointer<Float>) {
         let B = batch, H = config.hidden, G = config.gateWidth
         let output = outputs[layer].pointer
@@ -377,57 +395,51 @@ public final class TrainingGraph {
         let biasHH = UnsafePointer(parameters + layout["rnn.bias_hh_l\(layer)"].offset)
         let products = hiddenNorms[layer].normalised.pointer, deviations = hiddenNorms[layer].inverseDeviations.pointer
         let epsilon = NormKind.epsilon
-        runChunkedPhases(2 * steps) { phase, chunk in
-            let t = phase / 2
-            let hPrevious = UnsafePointer(output + t * B * H), h = output + (t + 1) * B * H
-            if phase % 2 == 0 {
-                let units = self.unitChunks[chunk]
+        forEachRowChunk { rows in
+            let count = Int32(rows.count)
+            for t in 0..<steps {
+                let first = t * B + rows.lowerBound
+                let hPrevious = UnsafePointer(output + first * H), h = output + (first + B) * H
+                let product = products + first * G
                 for q in 0..<self.config.cell.gateCount {
-                    recur_sgemm_packed(0, Int32(B), Int32(units.count), Int32(H), hPrevious, Int32(H),
-                                       packed + q * panel + units.lowerBound * H, 0,
-                                       products + t * B * G + q * H + units.lowerBound, Int32(G))
+                    recur_sgemm_packed(0, count, Int32(H), Int32(H), hPrevious, Int32(H), packed + q * panel, 0,
+                                       product + q * H, Int32(G))
                 }
-                return
-            }
-            let rows = self.rowChunks[chunk]
-            guard !rows.isEmpty else { return }
-            let first = t * B + rows.lowerBound, count = Int32(rows.count)
-            let product = products + first * G
-            switch self.config.cell {
-            case .rnn:
-                // h = f(LN(W_ih x) + b_ih + b_hh + LN(W_hh h_{t−1}))
-                recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
-                                         deviations + first, h + rows.lowerBound * H, 1)
-                CellKernels.rnnForward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H,
-                                       preToHidden: h + rows.lowerBound * H)
-            case .lstm:
-                let gate = self.gates[layer].pointer + first * G, cell = self.cells[layer].pointer
-                let cellNorm = self.norm("c", layer, parameters), tanhC = self.tanhCells[layer].pointer + first * H
-                recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
-                                         deviations + first, gate, 1)
-                // c = f ⊙ c_prev + i ⊙ g (its tanh and h are replaced next), then
-                // h = o ⊙ tanh(LN(c)).
-                CellKernels.lstmForward(batch: rows.count, hidden: H, units: 0..<H, gates: gate, cPrev: cell + first * H,
-                                        c: cell + (first + B) * H, tanhC: tanhC, h: h + rows.lowerBound * H)
-                recur_lstm_norm_output(count, Int32(H), epsilon, gate, cell + (first + B) * H, cellNorm.gain, cellNorm.bias,
-                                       self.cellNorms[layer].normalised.pointer + first * H,
-                                       self.cellNorms[layer].inverseDeviations.pointer + first, tanhC, h + rows.lowerBound * H)
-            case .gru:
-                // hiddenPart = LN(W_hh h_{t−1}) + b_hh, which the GRU kernel reads as W_hh h + b_hh.
-                let part = self.hiddenParts[layer].pointer + first * G
-                recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
-                                         deviations + first, part, 0)
-                recur_add_rows(count, Int32(G), biasHH, nil, part)
-                CellKernels.gruForward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
-                                       hiddenPart: part, hPrev: hPrevious + rows.lowerBound * H, h: h + rows.lowerBound * H)
+                switch self.config.cell {
+                case .rnn:
+                    // h = f(LN(W_ih x) + b_ih + b_hh + LN(W_hh h_{t−1}))
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, h, 1)
+                    CellKernels.rnnForward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H, preToHidden: h)
+                case .lstm:
+                    let gate = self.gates[layer].pointer + first * G, cell = self.cells[layer].pointer
+                    let cellNorm = self.norm("c", layer, parameters), tanhC = self.tanhCells[layer].pointer + first * H
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, gate, 1)
+                    // c = f ⊙ c_prev + i ⊙ g (its tanh and h are replaced next), then
+                    // h = o ⊙ tanh(LN(c)).
+                    CellKernels.lstmForward(batch: rows.count, hidden: H, units: 0..<H, gates: gate, cPrev: cell + first * H,
+                                            c: cell + (first + B) * H, tanhC: tanhC, h: h)
+                    recur_lstm_norm_output(count, Int32(H), epsilon, gate, cell + (first + B) * H, cellNorm.gain, cellNorm.bias,
+                                           self.cellNorms[layer].normalised.pointer + first * H,
+                                           self.cellNorms[layer].inverseDeviations.pointer + first, tanhC, h)
+                case .gru:
+                    // hiddenPart = LN(W_hh h_{t−1}) + b_hh, which the GRU kernel reads as W_hh h + b_hh.
+                    let part = self.hiddenParts[layer].pointer + first * G
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, part, 0)
+                    recur_add_rows(count, Int32(G), biasHH, nil, part)
+                    CellKernels.gruForward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
+                                           hiddenPart: part, hPrev: hPrevious, h: h)
+                }
             }
         }
     }
 
-    /// The backward of `forwardNormalisedSteps`, last step first: for a slice of rows, the
-    /// cell's backward to dPre (and, for the GRU, dHiddenPart), then through the hidden
-    /// norm to dL/d(W_hh h_{t−1}) in `dHiddenProducts`; then dh_{t−1} from it for a slice
-    /// of units. Leaves dL/d(the cell norm's output) in `dCellNorms` for the LSTM.
+    /// The backward of `forwardNormalisedSteps`, each slice of rows through every step,
+    /// last step first: the cell's backward to dPre (and, for the GRU, dHiddenPart), then
+    /// through the hidden norm to dL/d(W_hh h_{t−1}) in `dHiddenProducts`, then dh_{t−1}
+    /// from it. Leaves dL/d(the cell norm's output) in `dCellNorms` for the LSTM.
     private func backwardNormalisedSteps(_ layer: Int, parameters: UnsafeMutablePointer<Float>) {
         let B = batch, H = config.hidden, G = config.gateWidth, steps = steps
         let output = outputs[layer].pointer
@@ -437,45 +449,45 @@ public final class TrainingGraph {
         let products = UnsafePointer(hiddenNorms[layer].normalised.pointer)
         let deviations = UnsafePointer(hiddenNorms[layer].inverseDeviations.pointer)
         let squaresBuffer = hiddenGradientSquares
-        runChunkedPhases(2 * steps) { phase, chunk in
-            let t = steps - 1 - phase / 2
-            guard phase % 2 == 0 else {
-                guard t > 0 else { return }
-                // W_hh h_{t−1} feeds the hidden norm: dh_{t−1} (+)= dProduct_t · W_hh.
-                let units = self.unitChunks[chunk]
-                recur_sgemm_packed(0, Int32(B), Int32(units.count), Int32(G), dProducts + t * B * G, Int32(G),
-                                   packed + units.lowerBound * G, self.config.cell == .gru ? 1 : 0, dh + units.lowerBound, Int32(H))
-                return
+        forEachRowChunk { rows in
+            let count = Int32(rows.count)
+            let chunk = self.rowChunks.firstIndex(of: rows)!
+            let dhRows = dh + rows.lowerBound * H
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let first = t * B + rows.lowerBound
+                let dhT = dOut + first * H, dPreT = dPre + first * G
+                recur_add(count * Int32(H), dhRows, dhT)
+                if self.recordsHiddenGradients {
+                    // Each slice writes its own entry, so no two threads share one.
+                    squaresBuffer[(layer * steps + t) * self.unitChunks.count + chunk] = recur_sum_squares(count * Int32(H), dhT)
+                }
+                // The gradient of LN(W_hh h_{t−1})'s output: dPre, or the GRU's dHiddenPart.
+                var dNormOutput = UnsafePointer(dPreT)
+                switch self.config.cell {
+                case .rnn:
+                    CellKernels.rnnBackward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H,
+                                            hidden: output + (first + B) * H, dHidden: dhT, dPre: dPreT)
+                case .lstm:
+                    recur_lstm_norm_backward(count, Int32(H), self.gates[layer].pointer + first * G, self.cells[layer].pointer + first * H,
+                                             self.tanhCells[layer].pointer + first * H, self.cellNorms[layer].normalised.pointer + first * H,
+                                             self.cellNorms[layer].inverseDeviations.pointer + first, self.norm("c", layer, parameters).gain,
+                                             dhT, self.dcNext.pointer + rows.lowerBound * H, self.dCellNorms.pointer + first * H, dPreT)
+                case .gru:
+                    let dHiddenPart = self.dHiddenParts.pointer + first * G
+                    CellKernels.gruBackward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
+                                            hiddenPart: self.hiddenParts[layer].pointer + first * G, hPrev: output + first * H,
+                                            dh: dhT, dInputPart: dPreT, dHiddenPart: dHiddenPart, dhPrevDirect: dhRows)
+                    dNormOutput = UnsafePointer(dHiddenPart)
+                }
+                recur_layer_norm_backward(count, Int32(G), dNormOutput, products + first * G, deviations + first,
+                                          hiddenNorm.gain, dProducts + first * G)
+                // W_hh h_{t−1} feeds the hidden norm: dh_{t−1} (+)= dProduct_t · W_hh (none
+                // flows into the carried state at t = 0).
+                if t > 0 {
+                    recur_sgemm_packed(0, count, Int32(H), Int32(G), dProducts + first * G, Int32(G), packed,
+                                       self.config.cell == .gru ? 1 : 0, dhRows, Int32(H))
+                }
             }
-            let rows = self.rowChunks[chunk]
-            guard !rows.isEmpty else { return }
-            let first = t * B + rows.lowerBound, count = Int32(rows.count)
-            let dhT = dOut + first * H, dPreT = dPre + first * G
-            recur_add(count * Int32(H), dh + rows.lowerBound * H, dhT)
-            if self.recordsHiddenGradients {
-                // Each slice writes its own entry, so no two threads share one.
-                squaresBuffer[(layer * steps + t) * self.unitChunks.count + chunk] = recur_sum_squares(count * Int32(H), dhT)
-            }
-            // The gradient of LN(W_hh h_{t−1})'s output: dPre, or the GRU's dHiddenPart.
-            var dNormOutput = UnsafePointer(dPreT)
-            switch self.config.cell {
-            case .rnn:
-                CellKernels.rnnBackward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H,
-                                        hidden: output + (first + B) * H, dHidden: dhT, dPre: dPreT)
-            case .lstm:
-                recur_lstm_norm_backward(count, Int32(H), self.gates[layer].pointer + first * G, self.cells[layer].pointer + first * H,
-                                         self.tanhCells[layer].pointer + first * H, self.cellNorms[layer].normalised.pointer + first * H,
-                                         self.cellNorms[layer].inverseDeviations.pointer + first, self.norm("c", layer, parameters).gain,
-                                         dhT, self.dcNext.pointer + rows.lowerBound * H, self.dCellNorms.pointer + first * H, dPreT)
-            case .gru:
-                let dHiddenPart = self.dHiddenParts.pointer + first * G
-                CellKernels.gruBackward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
-                                        hiddenPart: self.hiddenParts[layer].pointer + first * G, hPrev: output + first * H,
-                                        dh: dhT, dInputPart: dPreT, dHiddenPart: dHiddenPart, dhPrevDirect: dh + rows.lowerBound * H)
-                dNormOutput = UnsafePointer(dHiddenPart)
-            }
-            recur_layer_norm_backward(count, Int32(G), dNormOutput, products + first * G, deviations + first,
-                                      hiddenNorm.gain, dProducts + first * G)
         }
     }
 
@@ -535,27 +547,21 @@ public final class TrainingGraph {
     /// Runs `work(step, units)` for every step in order, each step's units split into
     /// chunks that all cores share; step t+1 starts only when step t is complete.
     private func runPhases(_ phases: Int, _ work: (Int, Range<Int>) -> Void) {
-        runChunkedPhases(phases) { phase, chunk in work(phase, unitChunks[chunk]) }
-    }
-
-    /// `runPhases` that hands over the chunk's index, for phases that split something
-    /// other than units (`rowChunks`).
-    func runChunkedPhases(_ phases: Int, _ work: (Int, Int) -> Void) {
         let chunks = unitChunks.count
         if chunks == 1 {
-            for phase in 0..<phases { work(phase, 0) }
+            for phase in 0..<phases { work(phase, unitChunks[0]) }
             return
         }
         recur_phases_reset(phaseCounters, Int32(phases))
         withoutActuallyEscaping(work) { work in
-            let shared = UncheckedSendable((work: work, counters: phaseCounters))
+            let shared = UncheckedSendable((work: work, counters: phaseCounters, units: unitChunks))
             DispatchQueue.concurrentPerform(iterations: chunks) { _ in
-                let (work, counters) = shared.value
+                let (work, counters, units) = shared.value
                 for phase in 0..<phases {
                     while true {
                         let chunk = Int(recur_phase_claim(counters, Int32(phase), Int32(chunks)))
                         if chunk < 0 { break }
-                        work(phase, chunk)
+                        work(phase, units[chunk])
                         recur_phase_finish(counters, Int32(phase))
                     }
                     recur_phase_wait(counters, Int32(phase), Int32(chunks))
