@@ -11,17 +11,30 @@ public struct RaceSetup {
     /// "LSTM 128×1 (68k params)", one per trainer, for the legend.
     public let names: [String]
 
-    /// Parses `--cells` ("lstm,gru,rnn-relu": a cell, and for a vanilla RNN its
-    /// activation; `setup.activation` otherwise) and builds a trainer for each.
+    /// Parses `--cells` ("lstm,gru,rnn-relu,lstm-ln": a cell, for a vanilla RNN its
+    /// activation, and a -ln or -none suffix for that model's norm; `setup.activation` and
+    /// `setup.norm` otherwise) and builds a trainer for each.
     public init(setup: TrainingSetup, cells: String, matchParams: Bool) throws {
-        let specs = try cells.split(separator: ",").map { spec -> (CellKind, Activation) in
-            let parts = spec.split(separator: "-").map(String.init)
+        let specs = try cells.split(separator: ",", omittingEmptySubsequences: false).map { spec -> (CellKind, Activation, NormKind) in
+            var parts = spec.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard let cell = CellKind(rawValue: parts[0]) else {
                 throw RecurError.invalidArgument("unknown cell '\(parts[0])' in --cells (use rnn, lstm, gru)")
             }
-            guard parts.count > 1 else { return (cell, setup.activation ?? .tanh) }
-            guard let activation = Activation(rawValue: parts[1]) else { throw RecurError.invalidArgument("unknown activation '\(parts[1])'") }
-            return (cell, activation)
+            // The last part may name the norm: lstm-ln, rnn-relu-ln, gru-none.
+            var norm = setup.norm ?? .none
+            if parts.count > 1, let named = ["ln": NormKind.layer, "none": NormKind.none][parts[parts.count - 1]] {
+                norm = named
+                parts.removeLast()
+            }
+            guard parts.count <= 2 else { throw RecurError.invalidArgument("'\(spec)' in --cells has too many parts (e.g. rnn-relu-ln)") }
+            guard parts.count == 1 || cell == .rnn else {
+                throw RecurError.invalidArgument("'\(spec)' in --cells: only an RNN names its activation (e.g. rnn-relu); a suffix -ln asks for layer norm")
+            }
+            guard parts.count > 1 else { return (cell, setup.activation ?? .tanh, norm) }
+            guard let activation = Activation(rawValue: parts[1]) else {
+                throw RecurError.invalidArgument("unknown activation '\(parts[1])' in --cells (use tanh, sigmoid, relu; or -ln for layer norm)")
+            }
+            return (cell, activation, norm)
         }
         guard (1...6).contains(specs.count) else { throw RecurError.invalidArgument("--cells takes 1 to 6 cells (got \(specs.count))") }
         let corpus = try setup.loadCorpus()
@@ -36,9 +49,10 @@ public struct RaceSetup {
         var base = setup.modelConfig(vocabularySize: corpus.vocabulary.count, embedWidth: vectors?.dimension)
         var target: Int?
         var trainers: [Trainer] = [], names: [String] = []
-        for (cell, activation) in specs {
+        for (cell, activation, norm) in specs {
             base.cell = cell
             base.activation = activation
+            base.norm = norm
             var config = base
             if matchParams, let target { config.hidden = config.hiddenWidth(matching: target) }
             try config.validate()
@@ -52,7 +66,7 @@ public struct RaceSetup {
             let trainer = try Trainer(model: model, corpus: corpus, config: training)
             trainer.evaluationTokens = try setup.checkedEvaluationTokens()
             trainers.append(trainer)
-            let name = cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()
+            let name = (cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()) + (norm == .layer ? " LN" : "")
             names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }
         self.corpus = corpus

@@ -41,6 +41,8 @@ public struct TrainingSetup {
     public var softmax: SoftmaxKind?
     public var cutoffs: [Int]?
     public var divValue: Float?
+    /// Layer normalisation inside the cells; nil: none.
+    public var norm: NormKind?
     /// Word level: at most this many tokens in the vocabulary, <unk> included.
     public var maxVocab: Int?
     /// Periodic validation reads this many leading validation tokens (0: all); nil: the
@@ -185,7 +187,7 @@ public struct TrainingSetup {
                            layers: layers ?? Self.defaults.layers, dropout: dropout ?? Self.defaults.dropout, tieWeights: tieWeights,
                            softmax: chosen,
                            cutoffs: chosen == .adaptive ? cutoffs ?? Self.defaultCutoffs(vocabularySize: vocabularySize) : cutoffs ?? [],
-                           divValue: divValue ?? 4)
+                           divValue: divValue ?? 4, norm: norm ?? .none)
     }
 
     /// A freshly initialised model and its trainer; with --embed-init the embedding rows
@@ -339,6 +341,7 @@ public struct TrainingSetup {
         compare("--softmax", softmax, config.softmax)
         compare("--cutoffs", cutoffs, config.cutoffs)
         compare("--div-value", divValue, config.divValue)
+        compare("--norm", norm, config.norm)
         if let maxVocab, maxVocab != config.maxVocab { conflicts.append("--max-vocab \(maxVocab) (checkpoint: \(config.maxVocab.map(String.init) ?? "none"))") }
         // A saved run keeps its tie whether or not the flag is typed again.
         if tieWeights && !config.tieWeights { conflicts.append("--tie-weights (checkpoint: untied)") }

@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
                 "level": config.level.rawValue, "cell": config.cell.rawValue, "activation": config.activation.rawValue,
                 "vocab_size": config.vocabSize, "embed": config.embed, "hidden": config.hidden, "layers": config.layers,
                 "seq": config.seq, "batch": config.batch, "dropout": config.dropout, "parameters": stored.model.parameterCount,
-                "softmax": config.softmax.rawValue,
+                "softmax": config.softmax.rawValue, "norm": config.norm.rawValue,
             ]
             if config.softmax == .adaptive {
                 record["cutoffs"] = config.cutoffs
@@ -43,7 +43,8 @@ struct InspectCommand: ParsableCommand {
             return
         }
         let cell = config.cell == .rnn ? "RNN (\(config.activation.rawValue))" : config.cell.rawValue.uppercased()
-        print("model       \(cell), \(config.layers) layer(s) of \(config.hidden), embedding \(config.embed), dropout \(config.dropout)")
+        print("model       \(cell), \(config.layers) layer(s) of \(config.hidden), embedding \(config.embed), dropout \(config.dropout)"
+              + (config.norm == .layer ? ", layer norm" : ""))
         print("vocabulary  \(config.vocabSize) \(config.level == .char ? "characters" : "words")" + (config.maxVocab.map { " (--max-vocab \($0))" } ?? ""))
         print("output      " + (config.softmax == .adaptive
             ? "adaptive softmax, cutoffs \(config.cutoffs.map(String.init).joined(separator: ",")), div_value \(config.divValue)"

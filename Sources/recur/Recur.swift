@@ -68,6 +68,7 @@ extension Activation: ExpressibleByArgument {}
 extension TokenLevel: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension SoftmaxKind: ExpressibleByArgument {}
+extension NormKind: ExpressibleByArgument {}
 
 /// Flags shared by every command that builds and trains a model. They are optional so
 /// that flags typed on a resume can be checked against the checkpoint.
@@ -132,6 +133,8 @@ struct ModelOptions: ParsableArguments {
     var cutoffs: String?
     @Option(name: .customLong("div-value"), parsing: .unconditional, help: "Adaptive softmax: cluster i projects the hidden width down by this factor to the power i+1. (default: 4)")
     var divValue: Float?
+    @Option(help: "Normalisation inside every cell: none, or layer (Ba et al. 2016): LN(W_ih x) + b_ih + LN(W_hh h) + b_hh for the gates, and for the LSTM h = o ⊙ tanh(LN(c)) with c itself carried; gains start at 1, biases at 0, ε = 1e-5. Batch-independent, so sampling and the probe compute what training did (docs/normalisation.md). (default: none)")
+    var norm: NormKind?
     @Option(name: .customLong("max-vocab"), parsing: .unconditional, help: "Word level: a vocabulary of at most N tokens, <unk> included: the N − 1 most frequent words that also pass --min-count; the rest become <unk>.")
     var maxVocab: Int?
     @Option(name: .customLong("eval-tokens"), parsing: .unconditional, help: "Periodic validation (the workbench's, race's and recur train's) reads this many leading tokens of the validation text, the same ones every time; 0 reads it all. recur eval always reads it all. (default: 200000)")
@@ -174,6 +177,7 @@ struct ModelOptions: ParsableArguments {
         setup.softmax = softmax
         setup.cutoffs = try cutoffs.map(TrainingSetup.parseCutoffs)
         setup.divValue = divValue
+        setup.norm = norm
         setup.maxVocab = maxVocab
         setup.evaluationTokens = evalTokens
         return setup

@@ -53,7 +53,8 @@ PY
 # The last five hold the other update rules, clipping that bites, weight decay, both
 # schedules, tied weights, a frozen embedding and the sigmoid RNN to the same standard;
 # the two after them the adaptive softmax (nn.AdaptiveLogSoftmaxWithLoss), one with a
-# capped word vocabulary.
+# capped word vocabulary; the last three layer-normalised cells (--norm layer, recur_torch's
+# LayerNormRNN).
 for config in "lstm char" "gru char" "rnn char" "lstm word" "gru word" "rnn word" \
         "lstm char sgd --optimizer sgd --lr 0.5 --momentum 0.9 --nesterov --weight-decay 0.001 --clip 0.2 --lr-decay-every 7" \
         "gru char rmsprop --optimizer rmsprop --lr 0.001 --clip 0.1 --lr-patience 0 --lr-decay 0.7" \
@@ -61,7 +62,8 @@ for config in "lstm char" "gru char" "rnn char" "lstm word" "gru word" "rnn word
         "lstm word tied --tie-weights --hidden 16 --clip 0.5 --lowercase --min-count 2" \
         "gru word frozen --embed-init $work/vectors.txt --freeze-embed --clip 0.3" \
         "lstm word adaptive --softmax adaptive --cutoffs 30,150 --max-vocab 500" \
-        "gru char adaptive --softmax adaptive --cutoffs 10,30 --div-value 2"; do
+        "gru char adaptive --softmax adaptive --cutoffs 10,30 --div-value 2" \
+        "lstm char ln --norm layer" "gru word ln --norm layer --clip 0.5" "rnn char ln --norm layer --activation relu"; do
     set -- $config
     cell=$1 level=$2 name="$1 $2${3:+ $3}"
     shift 2; [ $# -gt 0 ] && shift

@@ -597,6 +597,101 @@ static void test_word2vec(const char *path, float **ns_portable, int record_ns) 
 
 // ---- main -----------------------------------------------------------------------------------
 
+// ---- layer norm ---------------------------------------------------------------------
+// The routines of RecurLayerNorm.h (one portable routine on every path; LN(c)'s tanh and
+// the LSTM gates follow the path) against double references and central differences.
+
+/// y = gain ⊙ LN(x) + bias in double, one row of n.
+static void ln_reference(int n, const double *x, const float *gain, const float *bias, double *y) {
+    double mean = 0, var = 0;
+    for (int j = 0; j < n; j++) mean += x[j];
+    mean /= n;
+    for (int j = 0; j < n; j++) var += (x[j] - mean) * (x[j] - mean);
+    double scale = 1.0 / sqrt(var / n + 1e-5);
+    for (int j = 0; j < n; j++) y[j] = gain[j] * (x[j] - mean) * scale + bias[j];
+}
+
+/// Σ w ⊙ (h, c) of one layer-normalised LSTM row from its pre-activations, in double.
+static double ln_lstm_reference(int H, const double *pre, const float *cPrev, const float *gain,
+                                const float *bias, const float *wh, const float *wc) {
+    double c[64], n[64], loss = 0;
+    for (int j = 0; j < H; j++) c[j] = sig(pre[H + j]) * cPrev[j] + sig(pre[j]) * tanh(pre[2 * H + j]);
+    ln_reference(H, c, gain, bias, n);
+    for (int j = 0; j < H; j++) loss += wh[j] * sig(pre[3 * H + j]) * tanh(n[j]) + wc[j] * c[j];
+    return loss;
+}
+
+static void test_layer_norm(const char *path) {
+    tally fw = {"layer norm forward (abs)", 0, 0, 2e-6, 0};
+    tally bw = {"layer norm backward (vs FD)", 0, 0, 1e-5, 0};
+    tally lo = {"LN-LSTM output (abs)", 0, 0, 2e-6, 0};
+    tally lb = {"LN-LSTM backward (vs FD)", 0, 0, 1e-5, 0};
+    static const int widths[] = {1, 3, 8, 13, 64};
+    for (size_t s = 0; s < sizeof widths / sizeof *widths; s++) {
+        const int n = widths[s], rows = 3;
+        float *x = floats((size_t)rows * n, 3.0f), *gain = floats(n, 1.5f), *bias = floats(n, 1.0f);
+        float *xhat = floats((size_t)rows * n, 1), *rstd = floats(rows, 1), *y = floats((size_t)rows * n, 1);
+        float *y0 = copy_of(y, (size_t)rows * n);
+        recur_layer_norm_forward(rows, n, 1e-5f, x, gain, bias, xhat, rstd, y, 1);   // y += LN
+        double row[64], ref[64];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) row[j] = x[r * n + j];
+            ln_reference(n, row, gain, bias, ref);
+            for (int j = 0; j < n; j++) note(&fw, fabs(y[r * n + j] - (y0[r * n + j] + ref[j])));
+        }
+        // dx of L = Σ dy ⊙ y, against central differences of the double reference.
+        float *dy = floats((size_t)rows * n, 1.0f), *dx = floats((size_t)rows * n, 1);
+        recur_layer_norm_backward(rows, n, dy, xhat, rstd, gain, dx);
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < n; k++) {
+                double loss[2];
+                for (int side = 0; side < 2; side++) {
+                    for (int j = 0; j < n; j++) row[j] = x[r * n + j];
+                    row[k] += side ? -1e-4 : 1e-4;
+                    ln_reference(n, row, gain, bias, ref);
+                    loss[side] = 0;
+                    for (int j = 0; j < n; j++) loss[side] += dy[r * n + j] * ref[j];
+                }
+                note(&bw, fabs(dx[r * n + k] - (loss[0] - loss[1]) / 2e-4));
+            }
+        free(x); free(gain); free(bias); free(xhat); free(rstd); free(y); free(y0); free(dy); free(dx);
+    }
+    static const int hiddens[] = {1, 5, 16};
+    for (size_t s = 0; s < sizeof hiddens / sizeof *hiddens; s++) {
+        const int H = hiddens[s];
+        float *pre = floats(4 * (size_t)H, 2.0f), *cPrev = floats(H, 1.5f);
+        float *gain = floats(H, 1.5f), *bias = floats(H, 0.5f);
+        float *gates = copy_of(pre, 4 * (size_t)H), *c = floats(H, 1), *tc = floats(H, 1), *h = floats(H, 1);
+        float *xhat = floats(H, 1), *rstd = floats(1, 1);
+        recur_lstm_forward(1, H, 0, H, gates, cPrev, c, tc, h);
+        recur_lstm_norm_output(1, H, 1e-5f, gates, c, gain, bias, xhat, rstd, tc, h);
+        double cell[64], normed[64];
+        for (int j = 0; j < H; j++) cell[j] = sig(pre[H + j]) * cPrev[j] + sig(pre[j]) * tanh(pre[2 * H + j]);
+        ln_reference(H, cell, gain, bias, normed);
+        for (int j = 0; j < H; j++) {
+            note(&lo, fabs(c[j] - cell[j]));
+            note(&lo, fabs(h[j] - sig(pre[3 * H + j]) * tanh(normed[j])));
+        }
+        // dPre of L = Σ wh ⊙ h + Σ wc ⊙ c (dc enters as the next step's dL/dc).
+        float *wh = floats(H, 1.0f), *wc = floats(H, 1.0f), *dc = copy_of(wc, H);
+        float *dNorm = floats(H, 1), *dPre = floats(4 * (size_t)H, 1);
+        recur_lstm_norm_backward(1, H, gates, cPrev, tc, xhat, rstd, gain, wh, dc, dNorm, dPre);
+        double point[256];
+        for (int k = 0; k < 4 * H; k++) {
+            double loss[2];
+            for (int side = 0; side < 2; side++) {
+                for (int j = 0; j < 4 * H; j++) point[j] = pre[j];
+                point[k] += side ? -1e-4 : 1e-4;
+                loss[side] = ln_lstm_reference(H, point, cPrev, gain, bias, wh, wc);
+            }
+            note(&lb, fabs(dPre[k] - (loss[0] - loss[1]) / 2e-4));
+        }
+        free(pre); free(cPrev); free(gain); free(bias); free(gates); free(c); free(tc); free(h);
+        free(xhat); free(rstd); free(wh); free(wc); free(dc); free(dNorm); free(dPre);
+    }
+    report(path, &fw); report(path, &bw); report(path, &lo); report(path, &lb);
+}
+
 int main(int argc, char **argv) {
     static const int all[] = {RECUR_KERNELS_PORTABLE, RECUR_KERNELS_AVX2, RECUR_KERNELS_AVX512,
                               RECUR_KERNELS_NEON};
@@ -628,6 +723,7 @@ int main(int argc, char **argv) {
         test_cells(name);
         if (path == RECUR_KERNELS_PORTABLE) swift_order_cells(name);
         test_rows(name);
+        test_layer_norm(name);
         test_word2vec(name, ns_portable, path == RECUR_KERNELS_PORTABLE);
     }
     for (int i = 0; i < 8; i++) free(ns_portable[i]);

@@ -17,9 +17,11 @@ final class CheckpointTests: XCTestCase {
 
     static let text = String(repeating: "the fox ran to the river and the owl flew over the hill. ", count: 40)
 
-    func makeTrainer(corpus: Corpus, cell: CellKind = .lstm, dropout: Float = 0.3, schedule: LearningRateSchedule = .constant) throws -> Trainer {
+    func makeTrainer(corpus: Corpus, cell: CellKind = .lstm, dropout: Float = 0.3, schedule: LearningRateSchedule = .constant,
+                     norm: NormKind = .none) throws -> Trainer {
         var random = RandomGenerator(seed: 4)
-        let config = ModelConfig(cell: cell, vocabularySize: corpus.vocabulary.count, embed: 6, hidden: 10, layers: 2, dropout: dropout)
+        let config = ModelConfig(cell: cell, vocabularySize: corpus.vocabulary.count, embed: 6, hidden: 10, layers: 2, dropout: dropout,
+                                 norm: norm)
         return try Trainer(model: LanguageModel(config: config, random: &random), corpus: corpus,
                            config: TrainingConfig(sequenceLength: 12, batch: 4, seed: 4, schedule: schedule))
     }
@@ -109,17 +111,59 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// A layer-normalised model stores its gains and biases under nn.LayerNorm's names
+    /// (rnn.layer_norm_{ih,hh,c}_lN.{weight,bias}) and "norm": "layer" in its config, and
+    /// reads back the same model; a model without norms writes no "norm" key (as before
+    /// it existed) and one without the key reads as none. An unknown norm is one line.
+    func testLayerNormRoundTripsUnderPyTorchNames() throws {
+        let corpus = Corpus(text: Self.text, level: .char)
+        let trainer = try makeTrainer(corpus: corpus, norm: .layer)
+        for _ in 0..<3 { trainer.trainStep() }
+        let path = folder.appendingPathComponent("ln.safetensors").path
+        try Checkpoint(trainer: trainer, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
+        let read = try Checkpoint.read(from: path)
+        XCTAssertEqual(read.config.norm, .layer)
+        XCTAssertEqual(read.model.config, trainer.model.config)
+        XCTAssertEqual(read.model.parameters.array, trainer.model.parameters.array)
+        let file = try SafeTensors(contentsOf: path)
+        for layer in 0..<2 {
+            for (part, width) in [("ih", 40), ("hh", 40), ("c", 10)] {
+                for kind in ["weight", "bias"] {
+                    XCTAssertEqual(try file.tensor("rnn.layer_norm_\(part)_l\(layer).\(kind)")?.shape, [width], "\(part) \(kind) l\(layer)")
+                }
+            }
+        }
+        // Three steps of Adam moved the gains off their start at 1.
+        XCTAssertNotEqual(try file.tensor("rnn.layer_norm_c_l1.weight")?.values, Array(repeating: 1, count: 10))
+        XCTAssertEqual(try file.tensor("optim.rnn.layer_norm_hh_l0.weight.exp_avg")?.shape, [40])
+        XCTAssertTrue(file.metadata["config"]!.contains("\"norm\":\"layer\""))
+
+        let plain = try makeTrainer(corpus: corpus)
+        let plainPath = folder.appendingPathComponent("plain.safetensors").path
+        try Checkpoint(trainer: plain, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: plainPath)
+        XCTAssertFalse(try SafeTensors(contentsOf: plainPath).metadata["config"]!.contains("norm"))
+        XCTAssertEqual(try Checkpoint.read(from: plainPath).config.norm, NormKind.none)
+
+        var edited = file
+        edited.metadata["config"] = file.metadata["config"]!.replacingOccurrences(of: "\"norm\":\"layer\"", with: "\"norm\":\"batch\"")
+        let editedPath = folder.appendingPathComponent("edited.safetensors").path
+        try edited.serialized(order: file.names).write(to: URL(fileURLWithPath: editedPath))
+        XCTAssertThrowsError(try Checkpoint.read(from: editedPath)) { error in
+            XCTAssertTrue("\(error)".contains("norm") && !"\(error)".contains("\n"), "\(error)")
+        }
+    }
+
     /// 20 steps, save, resume, 20 more gives exactly what 40 straight steps give:
     /// weights, optimizer state and every loss, with dropout on.
     func testResumeIsBitExact() throws {
-        for cell in CellKind.allCases {
+        for (cell, norm) in CellKind.allCases.flatMap({ cell in NormKind.allCases.map { (cell, $0) } }) {
             let corpus = Corpus(text: Self.text, level: .char)
-            let straight = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9))
+            let straight = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9), norm: norm)
             let straightLosses = (0..<40).map { _ in straight.trainStep().loss }
 
-            let first = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9))
+            let first = try makeTrainer(corpus: corpus, cell: cell, schedule: .step(every: 7, factor: 0.9), norm: norm)
             var losses = (0..<20).map { _ in first.trainStep().loss }
-            let path = folder.appendingPathComponent("\(cell).safetensors").path
+            let path = folder.appendingPathComponent("\(cell)-\(norm).safetensors").path
             try Checkpoint(trainer: first, corpus: corpus, lowercase: false, minCount: 1, validationLoss: nil).write(to: path)
             let resumed = try Checkpoint.read(from: path).resumedTrainer(corpus: corpus)
             losses += (0..<20).map { _ in resumed.trainStep().loss }

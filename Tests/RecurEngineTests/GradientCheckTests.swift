@@ -17,6 +17,8 @@ final class GradientCheckTests: XCTestCase {
         var recordsInputGradients = false
         /// The adaptive softmax over 9 tokens: shortlist 0…2, clusters 3…5 and 6…8.
         var adaptive = false
+        /// Layer-normalised cells (--norm layer).
+        var norm = NormKind.none
     }
 
     /// The adaptive softmax every adaptive case uses: two clusters, projections 2 and 1 wide.
@@ -35,11 +37,13 @@ final class GradientCheckTests: XCTestCase {
             var config = ModelConfig(cell: testCase.cell, activation: testCase.activation, vocabularySize: 5,
                                      embed: testCase.tied ? 4 : 3, hidden: 4, layers: testCase.layers, tieWeights: testCase.tied)
             if testCase.adaptive { config = Self.adaptiveConfig(config) }
+            config.norm = testCase.norm
             let V = UInt64(config.vocabularySize)
             var random = RandomGenerator(seed: 42)
             let model = LanguageModel(config: config, random: &random)
             // Larger weights than the default init make saturation and gate effects visible.
             for index in 0..<model.parameterCount { model.parameters[index] *= 2 }
+            Self.perturbNorms(model, random: &random)
             let T = testCase.tokenTable ? 5 : 4, B = testCase.tokenTable ? 4 : 2
             let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % V) } }
             let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % V) } }
@@ -75,6 +79,29 @@ final class GradientCheckTests: XCTestCase {
                               "\(path): largest gradient error in \(worst.name)[\(worst.index)]: analytic \(worst.analytic), numeric \(worst.numeric)",
                               file: file, line: line)
         }
+    }
+
+    /// Gains away from 1 and biases away from 0 (where they start), so that a gradient
+    /// that ignored either would show.
+    static func perturbNorms(_ model: LanguageModel, random: inout RandomGenerator) {
+        for slot in model.layout.slots where slot.name.hasPrefix("rnn.layer_norm_") {
+            for index in 0..<slot.count { model.parameters[slot.offset + index] += (random.nextUnitFloat() - 0.5) * 0.8 }
+        }
+    }
+
+    // Layer-normalised cells: LN(W_ih x) + b_ih + LN(W_hh h) + b_hh, and the LSTM's LN(c).
+    func testLayerNormRNN() { check(Case(cell: .rnn, activation: .tanh, layers: 1, norm: .layer)) }
+    func testLayerNormRNNReLUTwoLayers() { check(Case(cell: .rnn, activation: .relu, layers: 2, norm: .layer)) }
+    func testLayerNormLSTM() { check(Case(cell: .lstm, activation: .tanh, layers: 1, norm: .layer)) }
+    func testLayerNormLSTMTwoLayers() { check(Case(cell: .lstm, activation: .tanh, layers: 2, norm: .layer)) }
+    func testLayerNormGRU() { check(Case(cell: .gru, activation: .tanh, layers: 1, norm: .layer)) }
+    func testLayerNormGRUTwoLayers() { check(Case(cell: .gru, activation: .tanh, layers: 2, norm: .layer)) }
+    func testLayerNormRNNTokenTable() { check(Case(cell: .rnn, activation: .sigmoid, layers: 1, tokenTable: true, norm: .layer)) }
+    func testLayerNormLSTMTwoLayersTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tokenTable: true, norm: .layer)) }
+    func testLayerNormGRUTokenTable() { check(Case(cell: .gru, activation: .tanh, layers: 2, tokenTable: true, norm: .layer)) }
+    func testLayerNormTiedLSTM() { check(Case(cell: .lstm, activation: .tanh, layers: 1, tied: true, norm: .layer)) }
+    func testLayerNormLSTMEveryRowEmbeddedWhereTheTableWouldPay() {
+        check(Case(cell: .lstm, activation: .tanh, layers: 1, tokenTable: true, recordsInputGradients: true, norm: .layer))
     }
 
     func testRNNTanh() { check(Case(cell: .rnn, activation: .tanh, layers: 1)) }
@@ -171,10 +198,12 @@ final class GradientCheckTests: XCTestCase {
     /// 32): a sample of parameters from every tensor, half of them in the second slice.
     func testGradientsWhenUnitsAreSplitAcrossThreads() {
         KernelPaths.forEach { path in
-            for cell in CellKind.allCases {
-                let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2)
+            // Layer-normalised cells split the rows too (a row's norm spans all its units).
+            for (cell, norm) in CellKind.allCases.flatMap({ cell in NormKind.allCases.map { (cell, $0) } }) {
+                let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2, norm: norm)
                 var random = RandomGenerator(seed: 8)
                 let model = LanguageModel(config: config, random: &random)
+                Self.perturbNorms(model, random: &random)
                 let T = 2, B = 8
                 let inputs = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
                 let targets = (0..<T).map { _ in (0..<B).map { _ in Int(random.next() % 5) } }
@@ -191,15 +220,17 @@ final class GradientCheckTests: XCTestCase {
                 var reference = ReferenceModel(model: model)
                 var worst = 0.0, worstName = ""
                 for slot in model.layout.slots {
-                    for sample in 0..<6 {
+                    // Fewer samples for the norms' twice as many tensors keep the test's time.
+                    let samples = norm == .layer ? 2 : 6
+                    for sample in 0..<samples {
                         // Rows past 32·gates fall in the second unit slice for per-unit tensors.
-                        let index = sample < 3 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
+                        let index = sample < samples / 2 ? Int(random.next() % UInt64(slot.count)) : slot.count - 1 - Int(random.next() % UInt64(max(slot.count / 2, 1)))
                         let numeric = reference.numericGradient(slot.name, index, inputs: inputs, targets: targets)
                         let difference = abs(Double(gradients[slot.offset + index]) - numeric) / (1e-3 + abs(numeric))
                         if difference > worst { worst = difference; worstName = "\(slot.name)[\(index)]" }
                     }
                 }
-                XCTAssertLessThan(worst, 2e-3, "\(path) \(cell): largest gradient error at \(worstName)")
+                XCTAssertLessThan(worst, 2e-3, "\(path) \(cell) norm \(norm): largest gradient error at \(worstName)")
             }
         }
     }
@@ -207,10 +238,12 @@ final class GradientCheckTests: XCTestCase {
     /// The state carried from one chunk to the next is exactly the reference's state
     /// after running both chunks as one sequence.
     func testCarriedStateMatchesOneLongSequence() {
-        for cell in CellKind.allCases {
-            let config = ModelConfig(cell: cell, vocabularySize: 6, embed: 3, hidden: 5, layers: 2)
+        // With norm layer the LSTM carries c itself, not LN(c): the reference does too.
+        for (cell, norm) in CellKind.allCases.flatMap({ cell in NormKind.allCases.map { (cell, $0) } }) {
+            let config = ModelConfig(cell: cell, vocabularySize: 6, embed: 3, hidden: 5, layers: 2, norm: norm)
             var random = RandomGenerator(seed: 3)
             let model = LanguageModel(config: config, random: &random)
+            Self.perturbNorms(model, random: &random)
             let T = 3, B = 2
             let tokens = (0..<(2 * T + 1)).map { _ in (0..<B).map { _ in Int(random.next() % 6) } }
             let graph = TrainingGraph(config: config, maxSteps: T, batch: B)
@@ -227,7 +260,7 @@ final class GradientCheckTests: XCTestCase {
                 graph.carryState()
                 let expected = reference.loss(inputs: inputs, targets: targets, state: state)
                 state = expected.state
-                XCTAssertEqual(engine, expected.loss, accuracy: 1e-5, "\(cell) chunk \(chunk)")
+                XCTAssertEqual(engine, expected.loss, accuracy: 1e-5, "\(cell) norm \(norm) chunk \(chunk)")
             }
             reference.parameters = [:]
         }

@@ -30,6 +30,25 @@ struct ReferenceModel {
 
     func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
+    /// gain ⊙ (x − mean) / √(var + ε) + bias with the gain and bias of `rnn.layer_norm_<part>_l<layer>`,
+    /// var the biased variance (nn.LayerNorm).
+    func layerNorm(_ x: [Double], _ part: String, _ layer: Int) -> [Double] {
+        let gain = parameters["rnn.layer_norm_\(part)_l\(layer).weight"]!, bias = parameters["rnn.layer_norm_\(part)_l\(layer).bias"]!
+        let mean = x.reduce(0, +) / Double(x.count)
+        let variance = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)
+        let scale = 1 / (variance + Double(NormKind.epsilon)).squareRoot()
+        return x.indices.map { gain[$0] * (x[$0] - mean) * scale + bias[$0] }
+    }
+
+    /// W_<part> v + b_<part> for `part` "ih" or "hh" of `layer`; with norm layer,
+    /// LN_<part>(W_<part> v) + b_<part>.
+    func projection(_ part: String, _ layer: Int, rows: Int, _ v: [Double]) -> [Double] {
+        let weight = "rnn.weight_\(part)_l\(layer)", bias = "rnn.bias_\(part)_l\(layer)"
+        guard config.norm == .layer else { return affine(weight, bias, rows: 0, count: rows, v) }
+        let normalised = layerNorm(product(weight, rows: rows, v), part, layer)
+        return zip(normalised, parameters[bias]!).map { $0 + $1 }
+    }
+
     /// Mean cross-entropy over a (T, B) chunk, starting from `state` (per layer h, c,
     /// zero when nil) and returning the state after the chunk.
     func loss(inputs: [[Int]], targets: [[Int]], state: [[[Double]]]? = nil) -> (loss: Double, state: [[[Double]]]) {
@@ -44,12 +63,10 @@ struct ReferenceModel {
                 var x = (0..<E).map { parameters["encoder.weight"]![token * E + $0] }
                 for layer in 0..<L {
                     let h = Array(hs[b][layer][0..<H]), c = Array(hs[b][layer][H..<2 * H])
-                    let wi = "rnn.weight_ih_l\(layer)", wh = "rnn.weight_hh_l\(layer)"
-                    let bi = "rnn.bias_ih_l\(layer)", bh = "rnn.bias_hh_l\(layer)"
                     var newH = [Double](repeating: 0, count: H), newC = c
                     switch config.cell {
                     case .rnn:
-                        let a = affine(wi, bi, rows: 0, count: H, x), r = affine(wh, bh, rows: 0, count: H, h)
+                        let a = projection("ih", layer, rows: H, x), r = projection("hh", layer, rows: H, h)
                         for j in 0..<H {
                             let pre = a[j] + r[j]
                             switch config.activation {
@@ -59,15 +76,19 @@ struct ReferenceModel {
                             }
                         }
                     case .lstm:
-                        let a = affine(wi, bi, rows: 0, count: 4 * H, x), r = affine(wh, bh, rows: 0, count: 4 * H, h)
+                        let a = projection("ih", layer, rows: 4 * H, x), r = projection("hh", layer, rows: 4 * H, h)
+                        var output = [Double](repeating: 0, count: H)
                         for j in 0..<H {
                             let i = sigmoid(a[j] + r[j]), f = sigmoid(a[H + j] + r[H + j])
-                            let g = tanh(a[2 * H + j] + r[2 * H + j]), o = sigmoid(a[3 * H + j] + r[3 * H + j])
+                            let g = tanh(a[2 * H + j] + r[2 * H + j])
+                            output[j] = sigmoid(a[3 * H + j] + r[3 * H + j])
                             newC[j] = f * c[j] + i * g
-                            newH[j] = o * tanh(newC[j])
                         }
+                        // Layer norm: h = o ⊙ tanh(LN_c(c)), and c (not LN_c(c)) is carried.
+                        let shown = config.norm == .layer ? layerNorm(newC, "c", layer) : newC
+                        for j in 0..<H { newH[j] = output[j] * tanh(shown[j]) }
                     case .gru:
-                        let a = affine(wi, bi, rows: 0, count: 3 * H, x), r = affine(wh, bh, rows: 0, count: 3 * H, h)
+                        let a = projection("ih", layer, rows: 3 * H, x), r = projection("hh", layer, rows: 3 * H, h)
                         for j in 0..<H {
                             let reset = sigmoid(a[j] + r[j]), update = sigmoid(a[H + j] + r[H + j])
                             let n = tanh(a[2 * H + j] + reset * r[2 * H + j])

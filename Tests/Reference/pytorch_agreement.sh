@@ -21,16 +21,21 @@ trap 'rm -rf "$work"' EXIT
 # every row. The "adaptive" runs use nn.AdaptiveLogSoftmaxWithLoss's layout (cutoffs 10,30,
 # div_value 2: a shortlist of 10 and two clusters projected to 16 and 8), and also compare
 # `recur explain` (log p of a shortlist token and of one in each cluster, and the
-# saliency, a gradient through the whole network) with the same in PyTorch.
+# saliency, a gradient through the whole network) with the same in PyTorch. The "ln" runs
+# are --norm layer, against recur_torch's LayerNormRNN (torch ops step by step, nn.LayerNorm
+# for the norms, the LSTM carrying c itself); "ln-table" takes layer 0's table of LN rows.
 passed=0
 for config in "lstm tanh" "gru tanh" "rnn tanh" "rnn relu" "rnn sigmoid" "lstm tanh tied" \
         "lstm tanh table" "gru tanh table" "rnn tanh table" \
-        "lstm tanh adaptive" "gru tanh adaptive" "rnn relu adaptive" "lstm tanh adaptive-table"; do
+        "lstm tanh adaptive" "gru tanh adaptive" "rnn relu adaptive" "lstm tanh adaptive-table" \
+        "lstm tanh ln" "gru tanh ln" "rnn tanh ln" "rnn sigmoid ln" "lstm tanh ln-table" "gru tanh ln-table"; do
     set -- $config
     shape=(--embed 16 --hidden 32)
     chunks=(--seq 16 --batch 8)
     [ "${3:-}" = tied ] && shape=(--embed 32 --hidden 32 --tie-weights)
     [ "${3:-}" = table ] && chunks=(--seq 32 --batch 16)
+    case "${3:-}" in ln*) shape+=(--norm layer) ;; esac
+    [ "${3:-}" = ln-table ] && chunks=(--seq 32 --batch 16)
     case "${3:-}" in adaptive*) shape+=(--softmax adaptive --cutoffs 10,30 --div-value 2) ;; esac
     [ "${3:-}" = adaptive-table ] && chunks=(--seq 32 --batch 16)
     before=$work/$1-$2-${3:-}.safetensors after=$work/$1-$2-${3:-}-after.safetensors

@@ -27,6 +27,10 @@ def layout(config):
     for layer in range(config["layers"]):
         shapes += [(f"rnn.weight_ih_l{layer}", [G, E if layer == 0 else H]), (f"rnn.weight_hh_l{layer}", [G, H]),
                    (f"rnn.bias_ih_l{layer}", [G]), (f"rnn.bias_hh_l{layer}", [G])]
+        # --norm layer: nn.LayerNorm's weight (gain) and bias for W_ih x, W_hh h and the LSTM's c.
+        if config.get("norm", "none") == "layer":
+            for part, width in [("ih", G), ("hh", G)] + ([("c", H)] if config["cell"] == "lstm" else []):
+                shapes += [(f"rnn.layer_norm_{part}_l{layer}.weight", [width]), (f"rnn.layer_norm_{part}_l{layer}.bias", [width])]
     if config.get("softmax", "full") != "adaptive":
         return shapes + [("decoder.weight", [V, H]), ("decoder.bias", [V])]
     # nn.AdaptiveLogSoftmaxWithLoss(H, V, cutoffs, div_value), head_bias=False.
@@ -89,6 +93,8 @@ def check_config(config, bad):
     if config.get("tie_weights") and config.get("freeze_embed"):
         raise bad("config.tie_weights and config.freeze_embed exclude each other")
     check_softmax(config, bad)
+    if config.get("norm", "none") not in ("none", "layer"):
+        raise bad("config.norm is not one of none, layer")
     if config.get("max_vocab") is not None:
         _check_number(config["max_vocab"], 2, LIMITS["vocab_size"], "config.max_vocab", bad)
 

@@ -122,6 +122,9 @@ def build_parser():
         help=f"output layer: full, or adaptive (nn.AdaptiveLogSoftmaxWithLoss) (default: full below {ADAPTIVE_FROM:,} tokens, adaptive from there)")
     add("--cutoffs", type=cutoff_list, metavar="A,B,...", help="adaptive softmax cutoffs (default: 2000,10000,50000, those below the vocabulary size)")
     add("--div-value", type=number, metavar="X", help="adaptive softmax: cluster i projects H down by X^(i+1) (default: 4)")
+    add("--norm", choices=["none", "layer"],
+        help="normalisation inside the cells: none, or layer (LN of W_ih x and W_hh h, and of the LSTM's c before its tanh; "
+             "Recur's docs/normalisation.md) (default: none)")
     add("--max-vocab", type=integer, metavar="N", help="word level: at most N tokens, <unk> included; the rest become <unk>")
     add("--freeze-embed", action="store_true", help="keep the embedding fixed (a resumed run keeps its checkpoint's choice)")
     add("--embed-init", metavar="FILE", help="not supported here: start the run with `recur train --embed-init`, then --resume it")
@@ -220,6 +223,8 @@ def fresh_checkpoint(args):
         raise UserError("--cutoffs shapes the adaptive softmax; it needs --softmax adaptive", 2)
     if args.max_vocab is not None:
         config["max_vocab"] = args.max_vocab
+    if args.norm == "layer":
+        config["norm"] = "layer"
     checkpoints.check_softmax(config, lambda reason: UserError(reason.replace("config.", "--").replace("_", "-"), 2))
     seed = args.seed if args.seed is not None else DEFAULTS["seed"]
     torch.manual_seed(seed)
@@ -240,7 +245,7 @@ def conflicts(args, stored, training_flags=True):
              ("min-count", args.min_count, config["min_count"]), ("softmax", args.softmax, config.get("softmax", "full")),
              ("cutoffs", args.cutoffs, config.get("cutoffs", [])),
              ("div-value", args.div_value and checkpoints.float32_json(args.div_value), config.get("div_value", 4.0)),
-             ("max-vocab", args.max_vocab, config.get("max_vocab"))]
+             ("max-vocab", args.max_vocab, config.get("max_vocab")), ("norm", args.norm, config.get("norm", "none"))]
     switches = [("tie-weights", args.tie_weights, config.get("tie_weights")), ("lowercase", args.lowercase, config["lowercase"])]
     if training_flags:
         training, optimizer = stored.training, stored.training["optimizer"]

@@ -42,17 +42,81 @@ class SigmoidRNN(nn.Module):
         return x, torch.stack(states)
 
 
+class LayerNormRNN(nn.Module):
+    """Recur's layer-normalised cells (--norm layer), step by step in plain torch ops, under
+    nn.RNN/LSTM/GRU's names plus nn.LayerNorm's for the norms (`layer_norm_ih_l0.weight`, ...):
+
+        a = LN_ih(W_ih x) + b_ih,  p = LN_hh(W_hh h) + b_hh   (each LN over all G = 1, 4 or 3·H)
+        RNN:  h = f(a + p)
+        LSTM: [i f g o] = σ, σ, tanh, σ of a + p;  c = f ⊙ c_prev + i ⊙ g;  h = o ⊙ tanh(LN_c(c)),
+              and c itself (not LN_c(c)) is carried, as in Ba et al. (2016)
+        GRU:  r, z = σ(a_r + p_r), σ(a_z + p_z);  n = tanh(a_n + r ⊙ p_n);  h = (1 − z) ⊙ n + z ⊙ h_prev
+
+    Gains start at 1 and biases at 0, ε = 1e-5 (nn.LayerNorm's). Dropout between layers
+    as nn.RNN applies it."""
+
+    def __init__(self, cell, activation, embed, hidden, layers, dropout=0.0):
+        super().__init__()
+        self.cell, self.activation, self.hidden, self.layers, self.dropout = cell, activation, hidden, layers, dropout
+        G = {"rnn": 1, "lstm": 4, "gru": 3}[cell] * hidden
+        bound = hidden ** -0.5
+        for layer in range(layers):
+            width = embed if layer == 0 else hidden
+            for name, shape in [("weight_ih", (G, width)), ("weight_hh", (G, hidden)), ("bias_ih", (G,)), ("bias_hh", (G,))]:
+                setattr(self, f"{name}_l{layer}", nn.Parameter(torch.empty(shape).uniform_(-bound, bound)))
+            for part, size in [("ih", G), ("hh", G)] + ([("c", hidden)] if cell == "lstm" else []):
+                setattr(self, f"layer_norm_{part}_l{layer}", nn.LayerNorm(size, eps=1e-5))
+
+    def _nonlinearity(self, x):
+        return {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[self.activation](x)
+
+    def forward(self, x, state):
+        """x (T, B, E), state h (L, B, H) or (h, c) for LSTM -> outputs (T, B, H) of the last
+        layer, and the state after T steps."""
+        lstm = self.cell == "lstm"
+        h0, c0 = state if lstm else (state, None)
+        H, hs, cs = self.hidden, [], []
+        for layer in range(self.layers):
+            if layer > 0 and self.training and self.dropout > 0:
+                x = F.dropout(x, self.dropout, training=True)
+            get = lambda name: getattr(self, f"{name}_l{layer}")  # noqa: E731
+            # The input part of all T steps at once: (T, B, G).
+            inputs = get("layer_norm_ih")(F.linear(x, get("weight_ih"))) + get("bias_ih")
+            h, c, outputs = h0[layer], (c0[layer] if lstm else None), []
+            for t in range(x.shape[0]):
+                a, p = inputs[t], get("layer_norm_hh")(F.linear(h, get("weight_hh"))) + get("bias_hh")
+                if self.cell == "rnn":
+                    h = self._nonlinearity(a + p)
+                elif lstm:
+                    i, f, g, o = (a + p).split(H, dim=-1)
+                    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                    h = torch.sigmoid(o) * torch.tanh(get("layer_norm_c")(c))
+                else:
+                    a_r, a_z, a_n = a.split(H, dim=-1)
+                    p_r, p_z, p_n = p.split(H, dim=-1)
+                    r, z = torch.sigmoid(a_r + p_r), torch.sigmoid(a_z + p_z)
+                    n = torch.tanh(a_n + r * p_n)
+                    h = (1 - z) * n + z * h
+                outputs.append(h)
+            x = torch.stack(outputs)
+            hs.append(h)
+            cs.append(c)
+        return x, ((torch.stack(hs), torch.stack(cs)) if lstm else torch.stack(hs))
+
+
 class LanguageModel(nn.Module):
     """Embedding -> dropout -> stacked cell (dropout between layers) -> dropout -> Linear,
     the places Recur's TrainingGraph applies its dropout masks."""
 
     def __init__(self, cell, activation, vocab, embed, hidden, layers, dropout=0.0, tie_weights=False,
-                 softmax="full", cutoffs=(), div_value=4.0):
+                 softmax="full", cutoffs=(), div_value=4.0, norm="none"):
         super().__init__()
         self.cell, self.layers, self.hidden = cell, layers, hidden
         self.encoder = nn.Embedding(vocab, embed)
         between = dropout if layers > 1 else 0.0
-        if cell == "lstm":
+        if norm == "layer":
+            self.rnn = LayerNormRNN(cell, activation, embed, hidden, layers, dropout=between)
+        elif cell == "lstm":
             self.rnn = nn.LSTM(embed, hidden, layers, dropout=between)
         elif cell == "gru":
             self.rnn = nn.GRU(embed, hidden, layers, dropout=between)
@@ -114,7 +178,8 @@ def model_from(config, tensors=None):
     (name -> tensor) loaded when given; a frozen embedding gets no gradient."""
     model = LanguageModel(config["cell"], config["activation"], config["vocab_size"], config["embed"],
                           config["hidden"], config["layers"], config.get("dropout", 0.0), config.get("tie_weights", False),
-                          config.get("softmax", "full"), config.get("cutoffs", []), config.get("div_value", 4.0))
+                          config.get("softmax", "full"), config.get("cutoffs", []), config.get("div_value", 4.0),
+                          config.get("norm", "none"))
     if tensors is not None:
         model.load_state_dict({name: tensors[name] for name in model.state_dict()})
     if config.get("freeze_embed"):
@@ -123,5 +188,7 @@ def model_from(config, tensors=None):
 
 
 def parameter_names(model):
-    """Names in Recur's layout order (PyTorch's state_dict order), tied names included."""
+    """Names in Recur's layout order (PyTorch's state_dict order), tied names included (a
+    layer-normalised model's norms come after all layers' weights here; the checkpoint
+    writer orders by layout)."""
     return list(model.state_dict().keys())

@@ -21,7 +21,9 @@ RUNS = {"lstm char": ["--cell", "lstm", "--layers", "2"],
         "rnn rmsprop": ["--cell", "rnn", "--activation", "relu", "--optimizer", "rmsprop", "--lr-patience", "1"],
         "lstm adagrad": ["--cell", "lstm", "--optimizer", "adagrad", "--weight-decay", "0.01"],
         "gru word adaptive": ["--cell", "gru", "--level", "word", "--softmax", "adaptive", "--cutoffs", "20,100",
-                              "--hidden", "32", "--max-vocab", "400"]}
+                              "--hidden", "32", "--max-vocab", "400"],
+        "lstm layer norm": ["--cell", "lstm", "--layers", "2", "--norm", "layer"],
+        "gru layer norm": ["--cell", "gru", "--norm", "layer"]}
 
 
 def raw_file(path):

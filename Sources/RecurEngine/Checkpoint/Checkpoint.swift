@@ -31,11 +31,14 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var divValue: Float = 4
     /// The vocabulary cap the text was read with (--max-vocab), if any.
     public var maxVocab: Int?
+    /// Normalisation inside the cells: "layer" adds the rnn.layer_norm_* tensors; absent
+    /// (written only for "layer") means "none", as in checkpoints written before it existed.
+    public var norm = NormKind.none
 
     enum CodingKeys: String, CodingKey {
         case level, cell, activation, embed, hidden, layers, seq, batch, dropout, lowercase, softmax, cutoffs
         case vocabSize = "vocab_size", minCount = "min_count", tieWeights = "tie_weights", freezeEmbed = "freeze_embed"
-        case embedInit = "embed_init", divValue = "div_value", maxVocab = "max_vocab"
+        case embedInit = "embed_init", divValue = "div_value", maxVocab = "max_vocab", norm
     }
 
     public init(level: TokenLevel, cell: CellKind, activation: Activation, vocabSize: Int, embed: Int, hidden: Int,
@@ -80,9 +83,10 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
         cutoffs = try container.decodeIfPresent([Int].self, forKey: .cutoffs) ?? []
         divValue = try container.decodeIfPresent(Float.self, forKey: .divValue) ?? 4
         maxVocab = try container.decodeIfPresent(Int.self, forKey: .maxVocab)
+        norm = try container.decodeIfPresent(NormKind.self, forKey: .norm) ?? .none
     }
 
-    /// Written only for an adaptive softmax or a capped vocabulary, so that other
+    /// Written only for an adaptive softmax, a capped vocabulary or a norm, so that other
     /// checkpoints stay byte for byte as before.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -107,12 +111,13 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
             try container.encode(divValue, forKey: .divValue)
         }
         try container.encodeIfPresent(maxVocab, forKey: .maxVocab)
+        if norm != .none { try container.encode(norm, forKey: .norm) }
     }
 
     public var model: ModelConfig {
         ModelConfig(cell: cell, activation: activation, vocabularySize: vocabSize, embed: embed,
                     hidden: hidden, layers: layers, dropout: dropout, tieWeights: tieWeights,
-                    softmax: softmax, cutoffs: cutoffs, divValue: divValue)
+                    softmax: softmax, cutoffs: cutoffs, divValue: divValue, norm: norm)
     }
 }
 
@@ -232,6 +237,7 @@ public struct Checkpoint {
         config.cutoffs = model.cutoffs
         config.divValue = model.divValue
         config.maxVocab = maxVocab
+        config.norm = model.norm
         vocabulary = corpus.vocabulary
         self.model = trainer.model.copy()
         progress = TrainingProgress(

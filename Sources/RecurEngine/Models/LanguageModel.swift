@@ -15,7 +15,8 @@ public final class LanguageModel: @unchecked Sendable {
 
     /// A model with PyTorch's default initialisation: the embedding from N(0, 1); the
     /// recurrent weights and biases from U(−1/√H, 1/√H); the decoder's weight and bias
-    /// from U(−1/√fan_in, 1/√fan_in) (kaiming-uniform with a = √5, as nn.Linear does).
+    /// from U(−1/√fan_in, 1/√fan_in) (kaiming-uniform with a = √5, as nn.Linear does);
+    /// layer-norm gains 1 and biases 0, as nn.LayerNorm starts.
     public init(config: ModelConfig, random: inout RandomGenerator) {
         self.config = config
         self.layout = config.layout
@@ -27,6 +28,8 @@ public final class LanguageModel: @unchecked Sendable {
             let values = parameters.pointer + slot.offset
             if slot.name == "encoder.weight" {
                 for index in 0..<slot.count { values[index] = random.nextNormal() }
+            } else if slot.name.hasPrefix("rnn.layer_norm_") {
+                values.update(repeating: slot.name.hasSuffix(".weight") ? 1 : 0, count: slot.count)
             } else {
                 // nn.Linear's bound is 1/√fan_in: H for the decoder and the adaptive
                 // softmax's head and projections, d_i for a cluster's output layer.

@@ -21,6 +21,17 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case tanh, sigmoid, relu
 }
 
+/// Normalisation inside the recurrent cell. `layer` is layer normalisation (Ba, Kiros &
+/// Hinton 2016) of W_ih x and of W_hh h, each over all G gate pre-activations of a row,
+/// and for the LSTM of the cell state before its tanh; docs/normalisation.md says where
+/// and why, and why not batch normalisation.
+public enum NormKind: String, Codable, Sendable, CaseIterable {
+    case none, layer
+
+    /// ε inside √(var + ε), nn.LayerNorm's default.
+    public static let epsilon: Float = 1e-5
+}
+
 /// Tokens are Unicode scalars (`char`) or words (`word`).
 public enum TokenLevel: String, Codable, Sendable, CaseIterable {
     case char, word
@@ -53,10 +64,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var cutoffs: [Int] = []
     /// Adaptive softmax: cluster i projects H down to H // divValue^(i+1) first.
     public var divValue: Float = 4
+    /// Layer normalisation inside every layer's cell, or none.
+    public var norm = NormKind.none
 
     public init(cell: CellKind = .rnn, activation: Activation = .tanh, vocabularySize: Int,
                 embed: Int, hidden: Int, layers: Int = 1, dropout: Float = 0, tieWeights: Bool = false,
-                softmax: SoftmaxKind = .full, cutoffs: [Int] = [], divValue: Float = 4) {
+                softmax: SoftmaxKind = .full, cutoffs: [Int] = [], divValue: Float = 4, norm: NormKind = .none) {
+        self.norm = norm
         self.tieWeights = tieWeights
         self.softmax = softmax
         self.cutoffs = cutoffs
@@ -72,6 +86,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// Width of the stacked gate pre-activations: H, 4H or 3H.
     public var gateWidth: Int { cell.gateCount * hidden }
+
+    /// With `norm` layer: what each layer normalises and how wide it is — the input and
+    /// the recurrent products (G), and the LSTM's cell state (H).
+    var layerNormParts: [(name: String, width: Int)] {
+        guard norm == .layer else { return [] }
+        return [("ih", gateWidth), ("hh", gateWidth)] + (cell == .lstm ? [("c", hidden)] : [])
+    }
 
     /// Adaptive softmax: the shortlist's size, then every cluster's ids and the width of
     /// its projection, as `nn.AdaptiveLogSoftmaxWithLoss.__init__` computes them.
@@ -96,7 +117,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// Tensor names, shapes and order exactly as PyTorch's `state_dict()` of
     /// `nn.Embedding` + `nn.RNN|LSTM|GRU` + `nn.Linear` (or `nn.AdaptiveLogSoftmaxWithLoss`)
-    /// under `encoder`, `rnn`, `decoder`.
+    /// under `encoder`, `rnn`, `decoder`. With `norm` layer, each layer's biases are
+    /// followed by its norms' gains and biases as nn.LayerNorm names them:
+    /// `rnn.layer_norm_ih_lN.{weight,bias}` and `rnn.layer_norm_hh_lN.*` (G wide), and for
+    /// the LSTM `rnn.layer_norm_c_lN.*` (H wide).
     public var layout: ParameterLayout {
         var shapes: [(String, [Int])] = [("encoder.weight", [vocabularySize, embed])]
         for layer in 0..<layers {
@@ -105,6 +129,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             shapes.append(("rnn.weight_hh_l\(layer)", [gateWidth, hidden]))
             shapes.append(("rnn.bias_ih_l\(layer)", [gateWidth]))
             shapes.append(("rnn.bias_hh_l\(layer)", [gateWidth]))
+            guard norm == .layer else { continue }
+            for (part, width) in layerNormParts {
+                shapes.append(("rnn.layer_norm_\(part)_l\(layer).weight", [width]))
+                shapes.append(("rnn.layer_norm_\(part)_l\(layer).bias", [width]))
+            }
         }
         switch softmax {
         case .full:

@@ -28,11 +28,14 @@ public enum ModelLimits {
     public static func workspaceBytes(_ config: ModelConfig, steps: Int, batch: Int) -> Int? {
         let H = config.hidden, G = config.gateWidth, L = config.layers, E = config.embed
         // Per row: embedding, per-layer outputs, cells, tanh(c), gates, GRU parts, dropout
-        // copies and masks, probabilities, and the backward buffers.
-        let perLayer = 3 * H + 2 * G + 2 * H
+        // copies and masks, probabilities, and the backward buffers; with norm layer each
+        // layer's normalised W_ih x, W_hh h and c (and a float each for their row
+        // statistics), and two backward buffers.
+        let normalised = config.norm == .layer
+        let perLayer = 3 * H + 2 * G + 2 * H + (normalised ? 2 * G + H + 3 : 0)
         var (perRow, overflow) = perLayer.multipliedReportingOverflow(by: L)
         guard !overflow else { return nil }
-        (perRow, overflow) = perRow.addingReportingOverflow(2 * E + config.outputRowWidth + 2 * G + 2 * H + max(E, H))
+        (perRow, overflow) = perRow.addingReportingOverflow(2 * E + config.outputRowWidth + 2 * G + 2 * H + max(E, H) + (normalised ? G + H : 0))
         guard !overflow else { return nil }
         let (rows, rowsOverflow) = (steps + 1).multipliedReportingOverflow(by: batch)
         let (floats, floatsOverflow) = rows.multipliedReportingOverflow(by: perRow)

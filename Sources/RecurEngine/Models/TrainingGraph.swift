@@ -45,6 +45,11 @@ public final class TrainingGraph {
     /// Only when V·4 ≤ T·B: (V, G) layer 0's input projection of every token, see
     /// `projectTokens`.
     private let tokenTable: FloatBuffer
+    /// With `norm` layer: each layer's normalised values and 1/√(var + ε) per row, which
+    /// backward needs; their `hidden` caches also receive W_hh h_{t−1} before its norm.
+    private let inputNorms: [LayerNormCache], hiddenNorms: [LayerNormCache], cellNorms: [LayerNormCache]
+    /// With `norm` layer and the token table: the table's rows before their biases.
+    private let tableNorm: LayerNormCache
     /// (N, V) logits, then probabilities, then dL/dlogits. With the adaptive softmax only
     /// the whole distribution lands here (a forward without targets), allocated then.
     public private(set) var probabilities: FloatBuffer
@@ -61,6 +66,8 @@ public final class TrainingGraph {
     private let dhNext: FloatBuffer       // (B, H)
     private let dcNext: FloatBuffer       // (B, H)
     private let dTokenTable: FloatBuffer  // (V, G), with tokenTable
+    private let dHiddenProducts: FloatBuffer // (N, G), norm layer: dL/d(W_hh h_{t−1}) before the norm
+    private let dCellNorms: FloatBuffer   // (N, H), norm layer LSTM: dL/d(the cell norm's output)
 
     // MARK: Parallel recurrence
     /// Per layer: each gate's W_hh block packed as the B operand of h · W^T.
@@ -74,6 +81,9 @@ public final class TrainingGraph {
     /// Slices of hidden units that threads take on; boundaries are multiples of 16 (the
     /// packed panel width).
     private let unitChunks: [Range<Int>]
+    /// As many slices of the B rows, for the steps of a layer-normalised cell, which need
+    /// whole rows (a row's statistics span all its units); some may be empty.
+    private let rowChunks: [Range<Int>]
     /// How many slices the recurrence is split into (1: no threads).
     var unitChunkCount: Int { unitChunks.count }
     private let phaseCounters: OpaquePointer
@@ -104,9 +114,17 @@ public final class TrainingGraph {
         droppedInputs = withDropout ? (0..<L).map { $0 == 0 ? FloatBuffer(count: 0) : FloatBuffer(count: rows * H) } : []
         masks = withDropout ? (0...L).map { FloatBuffer(count: rows * ($0 == 0 ? config.embed : H)) } : []
         droppedDecoderInput = FloatBuffer(count: withDropout ? rows * H : 0)
-        let tableCount = Self.tokenTablePays(vocabularySize: config.vocabularySize, rows: rows) ? config.vocabularySize * G : 0
+        let tablePays = Self.tokenTablePays(vocabularySize: config.vocabularySize, rows: rows)
+        let tableCount = tablePays ? config.vocabularySize * G : 0
         tokenTable = FloatBuffer(count: tableCount)
         dTokenTable = FloatBuffer(count: tableCount)
+        let normalised = config.norm == .layer
+        inputNorms = normalised ? (0..<L).map { _ in LayerNormCache(rows: rows, width: G) } : []
+        hiddenNorms = normalised ? (0..<L).map { _ in LayerNormCache(rows: rows, width: G) } : []
+        cellNorms = normalised && isLSTM ? (0..<L).map { _ in LayerNormCache(rows: rows, width: H) } : []
+        tableNorm = LayerNormCache(rows: normalised && tablePays ? config.vocabularySize : 0, width: G)
+        dHiddenProducts = FloatBuffer(count: normalised ? rows * G : 0)
+        dCellNorms = FloatBuffer(count: normalised && isLSTM ? rows * H : 0)
         let adaptive = config.softmax == .adaptive
         probabilities = FloatBuffer(count: adaptive || statesOnly ? 0 : rows * config.vocabularySize)
         adaptiveSoftmax = adaptive ? AdaptiveSoftmax(config: config, rows: rows) : nil
@@ -126,6 +144,8 @@ public final class TrainingGraph {
         let parts = batch * G * H >= splitThreshold ? min(Gemm.threadCount, max(H / 32, 1)) : 1
         let chunk = ((H + parts - 1) / parts + 15) / 16 * 16
         unitChunks = stride(from: 0, to: H, by: chunk).map { $0..<min($0 + chunk, H) }
+        let rowChunk = (batch + unitChunks.count - 1) / unitChunks.count
+        rowChunks = (0..<unitChunks.count).map { min($0 * rowChunk, batch)..<min(($0 + 1) * rowChunk, batch) }
         phaseCounters = recur_phases_create(Int32(2 * maxSteps))
     }
 
@@ -288,7 +308,13 @@ public final class TrainingGraph {
         } else {
             Gemm.multiply(transposeB: true, m: N, n: G, k: inputWidth, a: input, lda: inputWidth,
                           b: weightIH, ldb: inputWidth, beta: 0, c: inputPart, ldc: G)
+            // With norm layer: LN(W_ih x) + b_ih (+ b_hh).
+            if config.norm == .layer { inputNorms[layer].forward(inputPart, rows: N, norm: norm("ih", layer, parameters)) }
             addBias(biasIH, biasHHInPart, to: inputPart, rows: N, width: G)
+        }
+        if config.norm == .layer {
+            forwardNormalisedSteps(layer, steps: steps, parameters: parameters)
+            return
         }
         let packed = UnsafePointer(packedForward[layer].pointer)
         let panel = packedForwardGateCount
@@ -324,6 +350,147 @@ public final class TrainingGraph {
         }
     }
 
+    // MARK: - Layer-normalised steps
+
+    /// The gain and bias of `layer`'s norm of `part` ("ih", "hh" or "c").
+    private func norm(_ part: String, _ layer: Int, _ parameters: UnsafeMutablePointer<Float>) -> LayerNormParameters {
+        LayerNormParameters(gain: parameters + layout["rnn.layer_norm_\(part)_l\(layer).weight"].offset,
+                            bias: parameters + layout["rnn.layer_norm_\(part)_l\(layer).bias"].offset)
+    }
+
+    /// Where the gradients of `norm(part, layer, _)` accumulate.
+    private func normGradients(_ part: String, _ layer: Int, _ gradients: UnsafeMutablePointer<Float>) -> LayerNormGradients {
+        LayerNormGradients(gain: gradients + layout["rnn.layer_norm_\(part)_l\(layer).weight"].offset,
+                           bias: gradients + layout["rnn.layer_norm_\(part)_l\(layer).bias"].offset)
+    }
+
+    /// Runs `body(rows)` for every slice of `rowChunks`, on all cores when the
+    /// recurrence is split. Streams are independent through the recurrence, so a slice
+    /// of rows runs all its steps with no barrier between threads.
+    private func forEachRowChunk(_ body: (Range<Int>) -> Void) {
+        guard rowChunks.count > 1 else {
+            body(0..<batch)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable((body: body, chunks: rowChunks))
+            DispatchQueue.concurrentPerform(iterations: rowChunks.count) { chunk in
+                let rows = shared.value.chunks[chunk]
+                if !rows.isEmpty { shared.value.body(rows) }
+            }
+        }
+    }
+
+    /// The recurrence of a layer-normalised cell; the input part (LN(W_ih x) + biases)
+    /// is in place. A row's norm spans all its units, so threads take slices of rows
+    /// (streams) rather than of units, and each runs its rows through every step: W_hh
+    /// h_{t−1} for every gate (into the hidden norm's cache), pre = input part +
+    /// LN(W_hh h_{t−1}) (+ b_hh inside the GRU's r ⊙ …), then the cell; the LSTM
+    /// normalises c before its tanh and carries c unnormalised.
+    private func forwardNormalisedSteps(_ layer: Int, steps: Int, parameters: UnsafeMutablePointer<Float>) {
+        let B = batch, H = config.hidden, G = config.gateWidth
+        let output = outputs[layer].pointer
+        let packed = UnsafePointer(packedForward[layer].pointer), panel = packedForwardGateCount
+        let hiddenNorm = norm("hh", layer, parameters)
+        let biasHH = UnsafePointer(parameters + layout["rnn.bias_hh_l\(layer)"].offset)
+        let products = hiddenNorms[layer].normalised.pointer, deviations = hiddenNorms[layer].inverseDeviations.pointer
+        let epsilon = NormKind.epsilon
+        forEachRowChunk { rows in
+            let count = Int32(rows.count)
+            for t in 0..<steps {
+                let first = t * B + rows.lowerBound
+                let hPrevious = UnsafePointer(output + first * H), h = output + (first + B) * H
+                let product = products + first * G
+                for q in 0..<self.config.cell.gateCount {
+                    recur_sgemm_packed(0, count, Int32(H), Int32(H), hPrevious, Int32(H), packed + q * panel, 0,
+                                       product + q * H, Int32(G))
+                }
+                switch self.config.cell {
+                case .rnn:
+                    // h = f(LN(W_ih x) + b_ih + b_hh + LN(W_hh h_{t−1}))
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, h, 1)
+                    CellKernels.rnnForward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H, preToHidden: h)
+                case .lstm:
+                    let gate = self.gates[layer].pointer + first * G, cell = self.cells[layer].pointer
+                    let cellNorm = self.norm("c", layer, parameters), tanhC = self.tanhCells[layer].pointer + first * H
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, gate, 1)
+                    // c = f ⊙ c_prev + i ⊙ g (its tanh and h are replaced next), then
+                    // h = o ⊙ tanh(LN(c)).
+                    CellKernels.lstmForward(batch: rows.count, hidden: H, units: 0..<H, gates: gate, cPrev: cell + first * H,
+                                            c: cell + (first + B) * H, tanhC: tanhC, h: h)
+                    recur_lstm_norm_output(count, Int32(H), epsilon, gate, cell + (first + B) * H, cellNorm.gain, cellNorm.bias,
+                                           self.cellNorms[layer].normalised.pointer + first * H,
+                                           self.cellNorms[layer].inverseDeviations.pointer + first, tanhC, h)
+                case .gru:
+                    // hiddenPart = LN(W_hh h_{t−1}) + b_hh, which the GRU kernel reads as W_hh h + b_hh.
+                    let part = self.hiddenParts[layer].pointer + first * G
+                    recur_layer_norm_forward(count, Int32(G), epsilon, product, hiddenNorm.gain, hiddenNorm.bias, product,
+                                             deviations + first, part, 0)
+                    recur_add_rows(count, Int32(G), biasHH, nil, part)
+                    CellKernels.gruForward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
+                                           hiddenPart: part, hPrev: hPrevious, h: h)
+                }
+            }
+        }
+    }
+
+    /// The backward of `forwardNormalisedSteps`, each slice of rows through every step,
+    /// last step first: the cell's backward to dPre (and, for the GRU, dHiddenPart), then
+    /// through the hidden norm to dL/d(W_hh h_{t−1}) in `dHiddenProducts`, then dh_{t−1}
+    /// from it. Leaves dL/d(the cell norm's output) in `dCellNorms` for the LSTM.
+    private func backwardNormalisedSteps(_ layer: Int, parameters: UnsafeMutablePointer<Float>) {
+        let B = batch, H = config.hidden, G = config.gateWidth, steps = steps
+        let output = outputs[layer].pointer
+        let packed = UnsafePointer(packedBackward[layer].pointer)
+        let dOut = dOutput.pointer, dPre = dGates.pointer, dh = dhNext.pointer, dProducts = dHiddenProducts.pointer
+        let hiddenNorm = norm("hh", layer, parameters)
+        let products = UnsafePointer(hiddenNorms[layer].normalised.pointer)
+        let deviations = UnsafePointer(hiddenNorms[layer].inverseDeviations.pointer)
+        let squaresBuffer = hiddenGradientSquares
+        forEachRowChunk { rows in
+            let count = Int32(rows.count)
+            let chunk = self.rowChunks.firstIndex(of: rows)!
+            let dhRows = dh + rows.lowerBound * H
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let first = t * B + rows.lowerBound
+                let dhT = dOut + first * H, dPreT = dPre + first * G
+                recur_add(count * Int32(H), dhRows, dhT)
+                if self.recordsHiddenGradients {
+                    // Each slice writes its own entry, so no two threads share one.
+                    squaresBuffer[(layer * steps + t) * self.unitChunks.count + chunk] = recur_sum_squares(count * Int32(H), dhT)
+                }
+                // The gradient of LN(W_hh h_{t−1})'s output: dPre, or the GRU's dHiddenPart.
+                var dNormOutput = UnsafePointer(dPreT)
+                switch self.config.cell {
+                case .rnn:
+                    CellKernels.rnnBackward(self.config.activation, batch: rows.count, hidden: H, units: 0..<H,
+                                            hidden: output + (first + B) * H, dHidden: dhT, dPre: dPreT)
+                case .lstm:
+                    recur_lstm_norm_backward(count, Int32(H), self.gates[layer].pointer + first * G, self.cells[layer].pointer + first * H,
+                                             self.tanhCells[layer].pointer + first * H, self.cellNorms[layer].normalised.pointer + first * H,
+                                             self.cellNorms[layer].inverseDeviations.pointer + first, self.norm("c", layer, parameters).gain,
+                                             dhT, self.dcNext.pointer + rows.lowerBound * H, self.dCellNorms.pointer + first * H, dPreT)
+                case .gru:
+                    let dHiddenPart = self.dHiddenParts.pointer + first * G
+                    CellKernels.gruBackward(batch: rows.count, hidden: H, units: 0..<H, gates: self.gates[layer].pointer + first * G,
+                                            hiddenPart: self.hiddenParts[layer].pointer + first * G, hPrev: output + first * H,
+                                            dh: dhT, dInputPart: dPreT, dHiddenPart: dHiddenPart, dhPrevDirect: dhRows)
+                    dNormOutput = UnsafePointer(dHiddenPart)
+                }
+                recur_layer_norm_backward(count, Int32(G), dNormOutput, products + first * G, deviations + first,
+                                          hiddenNorm.gain, dProducts + first * G)
+                // W_hh h_{t−1} feeds the hidden norm: dh_{t−1} (+)= dProduct_t · W_hh (none
+                // flows into the carried state at t = 0).
+                if t > 0 {
+                    recur_sgemm_packed(0, count, Int32(H), Int32(G), dProducts + first * G, Int32(G), packed,
+                                       self.config.cell == .gru ? 1 : 0, dhRows, Int32(H))
+                }
+            }
+        }
+    }
+
     // MARK: - Layer 0 through a token table
 
     /// Layer 0 reads x_r = encoder.weight[token_r], so its input projection
@@ -333,13 +500,16 @@ public final class TrainingGraph {
     /// the table pays when V is well below N (for config a, V = 65 and N = 2048).
     static func tokenTablePays(vocabularySize: Int, rows: Int) -> Bool { vocabularySize * 4 <= rows }
 
-    /// inputPart (N, G) = T[inputs], with T (V, G) = encoder.weight · W_ih^T + b_ih (+ b_hh).
+    /// inputPart (N, G) = T[inputs], with T (V, G) = encoder.weight · W_ih^T + b_ih (+ b_hh),
+    /// or LN(encoder.weight · W_ih^T) + b_ih (+ b_hh) with norm layer.
     private func projectTokens(steps: Int, parameters: UnsafeMutablePointer<Float>,
                                biasHH: UnsafePointer<Float>?, into inputPart: UnsafeMutablePointer<Float>) {
         let N = steps * batch, E = config.embed, G = config.gateWidth, V = config.vocabularySize
         let table = tokenTable.pointer
         Gemm.multiply(transposeB: true, m: V, n: G, k: E, a: parameters + layout["encoder.weight"].offset, lda: E,
                       b: parameters + layout["rnn.weight_ih_l0"].offset, ldb: E, beta: 0, c: table, ldc: G)
+        // A row's norm depends on that row alone, so LN(W_ih x) tables as W_ih x does.
+        if config.norm == .layer { tableNorm.forward(table, rows: V, norm: norm("ih", 0, parameters)) }
         addBias(parameters + layout["rnn.bias_ih_l0"].offset, biasHH, to: table, rows: V, width: G)
         let tokens = inputsCopy
         parallelRows(N, width: G) { _, rows in
@@ -363,9 +533,13 @@ public final class TrainingGraph {
         // T = encoder.weight · W_ih^T + b_ih (+ b_hh, whose gradient dPre's column sums give)
         let encoder = parameters + layout["encoder.weight"].offset
         let weightIH = parameters + layout["rnn.weight_ih_l0"].offset
+        addColumnSums(of: dTable, rows: V, width: G, to: gradients + layout["rnn.bias_ih_l0"].offset)
+        // With norm layer, T = LN(encoder.weight · W_ih^T) + b_ih (+ b_hh).
+        if config.norm == .layer {
+            tableNorm.backward(dTable, rows: V, norm: norm("ih", 0, parameters), gradients: normGradients("ih", 0, gradients))
+        }
         Gemm.multiply(transposeA: true, m: G, n: E, k: V, a: dTable, lda: G, b: encoder, ldb: E,
                       beta: 1, c: gradients + layout["rnn.weight_ih_l0"].offset, ldc: E)
-        addColumnSums(of: dTable, rows: V, width: G, to: gradients + layout["rnn.bias_ih_l0"].offset)
         Gemm.multiply(m: V, n: E, k: G, a: dTable, lda: G, b: weightIH, ldb: E,
                       beta: 1, c: gradients + layout["encoder.weight"].offset, ldc: E)
     }
@@ -564,58 +738,74 @@ public final class TrainingGraph {
         let dh = dhNext.pointer
         let squaresBuffer = hiddenGradientSquares
 
-        // Two phases per step, last step first: the cell's backward for a slice of units,
-        // then dh_{t−1} = dPre_t · W_hh for a slice of output columns (not needed at t = 0:
-        // no gradient flows into the carried state).
-        runPhases(2 * steps) { phase, units in
-            let t = self.steps - 1 - phase / 2
-            if phase % 2 == 0 {
-                let dhT = dOut + t * B * H
-                var squares = 0.0
-                for row in 0..<B {
-                    let offset = row * H + units.lowerBound
-                    recur_add(Int32(units.count), dh + offset, dhT + offset)
-                    if self.recordsHiddenGradients { squares += recur_sum_squares(Int32(units.count), dhT + offset) }
+        if config.norm == .layer {
+            backwardNormalisedSteps(layer, parameters: parameters)
+        } else {
+            // Two phases per step, last step first: the cell's backward for a slice of units,
+            // then dh_{t−1} = dPre_t · W_hh for a slice of output columns (not needed at t = 0:
+            // no gradient flows into the carried state).
+            runPhases(2 * steps) { phase, units in
+                let t = self.steps - 1 - phase / 2
+                if phase % 2 == 0 {
+                    let dhT = dOut + t * B * H
+                    var squares = 0.0
+                    for row in 0..<B {
+                        let offset = row * H + units.lowerBound
+                        recur_add(Int32(units.count), dh + offset, dhT + offset)
+                        if self.recordsHiddenGradients { squares += recur_sum_squares(Int32(units.count), dhT + offset) }
+                    }
+                    if self.recordsHiddenGradients {
+                        // Each slice writes its own entry, so no two threads share one.
+                        let slice = self.unitChunks.firstIndex(of: units)!
+                        squaresBuffer[(layer * self.steps + t) * self.unitChunks.count + slice] = squares
+                    }
+                    let dPreT = dPre + t * B * G
+                    switch self.config.cell {
+                    case .rnn:
+                        CellKernels.rnnBackward(self.config.activation, batch: B, hidden: H, units: units,
+                                                hidden: output + (t + 1) * B * H, dHidden: dhT, dPre: dPreT)
+                    case .lstm:
+                        CellKernels.lstmBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
+                                                 cPrev: self.cells[layer].pointer + t * B * H,
+                                                 tanhC: self.tanhCells[layer].pointer + t * B * H,
+                                                 dh: dhT, dc: self.dcNext.pointer, dPre: dPreT)
+                    case .gru:
+                        CellKernels.gruBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
+                                                hiddenPart: self.hiddenParts[layer].pointer + t * B * G,
+                                                hPrev: output + t * B * H, dh: dhT, dInputPart: dPreT,
+                                                dHiddenPart: dHidden + t * B * G, dhPrevDirect: dh)
+                    }
+                } else if t > 0 {
+                    let beta: Float = self.config.cell == .gru ? 1 : 0
+                    recur_sgemm_packed(0, Int32(B), Int32(units.count), Int32(G), dHidden + t * B * G, Int32(G),
+                                       packed + units.lowerBound * G, beta, dh + units.lowerBound, Int32(H))
                 }
-                if self.recordsHiddenGradients {
-                    // Each slice writes its own entry, so no two threads share one.
-                    let slice = self.unitChunks.firstIndex(of: units)!
-                    squaresBuffer[(layer * self.steps + t) * self.unitChunks.count + slice] = squares
-                }
-                let dPreT = dPre + t * B * G
-                switch self.config.cell {
-                case .rnn:
-                    CellKernels.rnnBackward(self.config.activation, batch: B, hidden: H, units: units,
-                                            hidden: output + (t + 1) * B * H, dHidden: dhT, dPre: dPreT)
-                case .lstm:
-                    CellKernels.lstmBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
-                                             cPrev: self.cells[layer].pointer + t * B * H,
-                                             tanhC: self.tanhCells[layer].pointer + t * B * H,
-                                             dh: dhT, dc: self.dcNext.pointer, dPre: dPreT)
-                case .gru:
-                    CellKernels.gruBackward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
-                                            hiddenPart: self.hiddenParts[layer].pointer + t * B * G,
-                                            hPrev: output + t * B * H, dh: dhT, dInputPart: dPreT,
-                                            dHiddenPart: dHidden + t * B * G, dhPrevDirect: dh)
-                }
-            } else if t > 0 {
-                let beta: Float = self.config.cell == .gru ? 1 : 0
-                recur_sgemm_packed(0, Int32(B), Int32(units.count), Int32(G), dHidden + t * B * G, Int32(G),
-                                   packed + units.lowerBound * G, beta, dh + units.lowerBound, Int32(H))
             }
         }
 
-        // pre_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, summed over all steps at once.
-        Gemm.multiply(transposeA: true, m: G, n: H, k: N, a: dHidden, lda: G, b: output, ldb: H,
+        // pre_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, summed over all steps at once; with
+        // norm layer, pre_t = LN(W_ih x_t) + b_ih + LN(W_hh h_{t−1}) + b_hh (the GRU's n:
+        // r ⊙ (LN(W_hh h)_n + b_hn)), and W_hh's gradient comes through the norm.
+        let dHiddenProduct = config.norm == .layer ? UnsafePointer(dHiddenProducts.pointer) : UnsafePointer(dHidden)
+        Gemm.multiply(transposeA: true, m: G, n: H, k: N, a: dHiddenProduct, lda: G, b: output, ldb: H,
                       beta: 1, c: gradients + layout["rnn.weight_hh_l\(layer)"].offset, ldc: H)
         addColumnSums(of: dHidden, rows: N, width: G, to: gradients + layout["rnn.bias_hh_l\(layer)"].offset)
+        if config.norm == .layer {
+            hiddenNorms[layer].addParameterGradients(dHidden, rows: N, to: normGradients("hh", layer, gradients))
+            if config.cell == .lstm {
+                cellNorms[layer].addParameterGradients(dCellNorms.pointer, rows: N, to: normGradients("c", layer, gradients))
+            }
+        }
         if layer == 0 && usedTokenTable {
             backwardTokenTable(dPre: dPre, parameters: parameters, gradients: gradients)
             return
         }
+        addColumnSums(of: dPre, rows: N, width: G, to: gradients + layout["rnn.bias_ih_l\(layer)"].offset)
+        if config.norm == .layer {
+            inputNorms[layer].backward(dPre, rows: N, norm: norm("ih", layer, parameters), gradients: normGradients("ih", layer, gradients))
+        }
         Gemm.multiply(transposeA: true, m: G, n: inputWidth, k: N, a: dPre, lda: G, b: input, ldb: inputWidth,
                       beta: 1, c: gradients + layout["rnn.weight_ih_l\(layer)"].offset, ldc: inputWidth)
-        addColumnSums(of: dPre, rows: N, width: G, to: gradients + layout["rnn.bias_ih_l\(layer)"].offset)
         Gemm.multiply(m: N, n: inputWidth, k: G, a: dPre, lda: G, b: weightIH, ldb: inputWidth,
                       beta: 0, c: dInput.pointer, ldc: inputWidth)
     }

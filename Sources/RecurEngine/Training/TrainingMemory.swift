@@ -11,8 +11,9 @@ public enum TrainingMemory {
     /// and two optimizer moments (Optimizer allocates both for every kind); two graphs,
     /// the trainer's and the validation pass's (Evaluation builds its own), each with
     /// its workspace, the recurrent weights packed for the GEMM (forward and backward)
-    /// and layer 0's token table and its gradient; `copies` more copies of the weights
-    /// (the workbench's snapshots, a checkpoint's tensors while they are read); and
+    /// and layer 0's token table and its gradient (and its normalised rows with norm
+    /// layer); `copies` more copies of the weights (the workbench's snapshots, a
+    /// checkpoint's tensors while they are read); and
     /// `runtimeAllowance` for threads and buffers too small to count. Nil past Int.
     public static func bytes(_ model: ModelConfig, steps: Int, batch: Int, copies: Int = 0) -> Int? {
         guard let workspace = ModelLimits.workspaceBytes(model, steps: steps, batch: batch) else { return nil }
@@ -21,7 +22,7 @@ public enum TrainingMemory {
             + recur_sgemm_packed_b_count(Int32(G), Int32(H))
         let (rows, rowsOverflow) = steps.multipliedReportingOverflow(by: batch)
         let table = !rowsOverflow && TrainingGraph.tokenTablePays(vocabularySize: model.vocabularySize, rows: rows)
-            ? 2 * model.vocabularySize * G : 0
+            ? (model.norm == .layer ? 3 : 2) * model.vocabularySize * G : 0
         // Every size is bounded by ModelLimits, so these products stay far inside Int.
         let floats = (4 + copies) * model.layout.totalCount + 2 * (L * packed + table)
         let (total, overflow) = (2 * workspace).addingReportingOverflow(floats * 4 + runtimeAllowance)
