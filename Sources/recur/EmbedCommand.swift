@@ -1,6 +1,7 @@
 // `recur embed`: word2vec training from the command line.
 import ArgumentParser
 import Foundation
+import RecurCommandLine
 import RecurEngine
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
@@ -67,7 +68,7 @@ struct EmbedCommand: ParsableCommand {
         try OutputFile.checkDistinct(outputs: outputs, inputs: [("--corpus", path)])
         for (_, output) in outputs { try OutputFile.checkWritable(output, what: "vectors file") }
         let loadStarted = Date()
-        let text = try Word2VecCorpus.load(path: path, minCount: minCount, lowercase: lowercase)
+        let text = try Word2VecCorpus.load(path: path, minCount: minCount, lowercase: lowercase, progress: ProgressLine.corpusReader(path: path))
         let vocabularySeconds = Date().timeIntervalSince(loadStarted)
         let trainer = try Word2VecTrainer(corpus: text, settings: settings)
         // Each number takes at least two bytes in text (a digit and a separator), four in binary.

@@ -227,7 +227,8 @@ struct WorkbenchCommand: ParsableCommand {
         } else if word2vec {
             let corpusPath = try setup.resolvedCorpusPath()
             let settings = try word2vecOptions.settings(minCount: model.minCount ?? 5, seed: model.seed ?? 1)
-            let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase)
+            let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: model.lowercase,
+                                               progress: ProgressLine.corpusReader(path: corpusPath))
             let trainer = try Word2VecTrainer(corpus: text, settings: settings)
             let outPath = out ?? EmbedCommand.defaultOutPath(corpus: corpusPath, format: .text)
             try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])

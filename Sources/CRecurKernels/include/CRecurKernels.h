@@ -5,4 +5,5 @@
 #include "RecurActivations.h"
 #include "RecurScheduler.h"
 #include "RecurWord2Vec.h"
+#include "RecurPrefetch.h"
 #endif

@@ -7,7 +7,8 @@
 import Foundation
 
 extension Word2VecCorpus {
-    /// Reads the corpus at `path`; `progress` gets the fraction read (0…1).
+    /// Reads the corpus at `path`; `progress` gets the fraction done (0…1), reading and
+    /// counting alike.
     public static func load(path: String, minCount: Int, lowercase: Bool, progress: ((Double) -> Void)? = nil) throws -> Word2VecCorpus {
         try load(path: path, minCount: minCount, lowercase: lowercase, threads: nil, progress: progress)
     }
@@ -17,13 +18,15 @@ extension Word2VecCorpus {
                      progress: ((Double) -> Void)?) throws -> Word2VecCorpus {
         let size = try Corpus.fileSize(path)
         var parts = try CorpusFileReader.scan(path: path, size: size, threads: threads ?? CorpusFileReader.threadCount(size: size),
-                                              chunkBytes: chunkBytes, progress: progress) { bytes in
+                                              chunkBytes: chunkBytes, progress: progress.map { report in { report(0.95 * $0) } }) { bytes in
             Word2VecScanner(tally: WordTally(vocabulary: nil, expectedWords: bytes / 4), lowercase: lowercase, name: path)
         }
         parts[parts.count - 1].endFile()
         var tallies = parts.map(\.tally)
         parts = []
-        return try Word2VecCorpus(tallies: &tallies, minCount: minCount)
+        let corpus = try Word2VecCorpus(tallies: &tallies, minCount: minCount)
+        progress?(1)
+        return corpus
     }
 
     /// Reads a text already in memory, by the same rule.
@@ -97,56 +100,52 @@ struct Word2VecScanner: CorpusChunkScanner {
         var index = offset == 0 && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
         var wordStart = -1
         var hasUppercaseASCII = false, isASCII = true
-
-        func flush(_ end: Int) {
-            guard wordStart >= 0 else { return }
-            let word = UnsafeBufferPointer(start: base + wordStart, count: end - wordStart)
-            if lowercase && !isASCII {
-                var spelling = String(decoding: word, as: UTF8.self).lowercased()
-                spelling.withUTF8 { tally.add($0) }
-            } else if lowercase && hasUppercaseASCII {
-                lowered.removeAll(keepingCapacity: true)
-                for byte in word { lowered.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
-                lowered.withUnsafeBufferPointer { tally.add($0) }
-            } else {
-                tally.add(word)
-            }
-            lineHasWords = true
-            wordStart = -1
-            hasUppercaseASCII = false
-            isASCII = true
-        }
-
         while index < count {
             let byte = base[index]
+            let ends: (word: Bool, line: Bool), length: Int
             if byte < 0x80 {
-                switch byte {
-                case 0:
-                    throw Corpus.binaryCorpus(offset: offset + index, name: name)
-                case 0x20, 0x09:
-                    flush(index)
-                case 0x0A...0x0D:
-                    flush(index)
-                    endLine()
-                default:
-                    if wordStart < 0 { wordStart = index }
-                    if byte &- 0x41 < 26 { hasUppercaseASCII = true }
-                }
-                index += 1
-                continue
-            }
-            // Chunks end after an ASCII byte or at the file's end, so a cut sequence is an error.
-            let (scalar, length) = try Corpus.decodeMultibyte(chunk, at: index, final: true, offset: offset, name: name)!
-            if scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029 {
-                flush(index)
-                endLine()
+                if byte == 0 { throw Corpus.binaryCorpus(offset: offset + index, name: name) }
+                ends = (byte == 0x20 || byte == 0x09 || (0x0A...0x0D).contains(byte), (0x0A...0x0D).contains(byte))
+                length = 1
             } else {
-                if wordStart < 0 { wordStart = index }
-                isASCII = false
+                // Chunks end after an ASCII byte or at the file's end, so a cut sequence is an error.
+                let (scalar, scalarLength) = try Corpus.decodeMultibyte(chunk, at: index, final: true, offset: offset, name: name)!
+                let lineEnd = scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029
+                ends = (lineEnd, lineEnd)
+                length = scalarLength
             }
+            if !ends.word {
+                if wordStart < 0 { wordStart = index }
+                if byte &- 0x41 < 26 { hasUppercaseASCII = true }
+                if byte >= 0x80 { isASCII = false }
+            } else if wordStart >= 0 {
+                add(UnsafeBufferPointer(start: base + wordStart, count: index - wordStart), isASCII: isASCII, hasUppercaseASCII: hasUppercaseASCII)
+                wordStart = -1
+                hasUppercaseASCII = false
+                isASCII = true
+            }
+            if ends.line { endLine() }
             index += length
         }
-        flush(count)
+        if wordStart >= 0 {
+            add(UnsafeBufferPointer(start: base + wordStart, count: count - wordStart), isASCII: isASCII, hasUppercaseASCII: hasUppercaseASCII)
+        }
+        tally.drain()
+    }
+
+    /// Counts a word, lowercased first when asked (a copy only when that changes it).
+    private mutating func add(_ word: UnsafeBufferPointer<UInt8>, isASCII: Bool, hasUppercaseASCII: Bool) {
+        if lowercase && !isASCII {
+            var spelling = String(decoding: word, as: UTF8.self).lowercased()
+            spelling.withUTF8 { tally.add($0) }
+        } else if lowercase && hasUppercaseASCII {
+            lowered.removeAll(keepingCapacity: true)
+            for byte in word { lowered.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+            lowered.withUnsafeBufferPointer { tally.add($0) }
+        } else {
+            tally.add(word, stable: true)
+        }
+        lineHasWords = true
     }
 
     private mutating func endLine() {
@@ -155,5 +154,8 @@ struct Word2VecScanner: CorpusChunkScanner {
     }
 
     /// Ends the last line, which may have no line end.
-    mutating func endFile() { endLine() }
+    mutating func endFile() {
+        endLine()
+        tally.drain()
+    }
 }

@@ -50,7 +50,6 @@ extension Corpus {
 /// (words it lacks become `<unk>`). word2vec's reader also marks line ends (−1).
 struct WordTally {
     private(set) var interner = WordInterner()
-    private(set) var counts: [Int] = []
     private(set) var ids: [Int32] = []
     private let fixed: Bool
     private let unknown: Int32
@@ -68,20 +67,61 @@ struct WordTally {
         }
     }
 
+    /// Words whose slots have been prefetched but not yet looked at, oldest first (a ring
+    /// of `lookahead`); a word is a slice of the scanner's chunk, valid until `drain`.
+    private var queue = [(start: UnsafePointer<UInt8>?, count: Int, key: UInt64)](repeating: (nil, 0, 0), count: WordTally.lookahead)
+    private var queueHead = 0, queued = 0
+    /// How many words ahead a slot is prefetched: enough to cover a miss to memory.
+    static let lookahead = 8
+
+    /// Counts a word. `stable`: whether its bytes stay valid until the next `drain` (a
+    /// slice of the chunk being scanned, not a scratch copy), so its lookup may wait while
+    /// its slot is fetched.
     @inline(__always)
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, stable: Bool = false) {
         if fixed {
             ids.append(interner.find(bytes) ?? unknown)
             return
         }
-        let id = interner.intern(bytes)
-        if Int(id) == counts.count { counts.append(0) }
-        counts[Int(id)] += 1
-        ids.append(id)
+        guard stable else {
+            drain()
+            ids.append(interner.intern(bytes, occurrences: 1))
+            return
+        }
+        let key = WordInterner.key(bytes)
+        interner.prefetch(key: key, length: bytes.count)
+        if queued == Self.lookahead { takeOldest() }
+        queue[(queueHead + queued) & (Self.lookahead - 1)] = (bytes.baseAddress, bytes.count, key)
+        queued += 1
     }
 
     /// Ends a line (word2vec's sentences): −1 in the ids, counted as no word.
-    mutating func endLine() { ids.append(-1) }
+    mutating func endLine() {
+        guard !fixed else {
+            ids.append(-1)
+            return
+        }
+        if queued == Self.lookahead { takeOldest() }
+        queue[(queueHead + queued) & (Self.lookahead - 1)] = (nil, -1, 0)
+        queued += 1
+    }
+
+    /// Counts every queued word: before the chunk they point into is reused.
+    mutating func drain() {
+        while queued > 0 { takeOldest() }
+    }
+
+    @inline(__always)
+    private mutating func takeOldest() {
+        let word = queue[queueHead]
+        queueHead = (queueHead + 1) & (Self.lookahead - 1)
+        queued -= 1
+        if word.count < 0 {
+            ids.append(-1)
+        } else {
+            ids.append(interner.intern(UnsafeBufferPointer(start: word.start, count: word.count), key: word.key, occurrences: 1))
+        }
+    }
 
     /// Frees the ids once they have been copied out.
     mutating func clearIDs() { ids = [] }
@@ -91,19 +131,15 @@ struct WordTally {
     /// they first appear, which is the numbering one pass over the whole file gives.
     /// `numbering[part]` maps a range's own numbers to the merged ones (nil: the same).
     static func merge(_ parts: [WordTally]) -> (interner: WordInterner, counts: [Int], numbering: [[Int32]?]) {
-        var interner = parts[0].interner, counts = parts[0].counts
+        var interner = parts[0].interner
         var numbering: [[Int32]?] = [nil]
         for part in parts.dropFirst() {
-            var map = [Int32](repeating: 0, count: part.interner.count)
-            for local in 0..<part.interner.count {
-                let global = part.interner.withBytes(local) { interner.intern($0) }
-                if Int(global) == counts.count { counts.append(0) }
-                counts[Int(global)] += part.counts[local]
-                map[local] = global
-            }
-            numbering.append(map)
+            let counts = part.interner.counts
+            numbering.append((0..<part.interner.count).map { local in
+                part.interner.withBytes(local) { interner.intern($0, occurrences: counts[local]) }
+            })
         }
-        return (interner, counts, numbering)
+        return (interner, interner.counts, numbering)
     }
 
     /// Every range's ids in file order, each passed through `map(part, id)` (−1 line ends

@@ -27,64 +27,57 @@ struct WordScanner: CorpusChunkScanner {
         var index = offset == 0 && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
         var wordStart = -1
         var hasUppercaseASCII = false, isASCII = true
-
-        func flush(_ end: Int) {
-            guard wordStart >= 0 else { return }
-            let word = UnsafeBufferPointer(start: base + wordStart, count: end - wordStart)
-            if lowercase && !isASCII {
-                var spelling = String(decoding: word, as: UTF8.self).lowercased()
-                spelling.withUTF8 { tally.add($0) }
-            } else if lowercase && hasUppercaseASCII {
-                lowered.removeAll(keepingCapacity: true)
-                for byte in word { lowered.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
-                lowered.withUnsafeBufferPointer { tally.add($0) }
+        while index < count {
+            let byte = base[index]
+            let role: WordTokenizer.Role, length: Int
+            if byte < 0x80 {
+                if byte == 0 { throw Corpus.binaryCorpus(offset: offset + index, name: name) }
+                role = roles.role(of: UInt32(byte))
+                length = 1
             } else {
-                tally.add(word)
-            }
-            wordStart = -1
-            hasUppercaseASCII = false
-            isASCII = true
-        }
-
-        try WordTokenizer.asciiRoles.withUnsafeBufferPointer { asciiRoles in
-            while index < count {
-                let byte = base[index]
-                if byte < 0x80 {
-                    if byte == 0 { throw Corpus.binaryCorpus(offset: offset + index, name: name) }
-                    switch asciiRoles[Int(byte)] {
-                    case .letter:
-                        if wordStart < 0 { wordStart = index }
-                        if byte &- 0x41 < 26 { hasUppercaseASCII = true }
-                    case .joiner where wordStart >= 0:
-                        break
-                    case .separator:
-                        flush(index)
-                    case .newline, .single, .joiner:
-                        flush(index)
-                        tally.add(UnsafeBufferPointer(start: base + index, count: 1))
-                    }
-                    index += 1
-                    continue
-                }
                 // Chunks end after an ASCII byte or at the file's end, so a cut sequence is an error.
-                let (scalar, length) = try Corpus.decodeMultibyte(chunk, at: index, final: true, offset: offset, name: name)!
-                let role = roles.role(of: scalar)
-                if role == .letter || (role == .joiner && wordStart >= 0) {
-                    if wordStart < 0 { wordStart = index }
-                    isASCII = false
-                } else {
-                    flush(index)
-                    if role != .separator { tally.add(UnsafeBufferPointer(start: base + index, count: length)) }
-                }
-                index += length
+                let (scalar, scalarLength) = try Corpus.decodeMultibyte(chunk, at: index, final: true, offset: offset, name: name)!
+                role = roles.role(of: scalar)
+                length = scalarLength
             }
+            if role == .letter || (role == .joiner && wordStart >= 0) {
+                if wordStart < 0 { wordStart = index }
+                if byte &- 0x41 < 26 { hasUppercaseASCII = true }
+                if byte >= 0x80 { isASCII = false }
+            } else {
+                if wordStart >= 0 {
+                    add(UnsafeBufferPointer(start: base + wordStart, count: index - wordStart), isASCII: isASCII, hasUppercaseASCII: hasUppercaseASCII)
+                    wordStart = -1
+                    hasUppercaseASCII = false
+                    isASCII = true
+                }
+                if role != .separator { tally.add(UnsafeBufferPointer(start: base + index, count: length), stable: true) }
+            }
+            index += length
         }
-        flush(count)
+        if wordStart >= 0 {
+            add(UnsafeBufferPointer(start: base + wordStart, count: count - wordStart), isASCII: isASCII, hasUppercaseASCII: hasUppercaseASCII)
+        }
+        tally.drain()
+    }
+
+    /// Counts a word, lowercased first when asked (a copy only when that changes it).
+    private mutating func add(_ word: UnsafeBufferPointer<UInt8>, isASCII: Bool, hasUppercaseASCII: Bool) {
+        if lowercase && !isASCII {
+            var spelling = String(decoding: word, as: UTF8.self).lowercased()
+            spelling.withUTF8 { tally.add($0) }
+        } else if lowercase && hasUppercaseASCII {
+            lowered.removeAll(keepingCapacity: true)
+            for byte in word { lowered.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+            lowered.withUnsafeBufferPointer { tally.add($0) }
+        } else {
+            tally.add(word, stable: true)
+        }
     }
 }
 
-/// The roles of the scalars outside ASCII, looked up in Unicode's tables once each per
-/// thread: a real text repeats the same few hundred.
+/// The roles of scalars, ASCII's from the start and the others looked up in Unicode's
+/// tables once each per thread: a real text repeats the same few hundred.
 final class ScalarRoles {
     private static let unknown: UInt8 = 0xFF
     private let table: UnsafeMutablePointer<UInt8>
@@ -92,6 +85,7 @@ final class ScalarRoles {
     init() {
         table = .allocate(capacity: 0x11_0000)
         table.initialize(repeating: Self.unknown, count: 0x11_0000)
+        for (value, role) in WordTokenizer.asciiRoles.enumerated() { table[value] = role.rawValue }
     }
 
     deinit { table.deallocate() }
