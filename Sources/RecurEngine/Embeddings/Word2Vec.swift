@@ -297,6 +297,15 @@ public final class Word2VecTrainer: @unchecked Sendable {
     public var vectors: WordVectors {
         get throws { try WordVectors(words: corpus.words, dimension: settings.dimension, vectors: input.array) }
     }
+
+    /// Writes the word vectors straight from the weights, with no copy of them and no
+    /// search index (`vectors` builds both): what `recur embed` needs, in the least memory.
+    public func writeVectors(to path: String, format: VectorFormat) throws {
+        let dimension = settings.dimension, input = self.input
+        try WordVectors.write(words: corpus.words, dimension: dimension, to: path, format: format) { id, body in
+            body(UnsafeBufferPointer(start: input.pointer + id * dimension, count: dimension))
+        }
+    }
 }
 
 /// Raw pointers handed to the worker threads; the C code synchronises what it shares
