@@ -79,13 +79,9 @@ struct WordTally {
     /// its slot is fetched.
     @inline(__always)
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, stable: Bool = false) {
-        if fixed {
-            ids.append(interner.find(bytes) ?? unknown)
-            return
-        }
         guard stable else {
             drain()
-            ids.append(interner.intern(bytes, occurrences: 1))
+            ids.append(fixed ? interner.find(bytes) ?? unknown : interner.intern(bytes, occurrences: 1))
             return
         }
         let key = WordInterner.key(bytes)
@@ -97,10 +93,6 @@ struct WordTally {
 
     /// Ends a line (word2vec's sentences): −1 in the ids, counted as no word.
     mutating func endLine() {
-        guard !fixed else {
-            ids.append(-1)
-            return
-        }
         if queued == Self.lookahead { takeOldest() }
         queue[(queueHead + queued) & (Self.lookahead - 1)] = (nil, -1, 0)
         queued += 1
@@ -118,6 +110,8 @@ struct WordTally {
         queued -= 1
         if word.count < 0 {
             ids.append(-1)
+        } else if fixed {
+            ids.append(interner.find(UnsafeBufferPointer(start: word.start, count: word.count), key: word.key) ?? unknown)
         } else {
             ids.append(interner.intern(UnsafeBufferPointer(start: word.start, count: word.count), key: word.key, occurrences: 1))
         }

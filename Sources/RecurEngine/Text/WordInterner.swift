@@ -96,8 +96,8 @@ struct WordInterner {
     }
 
     /// The word's number, or nil when it has not been seen.
-    func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        slot(of: bytes, key: Self.key(bytes)).id
+    func find(_ bytes: UnsafeBufferPointer<UInt8>, key: UInt64? = nil) -> Int32? {
+        slot(of: bytes, key: key ?? Self.key(bytes)).id
     }
 
     /// Asks the cache for the slot where a word of this key and length is first looked for.
