@@ -53,4 +53,14 @@ public enum ProgressLine {
             if interactive { Console.error("\n") }
         }
     }
+
+    /// For a corpus file over 16 MB, a reporter of how much of it has been read, counted
+    /// (#20: the whole load, never a bar stuck while the vocabulary is built); nil for a
+    /// smaller file, which loads in a blink.
+    public static func corpusReader(path: String) -> ((Double) -> Void)? {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size > 16 << 20 else { return nil }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return reporter { "reading \(name) (\(size >> 20) MB): \($0)%" }
+    }
 }

@@ -146,11 +146,7 @@ public struct TrainingSetup {
 
     /// For files over 16 MB, a progress line on stderr while the corpus loads.
     private func progressReporter() throws -> ((Double) -> Void)? {
-        let path = try resolvedCorpusPath()
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        guard size > 16 << 20 else { return nil }
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        return ProgressLine.reporter { "reading \(name) (\(size >> 20) MB): \($0)%" }
+        ProgressLine.corpusReader(path: try resolvedCorpusPath())
     }
 
     /// Reads the corpus and tokenizes it with a checkpoint's vocabulary.

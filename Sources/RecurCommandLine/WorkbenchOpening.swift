@@ -49,7 +49,8 @@ public struct WorkbenchWord2Vec {
     /// overwriting them.
     public init(corpusPath: String, settings: Word2VecSettings, lowercase: Bool, outPath: String,
                 checkTerminal: () throws -> Void) throws {
-        let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: lowercase)
+        let text = try Word2VecCorpus.load(path: corpusPath, minCount: settings.minCount, lowercase: lowercase,
+                                           progress: ProgressLine.corpusReader(path: corpusPath))
         trainer = try Word2VecTrainer(corpus: text, settings: settings)
         try OutputFile.checkDistinct(outputs: [("--out", outPath)], inputs: [("--corpus", corpusPath)])
         try OutputFile.checkWritable(outPath, what: "vectors file")

@@ -1,8 +1,8 @@
 // `recur embed`: word2vec training from the command line.
 import ArgumentParser
 import Foundation
-import RecurEngine
 import RecurCommandLine
+import RecurEngine
 
 extension Word2VecArchitecture: ExpressibleByArgument {}
 
@@ -65,24 +65,28 @@ struct EmbedCommand: ParsableCommand {
         try OutputFile.checkDistinct(outputs: outputs, inputs: [("--corpus", path)])
         for (_, output) in outputs { try OutputFile.checkWritable(output, what: "vectors file") }
         let loadStarted = Date()
-        let text = try Word2VecCorpus.load(path: path, minCount: minCount, lowercase: lowercase)
+        var text: Word2VecCorpus? = try Word2VecCorpus.load(path: path, minCount: minCount, lowercase: lowercase,
+                                                            progress: ProgressLine.corpusReader(path: path))
         let vocabularySeconds = Date().timeIntervalSince(loadStarted)
-        let trainer = try Word2VecTrainer(corpus: text, settings: settings)
+        let rawWordCount = text!.rawWordCount, vocabularySize = text!.words.count
+        let trainer = try Word2VecTrainer(corpus: text!, settings: settings)
+        // Only the trainer holds the corpus now, and its weights are written as they are
+        // (writeVectors), so memory peaks while training, as gensim's does (#20).
+        text = nil
         // Each number takes at least two bytes in text (a digit and a separator), four in binary.
-        try OutputFile.checkRoom(for: out, bytes: text.words.count * settings.dimension * (format == .binary ? 4 : 2), what: "vectors file")
-        Console.error("\(text.rawWordCount) words, vocabulary \(text.words.count) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n")
+        try OutputFile.checkRoom(for: out, bytes: vocabularySize * settings.dimension * (format == .binary ? 4 : 2), what: "vectors file")
+        Console.error("\(rawWordCount) words, vocabulary \(vocabularySize) (min-count \(minCount)), \(settings.architecture.rawValue), \(settings.threads) threads\n")
         // Ctrl-C, SIGTERM or a hang-up stops training early; the vectors so far are still written.
         let result = HeadlessWord2Vec.train(trainer)
-        let vectors = try trainer.vectors
         if self.out == nil {
             for (_, output) in outputs where OutputFile.isRegularFile(output) {
                 Console.error("kept the previous \((output as NSString).lastPathComponent) as \((try OutputFile.keepAsBackup(output) as NSString).lastPathComponent)\n")
             }
         }
-        try vectors.write(to: out, format: format)
+        try trainer.writeVectors(to: out, format: format)
         if json {
             try printJSON(["words_per_sec": result.wordsPerSecond, "train_seconds": result.seconds, "vocab_seconds": vocabularySeconds,
-                           "corpus_words": text.rawWordCount, "vocabulary": text.words.count, "epochs": settings.epochs, "loss": result.finalLoss,
+                           "corpus_words": rawWordCount, "vocabulary": vocabularySize, "epochs": settings.epochs, "loss": result.finalLoss,
                            "arch": settings.architecture.rawValue, "dim": settings.dimension, "window": settings.window,
                            "negative": settings.negative, "hs": settings.hierarchicalSoftmax, "threads": settings.threads,
                            "min_count": minCount, "sample": settings.sample])

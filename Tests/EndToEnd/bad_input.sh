@@ -150,4 +150,30 @@ expect_error "race: unknown cell" "unknown cell" "$recur" race --cells rnn,trans
 expect_error "gradflow: negative steps" "steps" "$recur" gradflow --corpus "$small" --steps=-1
 expect_error "bench: --steps 0" "steps" "$recur" bench --cell lstm --steps 0
 
+# Word-level and word2vec corpora read on two threads (#20): the same one-line errors,
+# naming the first bad byte of the file even when it lies in the second thread's half.
+# Generated here: 3 MB of words (two ranges), then the same with a bad byte at 2 MB and
+# a NUL after it; and a 3 MB line with no space, which no chunk can cut.
+python3 - "$work" <<'PY'
+import sys
+folder = sys.argv[1]
+words = b"".join(b"word%d other words here\n" % (i % 997) for i in range(120_000))
+open(folder + "/words.txt", "wb").write(words)
+bad = bytearray(words)
+bad[2_000_000] = 0xFF
+bad[2_500_000] = 0
+open(folder + "/late-bad.txt", "wb").write(bytes(bad))
+open(folder + "/one-word.txt", "wb").write(b"x" * 3_000_000)
+PY
+for level in word char; do
+    expect_error "train --level $level: a folder as corpus" "directory" "$recur" train --level $level --corpus "$work/folder"
+    expect_error "train --level $level: invalid UTF-8 names the offset" "offset 11" "$recur" train --level $level --corpus "$work/invalid.txt"
+    expect_error "train --level $level: a bad byte at 2 MB, of 3" "offset 2000000" "$recur" train --level $level --corpus "$work/late-bad.txt"
+done
+expect_error "embed: a folder as corpus" "directory" "$recur" embed --corpus "$work/folder"
+expect_error "embed: invalid UTF-8 names the offset" "offset 11" "$recur" embed --corpus "$work/invalid.txt"
+expect_error "embed: a bad byte at 2 MB, of 3" "offset 2000000" "$recur" embed --corpus "$work/late-bad.txt" --epochs 1
+expect_error "train --level word: a 3 MB word is one token" "too small" "$recur" train --level word --corpus "$work/one-word.txt" --steps 1
+expect_error "embed: a 3 MB word is one word" "min-count" "$recur" embed --corpus "$work/one-word.txt" --min-count 1
+
 finish

@@ -6,4 +6,5 @@
 #include "RecurLayerNorm.h"
 #include "RecurScheduler.h"
 #include "RecurWord2Vec.h"
+#include "RecurPrefetch.h"
 #endif

@@ -21,33 +21,56 @@ extension WordVectors {
     /// both or neither, so the pair always matches. Files that cannot be written where
     /// asked are rescued elsewhere and the error says where (`OutputFile.writeKeepingWork`).
     public func write(to path: String, format: VectorFormat) throws {
-        var outputs: [OutputFile.Output] = []
-        var data = Data()
-        data.reserveCapacity(count * (dimension * 10 + 16))
-        func numbers(_ id: Int, separator: String) -> String {
-            vector(of: Int32(id)).map { WordVectors.format($0) }.joined(separator: separator)
+        try WordVectors.write(words: words, dimension: dimension, to: path, format: format) { id, body in
+            vector(of: Int32(id)).withUnsafeBufferPointer(body)
         }
-        switch format {
-        case .text, .glove:
-            if format == .text { data.append(Data("\(count) \(dimension)\n".utf8)) }
-            for (id, word) in words.enumerated() {
-                data.append(Data("\(word) \(numbers(id, separator: " "))\n".utf8))
-            }
-        case .binary:
-            data.append(Data("\(count) \(dimension)\n".utf8))
-            for (id, word) in words.enumerated() {
-                data.append(Data("\(word) ".utf8))
-                vector(of: Int32(id)).withUnsafeBytes { data.append(contentsOf: $0) }
-                data.append(0x0A)
-            }
-        case .projector:
-            for id in 0..<count { data.append(Data((numbers(id, separator: "\t") + "\n").utf8)) }
+    }
+
+    /// Writes vectors held elsewhere (a word2vec trainer's weights) without copying them:
+    /// `withRow(id, body)` calls `body` with word `id`'s numbers.
+    static func write(words: [String], dimension: Int, to path: String, format: VectorFormat,
+                      withRow: @escaping (Int, (UnsafeBufferPointer<Float>) -> Void) -> Void) throws {
+        var outputs = [OutputFile.Output(pieces: entries(words: words, dimension: dimension, format: format, withRow: withRow),
+                                         to: path, what: "vectors file")]
+        if format == .projector {
             let metadata = words.map { $0 + "\n" }.joined()
-            let metadataPath = WordVectors.projectorMetadataPath(for: path)
-            outputs.append(OutputFile.Output(Data(metadata.utf8), to: metadataPath, what: "projector metadata"))
+            outputs.append(OutputFile.Output(Data(metadata.utf8), to: WordVectors.projectorMetadataPath(for: path), what: "projector metadata"))
         }
-        outputs.insert(OutputFile.Output(data, to: path, what: "vectors file"), at: 0)
         try OutputFile.writeKeepingWork(outputs)
+    }
+
+    /// Words written per piece: a vectors file is produced a piece at a time, never whole
+    /// in memory (226k words × 100 numbers are 250 MB of text, #20).
+    static let entriesPerPiece = 1024
+
+    /// The vectors file's bytes, a piece of `entriesPerPiece` entries at a time.
+    private static func entries(words: [String], dimension: Int, format: VectorFormat,
+                                withRow: @escaping (Int, (UnsafeBufferPointer<Float>) -> Void) -> Void) -> OutputFile.Output.Pieces {
+        { sink in
+            func numbers(_ id: Int, separator: String) -> String {
+                var text = ""
+                withRow(id) { text = $0.map { WordVectors.format($0) }.joined(separator: separator) }
+                return text
+            }
+            if format != .glove && format != .projector, let failure = sink(Data("\(words.count) \(dimension)\n".utf8)) { return failure }
+            for first in stride(from: 0, to: words.count, by: WordVectors.entriesPerPiece) {
+                var data = Data()
+                for id in first..<min(first + WordVectors.entriesPerPiece, words.count) {
+                    switch format {
+                    case .text, .glove:
+                        data.append(Data("\(words[id]) \(numbers(id, separator: " "))\n".utf8))
+                    case .binary:
+                        data.append(Data("\(words[id]) ".utf8))
+                        withRow(id) { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
+                        data.append(0x0A)
+                    case .projector:
+                        data.append(Data((numbers(id, separator: "\t") + "\n").utf8))
+                    }
+                }
+                if let failure = sink(data) { return failure }
+            }
+            return nil
+        }
     }
 
     /// The metadata.tsv that goes with a projector's vectors file at `path`.

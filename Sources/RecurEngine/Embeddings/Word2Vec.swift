@@ -51,7 +51,8 @@ public struct Word2VecSettings: Sendable {
 }
 
 /// A corpus prepared for word2vec: whitespace-separated words, one sentence per line
-/// (as word2vec.c and gensim's LineSentence read text), rare words dropped.
+/// (as word2vec.c and gensim's LineSentence read text), rare words dropped. Read by
+/// Word2VecCorpusReader.swift.
 public struct Word2VecCorpus: Sendable {
     /// The vocabulary, most frequent first.
     public let words: [String]
@@ -61,61 +62,11 @@ public struct Word2VecCorpus: Sendable {
     /// Every word of the text, rare ones included (what "corpus tokens" counts).
     public let rawWordCount: Int
 
-    public static func load(path: String, minCount: Int, lowercase: Bool) throws -> Word2VecCorpus {
-        try Word2VecCorpus(text: Corpus.readText(at: path), minCount: minCount, lowercase: lowercase)
-    }
-
-    public init(text: String, minCount: Int, lowercase: Bool) throws {
-        // Words are told apart by their exact scalars (TokenKey), as gensim and word2vec.c
-        // do by bytes; Substring equality would merge canonically equivalent spellings.
-        var index: [TokenKey: Int32] = [:]
-        var spellings: [String] = []
-        var counts: [Int64] = []
-        var ids: [Int32] = []
-        ids.reserveCapacity(text.utf8.count / 5)
-        let source = lowercase ? text.lowercased() : text
-        // Lines end at \n, \r\n or \r (a Swift Character holds \r\n as one, so splitting at
-        // "\n" alone would glue a CRLF file into one line).
-        for line in LineEnds.lines(source) where !line.isEmpty {
-            var any = false
-            for piece in line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                let word = TokenKey(String(piece))
-                let id: Int32
-                if let known = index[word] {
-                    id = known
-                } else {
-                    id = Int32(spellings.count)
-                    index[word] = id
-                    spellings.append(word.text)
-                    counts.append(0)
-                }
-                counts[Int(id)] += 1
-                ids.append(id)
-                any = true
-            }
-            if any { ids.append(-1) }
-        }
-        rawWordCount = ids.count - ids.lazy.filter { $0 < 0 }.count
-        // Keep words seen minCount times, most frequent first (ties: first seen first).
-        let kept = counts.indices.filter { counts[$0] >= Int64(minCount) }
-            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-        guard kept.count >= 2 else {
-            throw RecurError.invalidCorpus("fewer than 2 words occur at least --min-count \(minCount) times; lower --min-count or give more text")
-        }
-        var remap = [Int32](repeating: -1, count: counts.count)
-        for (newID, oldID) in kept.enumerated() { remap[oldID] = Int32(newID) }
-        var tokens: [Int32] = []
-        tokens.reserveCapacity(ids.count)
-        for id in ids {
-            if id < 0 {
-                if let last = tokens.last, last >= 0 { tokens.append(-1) }
-            } else if remap[Int(id)] >= 0 {
-                tokens.append(remap[Int(id)])
-            }
-        }
-        words = kept.map { spellings[$0] }
-        self.counts = kept.map { counts[$0] }
+    init(words: [String], counts: [Int64], tokens: [Int32], rawWordCount: Int) {
+        self.words = words
+        self.counts = counts
         self.tokens = tokens
+        self.rawWordCount = rawWordCount
     }
 }
 
@@ -345,6 +296,15 @@ public final class Word2VecTrainer: @unchecked Sendable {
     /// The trained input vectors.
     public var vectors: WordVectors {
         get throws { try WordVectors(words: corpus.words, dimension: settings.dimension, vectors: input.array) }
+    }
+
+    /// Writes the word vectors straight from the weights, with no copy of them and no
+    /// search index (`vectors` builds both): what `recur embed` needs, in the least memory.
+    public func writeVectors(to path: String, format: VectorFormat) throws {
+        let dimension = settings.dimension, input = self.input
+        try WordVectors.write(words: corpus.words, dimension: dimension, to: path, format: format) { id, body in
+            body(UnsafeBufferPointer(start: input.pointer + id * dimension, count: dimension))
+        }
     }
 }
 

@@ -37,7 +37,7 @@ extension OutputFile {
     static func rescue(_ outputs: [Output]) -> [String]? {
         for folder in rescueFolders {
             guard mkdir(folder, 0o700) == 0 || errno == EEXIST else { continue }
-            let moved = outputs.map { Output($0.data, to: (folder as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent), what: $0.what) }
+            let moved = outputs.map { Output(pieces: $0.pieces, to: (folder as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent), what: $0.what) }
             if (try? writeTogether(moved)) != nil { return moved.map(\.path) }
         }
         return nil

@@ -123,15 +123,30 @@ public enum OutputFile {
 
     /// One file of a set that `writeTogether` writes.
     public struct Output {
-        public var data: Data
+        /// Hands the file's bytes, piece by piece, to a sink that returns why it failed
+        /// (nil: written); returns the first failure. It may run more than once (a rescue
+        /// writes the set again elsewhere), producing the same bytes each time.
+        public typealias Pieces = ((Data) -> String?) -> String?
+        public var pieces: Pieces
         public var path: String
         /// What the file is, for errors ("checkpoint", "vectors file").
         public var what: String
 
         public init(_ data: Data, to path: String, what: String) {
-            self.data = data
+            self.init(pieces: { sink in sink(data) }, to: path, what: what)
+        }
+
+        /// A file made piece by piece, so that a large one (word vectors as text) is never
+        /// whole in memory.
+        public init(pieces: @escaping Pieces, to path: String, what: String) {
+            self.pieces = pieces
             self.path = path
             self.what = what
+        }
+
+        /// Writes every piece to `descriptor`; the reason on failure.
+        func write(to descriptor: Int32) -> String? {
+            pieces { OutputFile.writeAll($0, to: descriptor) }
         }
     }
 
@@ -176,7 +191,7 @@ public enum OutputFile {
                 }
                 staged.append(Staged(output: output, resolved: resolved, temporary: temporary))
                 if target == .regular { fchmod(descriptor, mode) }
-                var problem = writeAll(output.data, to: descriptor)
+                var problem = output.write(to: descriptor)
                 if problem == nil, !flushToDisk(descriptor) { problem = String(cString: strerror(errno)) }
                 if close(descriptor) != 0, problem == nil { problem = String(cString: strerror(errno)) }
                 if let problem {
@@ -187,7 +202,7 @@ public enum OutputFile {
         }
         for (output, resolved) in inPlace {
             let descriptor = open(resolved, O_WRONLY | O_CLOEXEC)
-            let problem = descriptor < 0 ? String(cString: strerror(errno)) : writeAll(output.data, to: descriptor)
+            let problem = descriptor < 0 ? String(cString: strerror(errno)) : output.write(to: descriptor)
             if descriptor >= 0 { close(descriptor) }
             if let problem {
                 abandon()

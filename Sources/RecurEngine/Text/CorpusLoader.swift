@@ -120,45 +120,61 @@ extension Corpus {
     /// U+10FFFF, stray continuation bytes) are errors giving the byte's offset.
     static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, offset: Int, name: String,
                            emit: (UInt32) throws -> Void) throws -> Int {
-        func invalid(_ index: Int) -> RecurError {
-            .invalidCorpus("corpus is not valid UTF-8 (bad byte 0x\(String(bytes[index], radix: 16)) at offset \(offset + index)): \(name)")
-        }
         var index = 0
         let count = bytes.count
         while index < count {
             let lead = bytes[index]
             if lead < 0x80 {
-                if lead == 0 { throw RecurError.invalidCorpus("corpus looks binary (a NUL byte at offset \(offset + index)): \(name)") }
+                if lead == 0 { throw binaryCorpus(offset: offset + index, name: name) }
                 try emit(UInt32(lead))
                 index += 1
                 continue
             }
-            let length: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            var scalar: UInt32
-            switch lead {
-            case 0xC2...0xDF: length = 2; scalar = UInt32(lead & 0x1F)
-            case 0xE0: length = 3; lower = 0xA0; scalar = 0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3; scalar = UInt32(lead & 0x0F)
-            case 0xED: length = 3; upper = 0x9F; scalar = UInt32(lead & 0x0F)
-            case 0xF0: length = 4; lower = 0x90; scalar = 0
-            case 0xF1...0xF3: length = 4; scalar = UInt32(lead & 0x07)
-            case 0xF4: length = 4; upper = 0x8F; scalar = 4
-            default: throw invalid(index)
-            }
-            for position in 1..<length {
-                guard index + position < count else {
-                    if final { throw invalid(index) }
-                    return index
-                }
-                let byte = bytes[index + position]
-                let (low, high) = position == 1 ? (lower, upper) : (UInt8(0x80), UInt8(0xBF))
-                if byte < low || byte > high { throw invalid(index + position) }
-                scalar = scalar << 6 | UInt32(byte & 0x3F)
-            }
+            guard let (scalar, length) = try decodeMultibyte(bytes, at: index, final: final, offset: offset, name: name) else { return index }
             try emit(scalar)
             index += length
         }
         return count
+    }
+
+    /// The error for a NUL byte: text has none, so the file is taken for binary.
+    static func binaryCorpus(offset: Int, name: String) -> RecurError {
+        .invalidCorpus("corpus looks binary (a NUL byte at offset \(offset)): \(name)")
+    }
+
+    /// The scalar whose lead byte (≥ 0x80) is at `index`, and its length in bytes; nil
+    /// when the sequence runs past the end of `bytes` and more may follow (not `final`).
+    /// The one owner of what valid UTF-8 is for every corpus reader.
+    @inline(__always)
+    static func decodeMultibyte(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool, offset: Int,
+                                name: String) throws -> (scalar: UInt32, length: Int)? {
+        func invalid(_ index: Int) -> RecurError {
+            .invalidCorpus("corpus is not valid UTF-8 (bad byte 0x\(String(bytes[index], radix: 16)) at offset \(offset + index)): \(name)")
+        }
+        let lead = bytes[index]
+        let length: Int
+        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+        var scalar: UInt32
+        switch lead {
+        case 0xC2...0xDF: length = 2; scalar = UInt32(lead & 0x1F)
+        case 0xE0: length = 3; lower = 0xA0; scalar = 0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3; scalar = UInt32(lead & 0x0F)
+        case 0xED: length = 3; upper = 0x9F; scalar = UInt32(lead & 0x0F)
+        case 0xF0: length = 4; lower = 0x90; scalar = 0
+        case 0xF1...0xF3: length = 4; scalar = UInt32(lead & 0x07)
+        case 0xF4: length = 4; upper = 0x8F; scalar = 4
+        default: throw invalid(index)
+        }
+        for position in 1..<length {
+            guard index + position < bytes.count else {
+                if final { throw invalid(index) }
+                return nil
+            }
+            let byte = bytes[index + position]
+            let (low, high) = position == 1 ? (lower, upper) : (UInt8(0x80), UInt8(0xBF))
+            if byte < low || byte > high { throw invalid(index + position) }
+            scalar = scalar << 6 | UInt32(byte & 0x3F)
+        }
+        return (scalar, length)
     }
 }

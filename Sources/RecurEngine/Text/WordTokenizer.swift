@@ -7,6 +7,22 @@ public enum WordTokenizer {
     /// The name of the out-of-vocabulary token.
     public static let unknown = "<unk>"
 
+    /// What a scalar does under the rule above: part of a word (a letter or digit), a
+    /// joiner (part of a word once one has begun, else a token of its own), the newline
+    /// token, a separator (dropped), or a single-character token. The one owner of the
+    /// rule, for the scalar-at-a-time Stream and the byte scanner (WordScanner) alike.
+    enum Role: UInt8 { case letter, joiner, newline, separator, single }
+    /// How an ASCII scalar acts, from the same Unicode properties as any other.
+    static let asciiRoles: [Role] = (0..<128).map { role(of: Unicode.Scalar(UInt8($0))) }
+
+    static func role(of scalar: Unicode.Scalar) -> Role {
+        let properties = scalar.properties
+        if properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .decimalNumber { return .letter }
+        if scalar == "'" || scalar == "-" { return .joiner }
+        if scalar == "\n" { return .newline }
+        return !properties.isWhitespace && scalar.value >= 0x20 ? .single : .separator
+    }
+
     public static func tokenize(_ text: String, lowercase: Bool) -> [String] {
         var tokens: [String] = []
         var stream = Stream(lowercase: lowercase)
@@ -29,20 +45,8 @@ public enum WordTokenizer {
             word.reserveCapacity(256)
         }
 
-        /// How an ASCII scalar acts, from the same Unicode properties as any other.
-        private enum Role: UInt8 { case letter, joiner, newline, separator, single }
-        private static let asciiRoles: [Role] = (0..<128).map { role(of: Unicode.Scalar(UInt8($0))) }
-
-        private static func role(of scalar: Unicode.Scalar) -> Role {
-            let properties = scalar.properties
-            if properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .decimalNumber { return .letter }
-            if scalar == "'" || scalar == "-" { return .joiner }
-            if scalar == "\n" { return .newline }
-            return !properties.isWhitespace && scalar.value >= 0x20 ? .single : .separator
-        }
-
         mutating func feed(_ value: UInt32, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-            let role = value < 128 ? Self.asciiRoles[Int(value)] : Self.role(of: Unicode.Scalar(value)!)
+            let role = value < 128 ? WordTokenizer.asciiRoles[Int(value)] : WordTokenizer.role(of: Unicode.Scalar(value)!)
             switch role {
             case .letter:
                 append(value)
