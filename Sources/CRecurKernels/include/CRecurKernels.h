@@ -3,6 +3,7 @@
 #define C_RECUR_KERNELS_H
 #include "RecurKernels.h"
 #include "RecurActivations.h"
+#include "RecurDropout.h"
 #include "RecurScheduler.h"
 #include "RecurWord2Vec.h"
 #endif
