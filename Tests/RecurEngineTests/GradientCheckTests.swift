@@ -195,37 +195,6 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
-    /// A forward without training splits the recurrence by rows (streams) instead of by
-    /// units: the same bits as the unit split of a training forward, for every cell.
-    func testRowSplitForwardGivesTheSameBitsAsTheUnitSplit() {
-        KernelPaths.forEach { path in
-            for cell in CellKind.allCases {
-                let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 4, hidden: 64, layers: 2)
-                var random = RandomGenerator(seed: 3)
-                let model = LanguageModel(config: config, random: &random)
-                let T = 3, B = 16
-                let inputs = (0..<T * B).map { _ in Int32(random.next() % 5) }
-                let targets = (0..<T * B).map { _ in Int32(random.next() % 5) }
-                let graph = TrainingGraph(config: config, maxSteps: T, batch: B, splitThreshold: 1)
-                XCTAssertGreaterThan(graph.unitChunkCount, 1, "\(cell): the test must exercise the split")
-                func run(training: Bool) -> (Double, [Float]) {
-                    graph.resetState()
-                    let loss = inputs.withUnsafeBufferPointer { i in
-                        targets.withUnsafeBufferPointer { t in
-                            graph.forward(model: model, inputs: i, targets: t, steps: T, training: training, random: &random)
-                        }
-                    }
-                    return (loss, graph.carriedStateAfterForward)
-                }
-                let (unitLoss, unitState) = run(training: true)
-                let (rowLoss, rowState) = run(training: false)
-                XCTAssertEqual(rowLoss, unitLoss, "\(path) \(cell): the loss differs between the splits")
-                let differing = (0..<rowState.count).filter { rowState[$0] != unitState[$0] }
-                XCTAssertTrue(differing.isEmpty, "\(path) \(cell): the last state differs between the splits at \(differing.count) of \(rowState.count) entries, first \(differing.prefix(5)): \(differing.prefix(5).map { (rowState[$0], unitState[$0]) })")
-            }
-        }
-    }
-
     /// Models wide enough that the recurrence is split across threads (unit slices of
     /// 32): a sample of parameters from every tensor, half of them in the second slice.
     func testGradientsWhenUnitsAreSplitAcrossThreads() {

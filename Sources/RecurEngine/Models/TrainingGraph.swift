@@ -161,15 +161,6 @@ public final class TrainingGraph {
         return state
     }
 
-    /// The state after the last forward chunk (what `carryState` would carry), laid out as
-    /// `carriedState`. For tests.
-    var carriedStateAfterForward: [Float] {
-        let count = batch * config.hidden
-        var state: [Float] = []
-        for buffer in outputs + cells { state += UnsafeBufferPointer(start: buffer.pointer + steps * count, count: count) }
-        return state
-    }
-
     /// Restores a state read from `carriedState`.
     public func setCarriedState(_ state: [Float]) {
         let count = batch * config.hidden
@@ -240,8 +231,7 @@ public final class TrainingGraph {
                 }
                 inputWidth = H
             }
-            forwardLayer(layer, input: layerInput, inputWidth: inputWidth, steps: steps, parameters: parameters,
-                         splitRows: !training && rowParts > 1)
+            forwardLayer(layer, input: layerInput, inputWidth: inputWidth, steps: steps, parameters: parameters)
         }
 
         if statesOnly {
@@ -281,10 +271,8 @@ public final class TrainingGraph {
         return loss
     }
 
-    /// `splitRows`: the cores take blocks of rows (streams) through all steps instead of
-    /// blocks of units step by step, see `runRowBlocks`.
     private func forwardLayer(_ layer: Int, input: UnsafePointer<Float>, inputWidth: Int, steps: Int,
-                              parameters: UnsafeMutablePointer<Float>, splitRows: Bool) {
+                              parameters: UnsafeMutablePointer<Float>) {
         let B = batch, H = config.hidden, G = config.gateWidth, N = steps * B
         let weightIH = parameters + layout["rnn.weight_ih_l\(layer)"].offset
         let biasIH = parameters + layout["rnn.bias_ih_l\(layer)"].offset
@@ -304,70 +292,34 @@ public final class TrainingGraph {
         }
         let packed = UnsafePointer(packedForward[layer].pointer)
         let panel = packedForwardGateCount
-        // Step t of rows `rows` (a block of streams) for `units`: the recurrent product of
-        // every gate, then the cell. Every element is computed alike in any split.
-        func step(_ t: Int, _ rows: Range<Int>, _ units: Range<Int>) {
-            let first = t * B + rows.lowerBound, count = rows.count
-            let hPrevious = UnsafePointer(output + first * H), h = output + (first + B) * H
+        runPhases(steps) { t, units in
+            // The recurrent product for this slice of units of every gate, then the cell.
+            let hPrevious = UnsafePointer(output + t * B * H), h = output + (t + 1) * B * H
             let width = Int32(units.count), offset = units.lowerBound
             switch self.config.cell {
             case .rnn:
-                recur_sgemm_packed(0, Int32(count), width, Int32(H), hPrevious, Int32(H), packed + offset * H, 1, h + offset, Int32(H))
-                CellKernels.rnnForward(self.config.activation, batch: count, hidden: H, units: units, preToHidden: h)
+                recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + offset * H, 1, h + offset, Int32(H))
+                CellKernels.rnnForward(self.config.activation, batch: B, hidden: H, units: units, preToHidden: h)
             case .lstm:
-                let gate = self.gates[layer].pointer + first * G, cell = self.cells[layer].pointer
+                let gate = self.gates[layer].pointer + t * B * G, cell = self.cells[layer].pointer
                 for q in 0..<4 {
-                    recur_sgemm_packed(0, Int32(count), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
+                    recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
                                        1, gate + q * H + offset, Int32(G))
                 }
-                CellKernels.lstmForward(batch: count, hidden: H, units: units, gates: gate, cPrev: cell + first * H,
-                                        c: cell + (first + B) * H, tanhC: self.tanhCells[layer].pointer + first * H, h: h)
+                CellKernels.lstmForward(batch: B, hidden: H, units: units, gates: gate, cPrev: cell + t * B * H,
+                                        c: cell + (t + 1) * B * H, tanhC: self.tanhCells[layer].pointer + t * B * H, h: h)
             case .gru:
-                let part = self.hiddenParts[layer].pointer + first * G
+                let part = self.hiddenParts[layer].pointer + t * B * G
                 for q in 0..<3 {
-                    recur_sgemm_packed(0, Int32(count), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
+                    recur_sgemm_packed(0, Int32(B), width, Int32(H), hPrevious, Int32(H), packed + q * panel + offset * H,
                                        0, part + q * H + offset, Int32(G))
-                    for row in 0..<count {
+                    for row in 0..<B {
                         let line = part + row * G + q * H
                         for j in units { line[j] += biasHH[q * H + j] }
                     }
                 }
-                CellKernels.gruForward(batch: count, hidden: H, units: units, gates: self.gates[layer].pointer + first * G,
+                CellKernels.gruForward(batch: B, hidden: H, units: units, gates: self.gates[layer].pointer + t * B * G,
                                        hiddenPart: part, hPrev: hPrevious, h: h)
-            }
-        }
-        if splitRows {
-            runRowBlocks { rows in
-                for t in 0..<steps { step(t, rows, 0..<H) }
-            }
-        } else {
-            runPhases(steps) { t, units in step(t, 0..<B, units) }
-        }
-    }
-
-    /// How many blocks of rows a forward without training may split the recurrence into:
-    /// one per core when the recurrence is split at all and every block keeps at least 8
-    /// rows (the GEMM tile is 6 or 8 rows high).
-    private var rowParts: Int { unitChunks.count > 1 ? min(Gemm.threadCount, batch / 8) : 1 }
-
-    /// Runs `work(rows)` for `rowParts` blocks of the B rows, one per core. Streams are
-    /// independent through time, so each core runs its block through every step with no
-    /// barrier between steps: `runPhases` waits for every core at every step, which costs
-    /// a scheduler time slice whenever another process holds a core. The caches come out
-    /// the same bits either way. Backward keeps the unit split (dh_{t−1} of a row needs all
-    /// of dPre_t's units), and so do training forwards, whose speed `recur bench` measured
-    /// with it; forwards without dropout masks (validation, `recur eval`) take this.
-    private func runRowBlocks(_ work: (Range<Int>) -> Void) {
-        // Blocks start on the GEMM's tile rows, so every row is computed by the tile that
-        // computes it in the whole product: the same bits as the unit split.
-        let tile = Int(recur_sgemm_tile_rows()), rows = batch
-        let chunk = ((rows + rowParts - 1) / rowParts + tile - 1) / tile * tile
-        let parts = (rows + chunk - 1) / chunk
-        withoutActuallyEscaping(work) { work in
-            let shared = UncheckedSendable(work)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * chunk
-                if start < rows { shared.value(start..<min(start + chunk, rows)) }
             }
         }
     }
