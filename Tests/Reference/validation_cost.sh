@@ -1,37 +1,41 @@
 #!/usr/bin/env bash
 # What periodic validation costs beside training (issue #23: ≤ 5% at the workbench's
-# interval). Trains with `recur train` at the workbench's interval (validation every 200
-# steps, --eval-tokens at its default of 200,000) and reads the log's per-step "time"
-# stamps: a step's stamp is taken before that step's validation, so the gap to the next
-# stamp is one step plus the validation. Validation time = those gaps minus the median
-# step; training time = the other gaps. Prints both and the percentage per validation.
-# Usage: Tests/Reference/validation_cost.sh path/to/recur CORPUS [steps (default 601)] [extra recur train flags]
-# The model is config a of `recur bench` with dropout 0.2 (a char-LSTM 2×256, embed 64,
-# seq 64, batch 32), the workbench's defaults otherwise.
+# interval), in CPU seconds, which a machine shared with other work inflates far less
+# than wall time (both sides run the same kernels on the same threads):
+#   - one training step: the CPU time of `recur train` to STEPS2 minus to STEPS1 steps,
+#     divided by the difference (start-up and the small final validation cancel);
+#   - one validation: the CPU time of `recur eval` on the run's checkpoint, which reads the
+#     whole validation text, as the workbench does when it has at most --eval-tokens
+#     (200,000) tokens (tinyshakespeare: 111,540), start-up included (a slight overstatement).
+# Prints validation / (200 steps), the workbench's interval. Also prints the wall times.
+# The model is config a of `recur bench` with dropout 0.2 (char-LSTM 2×256, embed 64,
+# seq 64, batch 32).
+# Usage: Tests/Reference/validation_cost.sh path/to/recur CORPUS [steps1 (10)] [steps2 (50)]
 set -euo pipefail
-recur=$(realpath "${1:?usage: validation_cost.sh path/to/recur CORPUS [steps] [flags]}")
-corpus=$(realpath "${2:?usage: validation_cost.sh path/to/recur CORPUS [steps] [flags]}")
-steps=${3:-601}
-shift $(( $# >= 3 ? 3 : 2 ))
+recur=$(realpath "${1:?usage: validation_cost.sh path/to/recur CORPUS [steps1] [steps2]}")
+corpus=$(realpath "${2:?usage: validation_cost.sh path/to/recur CORPUS [steps1] [steps2]}")
+first=${3:-10}
+second=${4:-50}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$recur" train --corpus "$corpus" --level char --cell lstm --embed 64 --hidden 256 --layers 2 --seq 64 --batch 32 \
-    --dropout 0.2 --steps "$steps" --eval-every 200 --log "$work/log.jsonl" --checkpoint "$work/run.safetensors" "$@" \
-    2> "$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
-grep -m1 "val_loss reads" "$work/stderr" || true
-python3 - "$work/log.jsonl" <<'PY'
-import json, statistics, sys
-records = [json.loads(line) for line in open(sys.argv[1])]
-gaps = [(b["time"] - a["time"], "val_loss" in a) for a, b in zip(records, records[1:])]
-step = statistics.median(g for g, validated in gaps if not validated)
-validations = [g - step for g, validated in gaps if validated]
-training = sum(g for g, validated in gaps if not validated) + step * len(validations)
-if not validations:
-    sys.exit("validation_cost: no validation between two steps (train at least 201 steps)")
-per_interval = statistics.median(validations) / (200 * step)
-print(f"median step {step * 1000:.1f} ms; validations {', '.join(f'{v:.2f}' for v in validations)} s; "
-      f"training {training:.1f} s over {len(gaps)} steps")
-print(f"validation per 200-step interval: {100 * per_interval:.1f}% of the interval's training time "
-      f"(all measured: {100 * sum(validations) / training:.1f}% of {training:.0f} s)")
+python3 - "$recur" "$corpus" "$first" "$second" "$work" <<'PY'
+import resource, subprocess, sys, time
+recur, corpus, first, second, work = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+def cpu(command):
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, time.monotonic() - started
+def train(steps):
+    return cpu([recur, "train", "--corpus", corpus, "--level", "char", "--cell", "lstm", "--embed", "64", "--hidden", "256",
+                "--layers", "2", "--seq", "64", "--batch", "32", "--dropout", "0.2", "--steps", str(steps), "--eval-every", "0",
+                "--eval-tokens", "2048", "--checkpoint", f"{work}/run{steps}.safetensors"])
+(short, short_wall), (long, long_wall) = train(first), train(second)
+step, step_wall = (long - short) / (second - first), (long_wall - short_wall) / (second - first)
+validation, validation_wall = cpu([recur, "eval", "--checkpoint", f"{work}/run{second}.safetensors", "--corpus", corpus])
+print(f"CPU: one training step {step * 1000:.0f} ms, one validation {validation:.2f} s; "
+      f"wall: {step_wall * 1000:.0f} ms, {validation_wall:.2f} s")
+print(f"validation per 200-step interval: {100 * validation / (200 * step):.1f}% of the training CPU time "
+      f"({100 * validation_wall / (200 * step_wall):.1f}% in wall time)")
 PY

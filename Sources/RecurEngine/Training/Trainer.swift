@@ -202,8 +202,7 @@ public enum Evaluation {
         // from the first chunk to the last, single-threaded, and the cores meet once at the
         // end. One graph for all streams splits every step across the cores and waits for
         // both at each step and after every product: a scheduler slice lost whenever
-        // another process holds a core (config a's validation on a busy 2-core machine:
-        // RESULT_FIGURE).
+        // another process holds a core (docs/training.md gives the measured figures).
         var sums = [(total: Double, count: Int)](repeating: (0, 0), count: blocks.count)
         let length = streams.streamLength
         sums.withUnsafeMutableBufferPointer { sums in
