@@ -273,6 +273,8 @@ void recur_sgemm(int transA, int transB, int M, int N, int K,
     rk_driver(ops, transA, transB, M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
 }
 
+int recur_sgemm_tile_rows(void) { return rk_current_ops()->mr; }
+
 size_t recur_sgemm_packed_b_count(int K, int N) {
     if (K <= 0 || N <= 0) return 0;
     return (size_t)(N + RK_NR - 1) / RK_NR * RK_NR * (size_t)K;

@@ -105,7 +105,7 @@ struct ModelOptions: ParsableArguments {
     var nesterov = false
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables clipping. (default: 5)")
     var clip: Float?
-    @Option(parsing: .unconditional, help: "Dropout on the embedding, between layers and before the decoder. (default: 0)")
+    @Option(parsing: .unconditional, help: "Dropout between layers and before the decoder (as nn.LSTM's dropout plus one before the output layer; the embedding is not dropped). (default: 0)")
     var dropout: Float?
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay. (default: 0)")
     var weightDecay: Float?

@@ -19,6 +19,8 @@ final class GradientCheckTests: XCTestCase {
         var adaptive = false
         /// Layer-normalised cells (--norm layer).
         var norm = NormKind.none
+        /// A training forward with dropout 0.5; the reference applies the engine's masks.
+        var dropout = false
     }
 
     /// The adaptive softmax every adaptive case uses: two clusters, projections 2 and 1 wide.
@@ -38,6 +40,7 @@ final class GradientCheckTests: XCTestCase {
                                      embed: testCase.tied ? 4 : 3, hidden: 4, layers: testCase.layers, tieWeights: testCase.tied)
             if testCase.adaptive { config = Self.adaptiveConfig(config) }
             config.norm = testCase.norm
+            if testCase.dropout { config.dropout = 0.5 }
             let V = UInt64(config.vocabularySize)
             var random = RandomGenerator(seed: 42)
             let model = LanguageModel(config: config, random: &random)
@@ -54,14 +57,22 @@ final class GradientCheckTests: XCTestCase {
             let gradients = FloatBuffer(count: model.parameterCount)
             let summed = flatInputs.withUnsafeBufferPointer { i in
                 flatTargets.withUnsafeBufferPointer { t in
-                    graph.forward(model: model, inputs: i, targets: t, steps: T, training: false, random: &random)
+                    graph.forward(model: model, inputs: i, targets: t, steps: T, training: testCase.dropout, random: &random)
                 }
+            }
+            var reference = ReferenceModel(model: model)
+            if testCase.dropout {
+                for site in 1...config.layers {
+                    let mask = graph.dropoutMask(site: site)
+                    reference.dropoutMasks[site] = (0..<T * B * config.hidden).map { Double(mask[$0]) }
+                }
+                let dropped = reference.dropoutMasks.values.joined().filter { $0 == 0 }.count
+                XCTAssertGreaterThan(dropped, 0, "\(path): dropout 0.5 dropped nothing", file: file, line: line)
             }
             graph.backward(model: model, gradients: gradients.pointer)
             XCTAssertEqual(graph.usedTokenTable, testCase.tokenTable && !testCase.recordsInputGradients && !testCase.adaptive,
                            "\(path): layer 0 took the other input path", file: file, line: line)
 
-            var reference = ReferenceModel(model: model)
             XCTAssertEqual(summed / Double(T * B), reference.loss(inputs: inputs, targets: targets).loss,
                            accuracy: 1e-5, "\(path): forward loss differs from the reference", file: file, line: line)
             var worst = (difference: 0.0, name: "", index: 0, analytic: 0.0, numeric: 0.0)
@@ -130,6 +141,16 @@ final class GradientCheckTests: XCTestCase {
         check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true, recordsInputGradients: true))
     }
 
+    // Training with dropout (between layers and before the decoder): the reference applies
+    // the masks the engine drew; layer 0 still reads the token table where it pays.
+    func testRNNTwoLayersDropout() { check(Case(cell: .rnn, activation: .tanh, layers: 2, dropout: true)) }
+    func testLSTMTwoLayersDropout() { check(Case(cell: .lstm, activation: .tanh, layers: 2, dropout: true)) }
+    func testGRUTwoLayersDropout() { check(Case(cell: .gru, activation: .tanh, layers: 2, dropout: true)) }
+    func testLSTMTwoLayersDropoutTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tokenTable: true, dropout: true)) }
+    func testGRUOneLayerDropoutTokenTable() { check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true, dropout: true)) }
+    func testTiedLSTMDropoutTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tied: true, tokenTable: true, dropout: true)) }
+    func testAdaptiveLSTMDropout() { check(Case(cell: .lstm, activation: .tanh, layers: 2, adaptive: true, dropout: true)) }
+
     // The adaptive softmax (PyTorch's AdaptiveLogSoftmaxWithLoss) on every cell.
     func testAdaptiveRNN() { check(Case(cell: .rnn, activation: .tanh, layers: 1, adaptive: true)) }
     func testAdaptiveLSTMTwoLayers() { check(Case(cell: .lstm, activation: .tanh, layers: 2, adaptive: true)) }
@@ -164,10 +185,10 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
-    /// Dropout masks each embedded row on its own, so training with dropout must embed
-    /// every row; evaluation of the same model may take the table. Both paths give the
-    /// same loss when dropout is off.
-    func testTokenTableOnlyWithoutEmbeddingDropout() {
+    /// Dropout never masks the embedding, so training with dropout takes the token table
+    /// too, and gives the loss that embedding every row gives with the same masks (the
+    /// same generator state); evaluation takes it as well.
+    func testTokenTableWithDropout() {
         for cell in CellKind.allCases {
             let config = ModelConfig(cell: cell, vocabularySize: 5, embed: 3, hidden: 4, layers: 2, dropout: 0.5)
             var random = RandomGenerator(seed: 5)
@@ -183,8 +204,15 @@ final class GradientCheckTests: XCTestCase {
                     }
                 }
             }
-            _ = loss(training: true)
-            XCTAssertFalse(graph.usedTokenTable, "\(cell): training with dropout took the token table")
+            let before = random
+            let trainingTableLoss = loss(training: true)
+            XCTAssertTrue(graph.usedTokenTable, "\(cell): training with dropout did not take the token table")
+            random = before
+            graph.recordsInputGradients = true
+            let trainingEmbeddedLoss = loss(training: true)
+            XCTAssertFalse(graph.usedTokenTable)
+            XCTAssertEqual(trainingTableLoss, trainingEmbeddedLoss, accuracy: 1e-5 * abs(trainingEmbeddedLoss), "\(cell)")
+            graph.recordsInputGradients = false
             let tableLoss = loss(training: false)
             XCTAssertTrue(graph.usedTokenTable, "\(cell): evaluation did not take the token table")
             graph.recordsInputGradients = true

@@ -7,6 +7,9 @@ import Foundation
 struct ReferenceModel {
     let config: ModelConfig
     var parameters: [String: [Double]]
+    /// Fixed dropout masks, as the engine drew them: site l in 1..<L multiplies layer l's
+    /// input, site L the decoder's input; each (T·B, H) with row t·B + b. Empty: no dropout.
+    var dropoutMasks: [Int: [Double]] = [:]
 
     init(model: LanguageModel) {
         config = model.config
@@ -62,6 +65,9 @@ struct ReferenceModel {
                 let token = inputs[t][b]
                 var x = (0..<E).map { parameters["encoder.weight"]![token * E + $0] }
                 for layer in 0..<L {
+                    if let mask = dropoutMasks[layer], layer > 0 {
+                        x = (0..<H).map { x[$0] * mask[(t * B + b) * H + $0] }
+                    }
                     let h = Array(hs[b][layer][0..<H]), c = Array(hs[b][layer][H..<2 * H])
                     var newH = [Double](repeating: 0, count: H), newC = c
                     switch config.cell {
@@ -98,6 +104,7 @@ struct ReferenceModel {
                     hs[b][layer] = newH + newC
                     x = newH
                 }
+                if let mask = dropoutMasks[L] { x = (0..<H).map { x[$0] * mask[(t * B + b) * H + $0] } }
                 total -= logProbability(of: targets[t][b], after: x)
             }
         }

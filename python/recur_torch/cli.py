@@ -108,7 +108,7 @@ def build_parser():
         add("--" + flag, type=integer, metavar="N", help=text)
     for flag, text in [("lr", "learning rate (default: 0.002)"), ("momentum", "SGD momentum (default: 0)"),
                        ("clip", "clip the global gradient norm to this; 0 disables (default: 5)"),
-                       ("dropout", "dropout on the embedding, between layers and before the decoder (default: 0)"),
+                       ("dropout", "dropout between layers and before the decoder, not on the embedding (default: 0)"),
                        ("weight-decay", "L2 weight decay, added to the gradient (default: 0)"),
                        ("lr-decay", "multiply the learning rate by this on decay, 0-1 (default: 0.5 with a schedule)")]:
         add("--" + flag, type=number, metavar="X", help=text)

@@ -105,8 +105,10 @@ class LayerNormRNN(nn.Module):
 
 
 class LanguageModel(nn.Module):
-    """Embedding -> dropout -> stacked cell (dropout between layers) -> dropout -> Linear,
-    the places Recur's TrainingGraph applies its dropout masks."""
+    """Embedding -> stacked cell (dropout between layers) -> dropout -> Linear, the places
+    Recur's TrainingGraph applies its dropout masks: every recurrent layer's output is
+    dropped, the embedding is not (nn.LSTM's own dropout placement, plus one before the
+    decoder)."""
 
     def __init__(self, cell, activation, vocab, embed, hidden, layers, dropout=0.0, tie_weights=False,
                  softmax="full", cutoffs=(), div_value=4.0, norm="none"):
@@ -146,7 +148,7 @@ class LanguageModel(nn.Module):
         of the full softmax, log-probabilities of the adaptive one (either gives the
         distribution through softmax). With targets (T, B): -log p(target) (T, B), state,
         the adaptive softmax computing only the clusters the targets need."""
-        output, state = self.rnn(self.drop(self.encoder(inputs)), state)
+        output, state = self.rnn(self.encoder(inputs), state)
         output = self.drop(output)
         if targets is None:
             if self.adaptive:

@@ -4,6 +4,7 @@
 #include "RecurKernels.h"
 #include "RecurActivations.h"
 #include "RecurLayerNorm.h"
+#include "RecurDropout.h"
 #include "RecurScheduler.h"
 #include "RecurWord2Vec.h"
 #include "RecurPrefetch.h"

@@ -68,6 +68,12 @@ void recur_sgemm_packed(int transA, int M, int N, int K,
                         const float *A, int lda, const float *packed,
                         float beta, float *C, int ldc);
 
+/// Rows of the current path's micro-kernel tile (6 on AVX2 and NEON, 8 on AVX-512). A
+/// product's rows are tiled from row 0 and a short last tile sums in another order, so
+/// row blocks of C that start at multiples of this are computed with the same tiles,
+/// hence the same bits, as the whole product.
+int recur_sgemm_tile_rows(void);
+
 /// Instruction-set paths of the kernels. On x86-64 they rise in capability (portable <
 /// AVX2 < AVX-512); NEON is ARM64's only SIMD path (every ARM64 CPU has it).
 typedef enum {

@@ -52,7 +52,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var embed: Int
     public var hidden: Int
     public var layers: Int
-    /// Dropout on the embedding output, between layers and before the decoder.
+    /// Dropout on every recurrent layer's output: between layers (as nn.LSTM's `dropout`)
+    /// and before the decoder. The embedding is not dropped, so layer 0 keeps its token table.
     public var dropout: Float
     /// The decoder's weight is the encoder's (Press & Wolf): one tensor, both uses'
     /// gradients added. Needs hidden == embed.

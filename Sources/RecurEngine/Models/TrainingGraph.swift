@@ -23,7 +23,8 @@ public final class TrainingGraph {
     private(set) var usedTokenTable = false
 
     // MARK: Forward caches
-    /// (N, E) embedding rows for layer 0, after dropout.
+    /// (N, E) embedding rows for layer 0 (dropout never masks them, as nn.LSTM's dropout
+    /// does not: so layer 0 may read the token table in training too).
     private let embedded: FloatBuffer
     /// Per layer (T+1)·B rows of H: row block 0 is the carried state h_{-1}, block t+1 is h_t.
     private let outputs: [FloatBuffer]
@@ -37,8 +38,8 @@ public final class TrainingGraph {
     private let hiddenParts: [FloatBuffer]
     /// With dropout, per layer l ≥ 1: (N, H) the masked input; index 0 unused.
     private let droppedInputs: [FloatBuffer]
-    /// With dropout, per layer: (N, width) masks holding 0 or 1/(1−p); the last entry is
-    /// the decoder's.
+    /// With dropout, per layer l ≥ 1: (N, H) the mask of layer l's input, holding 0 or
+    /// 1/(1−p); index 0 unused (layer 0's input is not dropped), index L is the decoder's.
     private let masks: [FloatBuffer]
     /// With dropout: (N, H) the decoder's masked input.
     private let droppedDecoderInput: FloatBuffer
@@ -112,7 +113,7 @@ public final class TrainingGraph {
         gates = config.cell == .rnn ? [] : (0..<L).map { _ in FloatBuffer(count: rows * G) }
         hiddenParts = isGRU ? (0..<L).map { _ in FloatBuffer(count: rows * G) } : []
         droppedInputs = withDropout ? (0..<L).map { $0 == 0 ? FloatBuffer(count: 0) : FloatBuffer(count: rows * H) } : []
-        masks = withDropout ? (0...L).map { FloatBuffer(count: rows * ($0 == 0 ? config.embed : H)) } : []
+        masks = withDropout ? (0...L).map { FloatBuffer(count: $0 == 0 ? 0 : rows * H) } : []
         droppedDecoderInput = FloatBuffer(count: withDropout ? rows * H : 0)
         let tablePays = Self.tokenTablePays(vocabularySize: config.vocabularySize, rows: rows)
         let tableCount = tablePays ? config.vocabularySize * G : 0
@@ -223,9 +224,9 @@ public final class TrainingGraph {
         packRecurrentWeights(model)
         usedDropout = training && config.dropout > 0
         let keep = 1 - config.dropout
-        // A dropout mask gives every row its own input, and saliency needs ∂L/∂x of every
-        // row: both need the embedded rows themselves.
-        usedTokenTable = !usedDropout && !recordsInputGradients && Self.tokenTablePays(vocabularySize: V, rows: N)
+        // Saliency needs ∂L/∂x of every row, so it embeds the rows themselves. Dropout
+        // does not mask layer 0's input, so the table serves training with dropout too.
+        usedTokenTable = !recordsInputGradients && Self.tokenTablePays(vocabularySize: V, rows: N)
         for row in 0..<N { inputsCopy[row] = inputs[row] }
 
         // Embedding: embedded[r] = encoder.weight[inputs[r]]
@@ -235,7 +236,6 @@ public final class TrainingGraph {
                 (embedded.pointer + row * E).update(from: encoder + Int(inputs[row]) * E, count: E)
             }
         }
-        if usedDropout { applyNewMask(masks[0], to: embedded.pointer, count: N * E, keep: keep, random: &random) }
 
         var layerInput = UnsafePointer(embedded.pointer)
         var inputWidth = E
@@ -243,8 +243,8 @@ public final class TrainingGraph {
             if layer > 0 {
                 let previous = outputs[layer - 1].pointer + batch * H
                 if usedDropout {
-                    droppedInputs[layer].pointer.update(from: previous, count: N * H)
-                    applyNewMask(masks[layer], to: droppedInputs[layer].pointer, count: N * H, keep: keep, random: &random)
+                    applyNewMask(masks[layer], from: previous, to: droppedInputs[layer].pointer, count: N * H, keep: keep,
+                                 random: &random)
                     layerInput = UnsafePointer(droppedInputs[layer].pointer)
                 } else {
                     layerInput = UnsafePointer(previous)
@@ -261,8 +261,8 @@ public final class TrainingGraph {
         // Decoder: logits (N, V) = y · decoder.weight^T + decoder.bias
         var decoderInput = UnsafePointer(outputs[config.layers - 1].pointer + batch * H)
         if usedDropout {
-            droppedDecoderInput.pointer.update(from: decoderInput, count: N * H)
-            applyNewMask(masks[config.layers], to: droppedDecoderInput.pointer, count: N * H, keep: keep, random: &random)
+            applyNewMask(masks[config.layers], from: decoderInput, to: droppedDecoderInput.pointer, count: N * H, keep: keep,
+                         random: &random)
             decoderInput = UnsafePointer(droppedDecoderInput.pointer)
         }
         if let adaptiveSoftmax {
@@ -611,7 +611,7 @@ public final class TrainingGraph {
     public var recordsInputGradients = false
 
     /// ‖∂L/∂x_r‖ for every row r = t·B + b of the last backward, where x_r is the
-    /// embedding vector that row read (after dropout): the saliency of each input token.
+    /// embedding vector that row read: the saliency of each input token.
     /// Needs `recordsInputGradients` set before the forward.
     public func inputGradientNorms() -> [Double] {
         precondition(recordsInputGradients, "set recordsInputGradients before forward")
@@ -650,7 +650,8 @@ public final class TrainingGraph {
         } else {
             backwardDecoder(input: decoderInput, firstCounted: firstCounted, scale: scale, parameters: parameters, gradients: gradients)
         }
-        if usedDropout { multiply(dOutput.pointer, by: masks[config.layers].pointer, count: N * H) }
+        // droppedDecoderInput = h_{L−1} ⊙ mask
+        if usedDropout { recur_multiply(Int32(N * H), masks[config.layers].pointer, dOutput.pointer) }
 
         for layer in stride(from: config.layers - 1, through: 0, by: -1) {
             let inputWidth = layer == 0 ? E : H
@@ -663,8 +664,9 @@ public final class TrainingGraph {
                 input = UnsafePointer(outputs[layer - 1].pointer + batch * H)
             }
             backwardLayer(layer, input: input, inputWidth: inputWidth, parameters: parameters, gradients: gradients)
-            if usedDropout { multiply(dInput.pointer, by: masks[layer].pointer, count: N * inputWidth) }
             if layer > 0 {
+                // droppedInputs[layer] = h_{layer−1} ⊙ mask
+                if usedDropout { recur_multiply(Int32(N * H), masks[layer].pointer, dInput.pointer) }
                 dOutput.pointer.update(from: dInput.pointer, count: N * H)
             }
         }
@@ -812,18 +814,19 @@ public final class TrainingGraph {
 
     // MARK: - Helpers
 
-    private func applyNewMask(_ mask: FloatBuffer, to values: UnsafeMutablePointer<Float>, count: Int,
-                              keep: Float, random: inout RandomGenerator) {
-        let scale = 1 / keep
-        let m = mask.pointer
-        for index in 0..<count {
-            m[index] = random.nextUnitFloat() < keep ? scale : 0
-            values[index] *= m[index]
-        }
+    /// destination = source ⊙ mask with a new mask of 0 and 1/keep, in one pass. The
+    /// generator gives one 64-bit key per mask; the kernel hashes (key, index) per element,
+    /// so the mask is a function of the generator's state, as a resume needs.
+    private func applyNewMask(_ mask: FloatBuffer, from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>,
+                              count: Int, keep: Float, random: inout RandomGenerator) {
+        recur_dropout_forward(Int32(count), keep, random.next(), source, mask.pointer, destination)
     }
 
-    private func multiply(_ values: UnsafeMutablePointer<Float>, by mask: UnsafePointer<Float>, count: Int) {
-        for index in 0..<count { values[index] *= mask[index] }
+    /// The dropout mask of `site` drawn by the last training forward, (steps·B, H): site l
+    /// in 1..<L masks layer l's input, site L the decoder's. For tests.
+    func dropoutMask(site: Int) -> UnsafePointer<Float> {
+        precondition(usedDropout && site >= 1 && site <= config.layers, "no dropout mask at site \(site)")
+        return UnsafePointer(masks[site].pointer)
     }
 }
 
