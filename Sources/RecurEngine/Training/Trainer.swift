@@ -155,6 +155,12 @@ public final class Trainer {
         Evaluation.loss(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
     }
 
+    /// The same validation as a pass to advance chunk by chunk (nil when it cannot run);
+    /// the trainer must not train until it is finished or dropped.
+    public func startValidation() -> ValidationPass? {
+        ValidationPass(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
+    }
+
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
     /// `patience` evaluations without a relative improvement of 1e-4. A loss that is not
     /// finite (a diverged model) is not recorded: no checkpoint could hold it.
@@ -189,33 +195,11 @@ public enum Evaluation {
     /// fraction done after every chunk.
     public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int,
                             progress: ((Double) -> Void)? = nil) -> Double? {
-        let streams = BatchStreams(ids: ids, batch: batch)
-        guard streams.streamLength >= 2, sequenceLength > 0,
-              let bytes = ModelLimits.workspaceBytes(model.config, steps: sequenceLength, batch: batch),
-              bytes <= ModelLimits.workspaceBytes else { return nil }
-        let graph = TrainingGraph(config: model.config, maxSteps: sequenceLength, batch: batch)
-        var inputs = [Int32](repeating: 0, count: sequenceLength * batch)
-        var targets = inputs
-        var random = RandomGenerator(seed: 0)
-        var total = 0.0, count = 0
-        var position = 0
-        while position < streams.streamLength - 1 {
-            let steps = min(sequenceLength, streams.streamLength - 1 - position)
-            inputs.withUnsafeMutableBufferPointer { inputs in
-                targets.withUnsafeMutableBufferPointer { targets in
-                    streams.fill(position: position, steps: steps, inputs: inputs, targets: targets)
-                }
-            }
-            total += inputs.withUnsafeBufferPointer { inputs in
-                targets.withUnsafeBufferPointer { targets in
-                    graph.forward(model: model, inputs: inputs, targets: targets, steps: steps, training: false, random: &random)
-                }
-            }
-            graph.carryState()
-            count += steps * batch
-            position += steps
-            progress?(Double(position) / Double(streams.streamLength - 1))
+        guard let pass = ValidationPass(model: model, ids: ids, batch: batch, sequenceLength: sequenceLength) else { return nil }
+        while !pass.isFinished {
+            pass.advance()
+            progress?(pass.fractionDone)
         }
-        return total / Double(count)
+        return pass.loss
     }
 }

@@ -296,6 +296,11 @@ public struct AppState {
     public var evaluationInterval = 0
     /// Which validation tokens the validation loss reads, when not all.
     public var evaluationSlice: String?
+    /// How much of a validation under way has been read (0–1), nil when none is.
+    public var validationProgress: Double?
+    /// A command sent to the session that its snapshots do not show yet (it is handled
+    /// after the current step), so the key shows at once what it asked for.
+    public var requestedState: RequestedState?
     /// n-gram floors (order → nats per token on the validation text), once computed.
     public var baselines: [Int: Double] = [:]
     /// The lowest floor, drawn in the loss pane.

@@ -133,8 +133,12 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         // Vectors mode has no p (KeyMap refuses it); a language model or a race is left.
         switch state.trainingState {
-        case .running: return [.session(.pause)]
-        case .paused, .diverged: return [.session(.resume)]
+        case .running:
+            if state.mode == .languageModel { state.requestedState = .pausing }
+            return [.session(.pause)]
+        case .paused, .diverged:
+            if state.mode == .languageModel { state.requestedState = .resuming }
+            return [.session(.resume)]
         case .stopped:
             state.notice = "training has finished"
             return []
@@ -149,6 +153,7 @@ private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             state.notice = "training has finished"
             return []
         }
+        if state.mode == .languageModel { state.requestedState = .stepping(from: state.step) }
         return [.session(.stepOnce)]
     case .character("w"):
         return save(&state)
@@ -615,6 +620,8 @@ private func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [E
     state.lastSaved = snapshot.lastSaved
     state.evaluationInterval = snapshot.evaluationInterval
     state.evaluationSlice = snapshot.evaluationSlice
+    state.validationProgress = snapshot.validationProgress
+    if let requested = state.requestedState, requested.isShown(by: snapshot) { state.requestedState = nil }
     if let history = snapshot.history {
         // A reopened run: its whole curve, and the sample it showed, until a new one comes.
         state.losses = history.train.map { LossPoint(step: $0.step, tokens: $0.tokens, loss: $0.loss, elapsed: $0.elapsed) }
