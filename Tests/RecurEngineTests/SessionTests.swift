@@ -26,9 +26,9 @@ final class SessionTests: XCTestCase {
     }
 
     func testStopDuringAValidationIsHandledBeforeThePassEnds() throws {
-        // About 180 chunks of 35 × 32 tokens through a 256-wide LSTM: seconds, where one
-        // chunk is milliseconds.
-        let (trainer, vocabulary) = try makeTrainer(characters: 2_300_000, hidden: 256, sequenceLength: 35, batch: 32)
+        // About 2,500 chunks of 4 × 4 tokens through a 256-wide LSTM: seconds, where one
+        // chunk is a millisecond.
+        let (trainer, vocabulary) = try makeTrainer(characters: 400_000, hidden: 256, sequenceLength: 4, batch: 4)
         let collector = Collector()
         let session = Session(trainer: trainer, vocabulary: vocabulary, probeIDs: [],
                               deliver: { snapshot in collector.take(snapshot) })
