@@ -15,17 +15,18 @@ final class EvaluationTests: XCTestCase {
                 var random = RandomGenerator(seed: 4)
                 let model = LanguageModel(config: config, random: &random)
                 let batch = 20, steps = 16
-                let blocks = Evaluation.streamBlocks(config, batch: batch)
+                let blocks = ValidationPass.streamBlocks(config, batch: batch)
                 XCTAssertEqual(blocks.count, min(Gemm.threadCount, 2), "\(cell): the test must exercise the blocks")
                 XCTAssertEqual(blocks.first?.lowerBound, 0)
                 XCTAssertEqual(blocks.last?.upperBound, batch)
                 let tile = Int(recur_sgemm_tile_rows())
                 XCTAssertTrue(blocks.allSatisfy { $0.lowerBound % tile == 0 }, "\(path): a block starts inside a tile")
                 let split = Evaluation.loss(model: model, ids: corpus.validationIDs, batch: batch, sequenceLength: steps)!
-                let whole = Evaluation.summedLoss(model: model, streams: BatchStreams(ids: corpus.validationIDs, batch: batch),
-                                                  sequenceLength: steps, progress: nil)
-                XCTAssertEqual(whole.count, (corpus.validationIDs.count / batch - 1) * batch)
-                XCTAssertEqual(split, whole.total / Double(whole.count), accuracy: 1e-6 * split, "\(path) \(cell)")
+                let whole = ValidationPass(model: model, ids: corpus.validationIDs, batch: batch, sequenceLength: steps,
+                                           blocksPerCore: false)!
+                while !whole.isFinished { whole.advance() }
+                XCTAssertEqual(whole.tokenCount, (corpus.validationIDs.count / batch - 1) * batch)
+                XCTAssertEqual(split, whole.loss!, accuracy: 1e-6 * split, "\(path) \(cell)")
             }
         }
     }

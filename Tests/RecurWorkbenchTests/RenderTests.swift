@@ -17,6 +17,21 @@ final class RenderTests: XCTestCase {
         ])
     }
 
+    /// A validation under way says how far it has read: before the first point, and
+    /// beside the last one.
+    func testTheLossPaneShowsAValidationUnderWay() {
+        func header(validation: [LossPoint], progress: Double?) -> String {
+            var canvas = Canvas(size: Size(columns: 66, rows: 8))
+            LossPane(losses: [LossPoint(step: 3, tokens: 300, loss: 4.5)], validationLosses: validation, view: LossView(),
+                     evaluationInterval: 200, validationProgress: progress).render(in: canvas.bounds, on: &canvas, focused: false)
+            return canvas.rows[1]
+        }
+        XCTAssertEqual(header(validation: [], progress: 0.4), "│train 4.500  first validation: 40% read                         │")
+        XCTAssertEqual(header(validation: [], progress: nil), "│train 4.500  first validation at step 200 or after 10 s         │")
+        XCTAssertEqual(header(validation: [LossPoint(step: 2, tokens: 200, loss: 4.6)], progress: 0.25),
+                       "│train 4.500  val 4.600  best 4.600  ppl 99.48  validating 25%   │")
+    }
+
     func testLayoutAt100By30() throws {
         let layout = try XCTUnwrap(WorkbenchLayout(size: Size(columns: 100, rows: 30)))
         XCTAssertEqual(layout.status, Rect(x: 0, y: 29, width: 100, height: 1))

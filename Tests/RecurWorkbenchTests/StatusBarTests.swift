@@ -136,4 +136,34 @@ final class StatusBarTests: XCTestCase {
         vectors.notice = "nothing is training"
         XCTAssertEqual(bar(vectors, columns: 60), " 0 words × 0  nothing is training            ? help  q quit ")
     }
+
+    /// p, space and s show at once what they asked for (the session answers after the
+    /// step under way: seconds at a large vocabulary), until a snapshot shows it done;
+    /// q shows that it is quitting while the step ends.
+    func testARequestShowsAtOnceUntilASnapshotShowsItDone() {
+        var state = training()
+        _ = update(&state, .key(.character("p")))
+        XCTAssertTrue(bar(state, columns: 120).contains(" pausing… "), bar(state, columns: 120))
+        // A snapshot posted before the session handled the pause does not clear it.
+        _ = update(&state, .snapshot(makeSnapshot(step: 123457, state: .running)))
+        XCTAssertTrue(bar(state, columns: 120).contains(" pausing… "), bar(state, columns: 120))
+        _ = update(&state, .snapshot(makeSnapshot(step: 123457, state: .paused)))
+        XCTAssertTrue(bar(state, columns: 120).contains(" paused "), bar(state, columns: 120))
+        XCTAssertNil(state.requestedState)
+
+        _ = update(&state, .key(.character("s")))
+        XCTAssertTrue(bar(state, columns: 120).contains(" stepping… "), bar(state, columns: 120))
+        _ = update(&state, .snapshot(makeSnapshot(step: 123457, state: .paused)))
+        XCTAssertTrue(bar(state, columns: 120).contains(" stepping… "), "a snapshot of the step before cleared it")
+        _ = update(&state, .snapshot(makeSnapshot(step: 123458, state: .paused)))
+        XCTAssertNil(state.requestedState)
+
+        _ = update(&state, .key(.character(" ")))
+        XCTAssertTrue(bar(state, columns: 120).contains(" resuming… "), bar(state, columns: 120))
+        _ = update(&state, .snapshot(makeSnapshot(step: 123458, state: .running)))
+        XCTAssertTrue(bar(state, columns: 120).contains(" running "), bar(state, columns: 120))
+
+        _ = update(&state, .key(.character("q")))
+        XCTAssertTrue(bar(state, columns: 40).contains(" quitting… "), bar(state, columns: 40))
+    }
 }

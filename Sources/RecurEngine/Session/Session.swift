@@ -1,5 +1,7 @@
 // A training run on its own serial Dispatch queue. Commands go in; immutable snapshots
-// come out on the main queue at a bounded rate. The trainer is touched only on `queue`.
+// come out on the main queue at a bounded rate. The trainer is touched only on `queue`,
+// in pieces (a burst of steps, a slice of a validation pass) with commands handled
+// between them, so that a command waits for at most one step or one validation chunk.
 import Dispatch
 import Foundation
 
@@ -61,6 +63,12 @@ public final class Session: @unchecked Sendable {
     /// Seconds spent in training bursts.
     private var trainingSeconds = 0.0
     private var lastSaveAttempt = Date()
+    /// The validation under way, read a chunk at a time between commands (a whole pass
+    /// takes minutes at V = 226k with the full softmax); training waits until it ends, so
+    /// the model it reads does not change and its loss belongs to `step`.
+    private var validation: (pass: ValidationPass, step: Int, tokens: Int)?
+    /// Whether a `work()` is queued: one chain of bursts and slices, never two.
+    private var workScheduled = false
 
     /// `deliver` runs on the main queue. `probeIDs` is the text the hidden-state probe
     /// runs over (for example the start of the validation split).
@@ -81,7 +89,7 @@ public final class Session: @unchecked Sendable {
         queue.async {
             self.state = paused ? .paused : .running
             self.publish(withWeights: true, history: true)
-            if !paused { self.scheduleTraining() }
+            if !paused { self.scheduleWork() }
         }
     }
 
@@ -96,19 +104,24 @@ public final class Session: @unchecked Sendable {
             state = .paused
             evaluateIfDue(force: true)
             publish(withWeights: true)
+            scheduleWork()
         case .resume:
             guard state == .paused || state == .diverged else { return }
             state = .running
             notice = nil
             publish(withWeights: false)
-            scheduleTraining()
+            scheduleWork()
         case .stepOnce:
             guard state == .paused || state == .diverged else { return }
+            // A validation of the weights before this step is superseded by the next one.
+            validation = nil
             runStep()
             evaluateIfDue(force: true)
             publish(withWeights: true)
+            scheduleWork()
         case .stop:
             state = .stopped
+            validation = nil
             publish(withWeights: false)
         case .save:
             save()
@@ -125,12 +138,38 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func scheduleTraining() {
-        queue.async { self.trainBurst() }
+    /// Queues the next piece of work (a validation slice, else a training burst) unless
+    /// one is queued already.
+    private func scheduleWork() {
+        guard !workScheduled else { return }
+        workScheduled = true
+        queue.async {
+            self.workScheduled = false
+            if self.validation != nil { self.validateSlice() } else { self.trainBurst() }
+        }
+    }
+
+    /// Reads the validation under way for about one snapshot interval (at least one
+    /// chunk), records its loss when it ends, then yields the queue to commands.
+    private func validateSlice() {
+        guard let running = validation else { return }
+        let started = Date()
+        repeat {
+            running.pass.advance()
+        } while !running.pass.isFinished && Date().timeIntervalSince(started) < snapshotInterval
+        if running.pass.isFinished {
+            validation = nil
+            if let loss = running.pass.loss {
+                trainer.noteValidationLoss(loss)
+                pendingValidation.append(LossPoint(step: running.step, tokens: running.tokens, loss: loss, elapsed: trainingSeconds))
+            }
+        }
+        publish(withWeights: false)
+        if validation != nil || state == .running { scheduleWork() }
     }
 
     /// Trains for about one snapshot interval, then yields the queue so that commands
-    /// are handled promptly.
+    /// are handled promptly; a validation that falls due ends the burst.
     private func trainBurst() {
         guard state == .running else { return }
         let started = Date()
@@ -140,7 +179,7 @@ public final class Session: @unchecked Sendable {
             runStep()
             if state != .running { break }
             evaluateIfDue(force: false, trainedSeconds: trainingSeconds + Date().timeIntervalSince(started))
-        } while Date().timeIntervalSince(started) < snapshotInterval
+        } while validation == nil && Date().timeIntervalSince(started) < snapshotInterval
         let elapsed = Date().timeIntervalSince(started)
         trainingSeconds += elapsed
         trainer.history.elapsed = trainingSeconds
@@ -153,7 +192,7 @@ public final class Session: @unchecked Sendable {
         if now.timeIntervalSince(lastSnapshot) >= snapshotInterval {
             publish(withWeights: now.timeIntervalSince(lastWeights) >= weightsInterval)
         }
-        if state == .running { scheduleTraining() } else { publish(withWeights: true) }
+        if state == .running { scheduleWork() } else { publish(withWeights: true) }
     }
 
     /// Writes a checkpoint through the writer; failures become the notice.
@@ -178,6 +217,7 @@ public final class Session: @unchecked Sendable {
     public func saveBeforeExit(save: Bool = true, completion: @escaping @Sendable (Result<(saved: Bool, note: String?), Error>) -> Void) {
         queue.async {
             self.state = .stopped
+            self.validation = nil
             guard save, let writer = self.writer else { return completion(.success((false, nil))) }
             do {
                 let note = try writer(self.trainer)
@@ -201,16 +241,13 @@ public final class Session: @unchecked Sendable {
 
     /// Due every `evaluationInterval` steps, and once after `firstEvaluationSeconds` of
     /// training when the run has no validation loss yet, so that one appears soon at any
-    /// step time.
+    /// step time. Starts the pass; `validateSlice` reads it.
     private func evaluateIfDue(force: Bool, trainedSeconds: Double = 0) {
         let step = trainer.step
         let firstIsDue = trainer.history.validation.isEmpty && trainedSeconds >= Session.firstEvaluationSeconds
         guard step != lastEvaluatedStep, force || firstIsDue || (step > 0 && step % evaluationInterval == 0) else { return }
         lastEvaluatedStep = step
-        if let loss = trainer.validationLoss() {
-            trainer.noteValidationLoss(loss)
-            pendingValidation.append(LossPoint(step: step, tokens: trainer.tokensSeen, loss: loss, elapsed: trainingSeconds))
-        }
+        validation = trainer.startValidation().map { (pass: $0, step: step, tokens: trainer.tokensSeen) }
     }
 
     /// The gradient flow on up to 8 streams of the validation text (the training text if
@@ -235,6 +272,7 @@ public final class Session: @unchecked Sendable {
         snapshot.elapsed = trainingSeconds
         snapshot.evaluationInterval = evaluationInterval
         snapshot.evaluationSlice = trainer.evaluationSliceDescription
+        snapshot.validationProgress = validation?.pass.fractionDone
         if history { snapshot.history = trainer.history }
         if withWeights {
             let copy = trainer.model.copy()

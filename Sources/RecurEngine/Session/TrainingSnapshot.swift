@@ -61,6 +61,8 @@ public struct TrainingSnapshot: Sendable {
     public var evaluationInterval = 0
     /// Which validation tokens the validation loss reads, when not all (Trainer).
     public var evaluationSlice: String?
+    /// How much of a validation under way has been read (0–1), nil when none is.
+    public var validationProgress: Double?
 
     public init(step: Int, tokens: Int, epoch: Double, newLosses: [LossPoint], newValidationLosses: [LossPoint],
                 gradientNorm: Double, tokensPerSecond: Double, learningRate: Float, state: TrainingState,

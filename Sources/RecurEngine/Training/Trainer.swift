@@ -155,6 +155,12 @@ public final class Trainer {
         Evaluation.loss(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
     }
 
+    /// The same validation as a pass to advance chunk by chunk (nil when it cannot run);
+    /// the trainer must not train until it is finished or dropped.
+    public func startValidation() -> ValidationPass? {
+        ValidationPass(model: model, ids: evaluationIDs, batch: config.batch, sequenceLength: config.sequenceLength)
+    }
+
     /// Tells the plateau schedule about a validation loss; lowers the learning rate after
     /// `patience` evaluations without a relative improvement of 1e-4. A loss that is not
     /// finite (a diverged model) is not recorded: no checkpoint could hold it.
@@ -189,78 +195,11 @@ public enum Evaluation {
     /// fraction done after every chunk.
     public static func loss(model: LanguageModel, ids: Slice<TokenIDs>, batch: Int, sequenceLength: Int,
                             progress: ((Double) -> Void)? = nil) -> Double? {
-        let streams = BatchStreams(ids: ids, batch: batch)
-        guard streams.streamLength >= 2, sequenceLength > 0,
-              let bytes = ModelLimits.workspaceBytes(model.config, steps: sequenceLength, batch: batch),
-              bytes <= ModelLimits.workspaceBytes else { return nil }
-        let blocks = streamBlocks(model.config, batch: batch)
-        guard blocks.count > 1 else {
-            let sum = summedLoss(model: model, streams: streams, sequenceLength: sequenceLength, progress: progress)
-            return sum.total / Double(sum.count)
+        guard let pass = ValidationPass(model: model, ids: ids, batch: batch, sequenceLength: sequenceLength) else { return nil }
+        while !pass.isFinished {
+            pass.advance()
+            progress?(pass.fractionDone)
         }
-        // Streams are independent through time, so each core runs its own block of them
-        // from the first chunk to the last, single-threaded, and the cores meet once at the
-        // end. One graph for all streams splits every step across the cores and waits for
-        // both at each step and after every product: a scheduler slice lost whenever
-        // another process holds a core (docs/training.md gives the measured figures).
-        var sums = [(total: Double, count: Int)](repeating: (0, 0), count: blocks.count)
-        let length = streams.streamLength
-        sums.withUnsafeMutableBufferPointer { sums in
-            let shared = UncheckedSendable((sums, progress))
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
-                let (sums, progress) = shared.value
-                let block = blocks[index]
-                let start = ids.startIndex + block.lowerBound * length
-                let blockStreams = BatchStreams(ids: ids.base[start..<(start + block.count * length)], batch: block.count)
-                sums[index] = summedLoss(model: model, streams: blockStreams, sequenceLength: sequenceLength,
-                                         singleThreaded: true, progress: index == 0 ? progress : nil)
-            }
-        }
-        return sums.reduce(0) { $0 + $1.total } / Double(sums.reduce(0) { $0 + $1.count })
-    }
-
-    /// Blocks of streams that evaluation runs one per core: as many as cores when the
-    /// recurrence would be split across cores at all (TrainingGraph's threshold) and every
-    /// block keeps at least 8 streams; each starts on the GEMM's tile rows, so the
-    /// recurrent products tile every stream as one graph for all streams does.
-    static func streamBlocks(_ config: ModelConfig, batch: Int) -> [Range<Int>] {
-        let parts = batch * config.gateWidth * config.hidden >= 1 << 20 ? min(Gemm.threadCount, batch / 8) : 1
-        guard parts > 1 else { return [0..<batch] }
-        let tile = Int(recur_sgemm_tile_rows())
-        let chunk = ((batch + parts - 1) / parts + tile - 1) / tile * tile
-        return stride(from: 0, to: batch, by: chunk).map { $0..<min($0 + chunk, batch) }
-    }
-
-    /// The summed cross-entropy and the token count of `streams`, chunk by chunk from a
-    /// zero state. `singleThreaded`: the graph never splits the recurrence (its products
-    /// and row passes nest inside the caller's per-core work and run on its thread).
-    static func summedLoss(model: LanguageModel, streams: BatchStreams, sequenceLength: Int, singleThreaded: Bool = false,
-                           progress: ((Double) -> Void)?) -> (total: Double, count: Int) {
-        let batch = streams.batch
-        let graph = TrainingGraph(config: model.config, maxSteps: sequenceLength, batch: batch,
-                                  splitThreshold: singleThreaded ? Int.max : 1 << 20)
-        var inputs = [Int32](repeating: 0, count: sequenceLength * batch)
-        var targets = inputs
-        var random = RandomGenerator(seed: 0)
-        var total = 0.0, count = 0
-        var position = 0
-        while position < streams.streamLength - 1 {
-            let steps = min(sequenceLength, streams.streamLength - 1 - position)
-            inputs.withUnsafeMutableBufferPointer { inputs in
-                targets.withUnsafeMutableBufferPointer { targets in
-                    streams.fill(position: position, steps: steps, inputs: inputs, targets: targets)
-                }
-            }
-            total += inputs.withUnsafeBufferPointer { inputs in
-                targets.withUnsafeBufferPointer { targets in
-                    graph.forward(model: model, inputs: inputs, targets: targets, steps: steps, training: false, random: &random)
-                }
-            }
-            graph.carryState()
-            count += steps * batch
-            position += steps
-            progress?(Double(position) / Double(streams.streamLength - 1))
-        }
-        return (total, count)
+        return pass.loss
     }
 }

@@ -32,7 +32,8 @@ func render(_ state: AppState) -> Canvas {
                      tokenUnit: state.mode == .word2vec ? "words trained" : "tokens",
                      level: state.mode == .languageModel || state.mode == .watch ? state.vocabulary?.level : nil,
                      floor: state.mode == .languageModel ? state.bestBaseline : nil, hasValidation: state.mode != .word2vec,
-                     validationSlice: state.mode == .languageModel ? state.evaluationSlice : nil)
+                     validationSlice: state.mode == .languageModel ? state.evaluationSlice : nil,
+                     validationProgress: state.mode == .languageModel ? state.validationProgress : nil)
                 .render(in: area, on: &canvas, focused: focused)
         case .hidden:
             HiddenStatePane(probe: state.probe, model: state.model?.config, view: state.hidden, gradientFlow: state.gradientFlow,

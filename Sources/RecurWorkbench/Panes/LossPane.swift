@@ -20,6 +20,8 @@ struct LossPane {
     var hasValidation = true
     /// Which validation tokens the validation loss reads, when not all (--eval-tokens).
     var validationSlice: String?
+    /// How much of a validation under way has been read (0–1), nil when none is.
+    var validationProgress: Double?
 
     func render(in area: Rect, on canvas: inout Canvas, focused: Bool) {
         canvas.box(area, title: "Loss", role: focused ? .focusedBorder : .border)
@@ -34,8 +36,13 @@ struct LossPane {
         if let validation = validationLosses.last {
             let best = validationLosses.map(\.loss).min() ?? validation.loss
             let unit = level.map { "  (\($0.describe(nats: best)))" } ?? String(format: "  ppl %.2f", exp(best))
-            canvas.write(String(format: "val %.3f  best %.3f", validation.loss, best) + unit,
-                         x: x, y: header.y, role: .validationLoss, clip: header)
+            x = canvas.write(String(format: "val %.3f  best %.3f", validation.loss, best) + unit,
+                             x: x, y: header.y, role: .validationLoss, clip: header) + 2
+            if let validationProgress {
+                canvas.write(String(format: "validating %.0f%%", 100 * validationProgress), x: x, y: header.y, role: .muted, clip: header)
+            }
+        } else if let validationProgress {
+            canvas.write(String(format: "first validation: %.0f%% read", 100 * validationProgress), x: x, y: header.y, role: .muted, clip: header)
         } else if evaluationInterval > 0 {
             // Say when the first validation loss will come, instead of leaving a blank.
             let next = ((losses.last?.step ?? 0) / evaluationInterval + 1) * evaluationInterval

@@ -54,6 +54,13 @@ struct StatusBar {
                 // The pause file is the run's state as far as this side knows it.
                 label = state.watch.pauseRequested ? "paused (\(state.watch.pausePath))" : "watching"
                 role = state.watch.pauseRequested ? .statusPaused : .statusRunning
+            } else if state.quitting {
+                // Quitting waits for the step under way (seconds at a large vocabulary).
+                label = "quitting…"
+                role = .statusPaused
+            } else if let requested = state.requestedState {
+                label = requested.label
+                role = .statusPaused
             }
             stateIndex = fields.count
             fields.append(.init(text: " \(label) ", priority: StatusLine.always, role: role))

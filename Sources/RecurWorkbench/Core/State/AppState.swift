@@ -38,6 +38,11 @@ struct AppState {
     var evaluationInterval = 0
     /// Which validation tokens the validation loss reads, when not all.
     var evaluationSlice: String?
+    /// How much of a validation under way has been read (0–1), nil when none is.
+    var validationProgress: Double?
+    /// A command sent to the session that its snapshots do not show yet (it is handled
+    /// after the current step), so the key shows at once what it asked for.
+    var requestedState: RequestedState?
     /// n-gram floors (order → nats per token on the validation text), once computed.
     var baselines: [Int: Double] = [:]
     /// The lowest floor, drawn in the loss pane.

@@ -58,8 +58,12 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         // Vectors mode has no p (KeyMap refuses it); a language model or a race is left.
         switch state.trainingState {
-        case .running: return [.session(.pause)]
-        case .paused, .diverged: return [.session(.resume)]
+        case .running:
+            if state.mode == .languageModel { state.requestedState = .pausing }
+            return [.session(.pause)]
+        case .paused, .diverged:
+            if state.mode == .languageModel { state.requestedState = .resuming }
+            return [.session(.resume)]
         case .stopped:
             state.notice = "training has finished"
             return []
@@ -74,6 +78,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             state.notice = "training has finished"
             return []
         }
+        if state.mode == .languageModel { state.requestedState = .stepping(from: state.step) }
         return [.session(.stepOnce)]
     case .character("w"):
         return save(&state)

@@ -20,6 +20,8 @@ func apply(_ snapshot: TrainingSnapshot, to state: inout AppState) -> [Effect] {
     state.lastSaved = snapshot.lastSaved
     state.evaluationInterval = snapshot.evaluationInterval
     state.evaluationSlice = snapshot.evaluationSlice
+    state.validationProgress = snapshot.validationProgress
+    if let requested = state.requestedState, requested.isShown(by: snapshot) { state.requestedState = nil }
     if let history = snapshot.history {
         // A reopened run: its whole curve, and the sample it showed, until a new one comes.
         state.losses = history.train.map { LossPoint(step: $0.step, tokens: $0.tokens, loss: $0.loss, elapsed: $0.elapsed) }
