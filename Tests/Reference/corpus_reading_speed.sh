@@ -109,15 +109,24 @@ fi
 if command -v tmux >/dev/null 2>&1; then
     session="recur-reading-$$"
     tmux new-session -d -s "$session" -x 120 -y 36 -c "$work" \
-        "/usr/bin/time -f '%e %M %U %S' -o $work/workbench $recur --corpus $corpus --level word --min-count 5 --hidden 32 --embed 16 --checkpoint $work/wb.safetensors --no-autosave; sleep 600"
-    for _ in $(seq 600); do tmux capture-pane -p -t "$session" | grep -q "tok/s" && break; [ -s "$work/workbench" ] && break; sleep 0.5; done
+        "/usr/bin/time -f '%e %M %U %S' -o $work/workbench $recur --corpus $corpus --level word --min-count 5 --checkpoint $work/wb.safetensors --no-autosave 2>$work/wb.err; sleep 600"
+    opened=no
+    for _ in $(seq 600); do
+        tmux capture-pane -p -t "$session" | grep -q "tok/s" && { opened=yes; break; }
+        [ -s "$work/workbench" ] && break
+        sleep 0.5
+    done
     sleep 3
     tmux send-keys -t "$session" q
     for _ in $(seq 120); do [ -s "$work/workbench" ] && break; sleep 0.5; done
     tmux kill-session -t "$session" 2>/dev/null || true
     sed -i '/Command exited/d' "$work/workbench"
     workbench_rss=$(awk '{printf "%.0f", $2 / 1024}' "$work/workbench")
-    echo "workbench at word level (open, train a few seconds, q): peak RSS $workbench_rss MB (target ≤ 600: $(verdict "$workbench_rss" 600 '<='))"
+    if [ $opened = yes ]; then
+        echo "workbench at word level, default model (open, train a few seconds, q): peak RSS $workbench_rss MB (target ≤ 600: $(verdict "$workbench_rss" 600 '<='))"
+    else
+        echo "the workbench did not open: $(tail -c 300 "$work/wb.err")"
+    fi
 else
     echo "(no tmux: the workbench's RSS is not measured)"
 fi

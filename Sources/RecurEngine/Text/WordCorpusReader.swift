@@ -139,6 +139,15 @@ struct WordTally {
     /// Every range's ids in file order, each passed through `map(part, id)` (−1 line ends
     /// through too); each range's ids are freed once copied.
     static func joinedIDs(_ parts: inout [WordTally], map: (Int, Int32) -> Int32) -> [Int32] {
+        if parts.count == 1 {
+            // One range (a small file, or one long line): mapped in place, never copied.
+            var ids = parts[0].ids
+            parts[0].clearIDs()
+            ids.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = map(0, buffer[index]) }
+            }
+            return ids
+        }
         let total = parts.reduce(0) { $0 + $1.ids.count }
         var joined = [Int32]()
         joined.reserveCapacity(total)
