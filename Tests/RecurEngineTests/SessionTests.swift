@@ -73,4 +73,17 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(trainer.step, 1)
         XCTAssertEqual(posted.loss, try XCTUnwrap(trainer.validationLoss()))
     }
+
+    /// Periodic validation keeps to its share of training time (#23): on the interval while
+    /// passes are cheap, put off to a later multiple when the last pass was slow.
+    func testPeriodicValidationKeepsToItsShareOfTrainingTime() {
+        let due = Session.periodicValidationIsDue
+        XCTAssertTrue(due(200, 200, 60, 1))
+        XCTAssertFalse(due(300, 200, 600, 1), "not a multiple of the interval")
+        XCTAssertFalse(due(0, 200, 600, 1), "step 0 has trained nothing")
+        XCTAssertFalse(due(200, 0, 600, 1), "interval 0: no periodic validation")
+        // A 10 s pass needs 200 s of training after it (5%).
+        XCTAssertFalse(due(400, 200, 150, 10))
+        XCTAssertTrue(due(600, 200, 200, 10))
+    }
 }

@@ -7,7 +7,9 @@
 #   - one validation: the CPU time of `recur eval` on the run's checkpoint, which reads the
 #     whole validation text, as the workbench does when it has at most --eval-tokens
 #     (200,000) tokens (tinyshakespeare: 111,540), start-up included (a slight overstatement).
-# Prints validation / (200 steps), the workbench's interval. Also prints the wall times.
+# Prints validation / (200 steps), recur train's --eval-every in the examples, and /
+# (the workbench's interval), which the workbench sizes from the validation slice and its
+# Session caps at 5% of training time as measured. Also prints the wall times.
 # The model is config a of `recur bench` with dropout 0.2 (char-LSTM 2×256, embed 64,
 # seq 64, batch 32).
 # Usage: Tests/Reference/validation_cost.sh path/to/recur CORPUS [steps1 (10)] [steps2 (50)]
@@ -36,6 +38,12 @@ step, step_wall = (long - short) / (second - first), (long_wall - short_wall) / 
 validation, validation_wall = cpu([recur, "eval", "--checkpoint", f"{work}/run{second}.safetensors", "--corpus", corpus])
 print(f"CPU: one training step {step * 1000:.0f} ms, one validation {validation:.2f} s; "
       f"wall: {step_wall * 1000:.0f} ms, {validation_wall:.2f} s")
-print(f"validation per 200-step interval: {100 * validation / (200 * step):.1f}% of the training CPU time "
-      f"({100 * validation_wall / (200 * step_wall):.1f}% in wall time)")
+# The workbench's interval (WorkbenchApp: max(100, ⌈chunks / 3 / 0.02⌉) for the validation
+# slice's chunks of B·T tokens, an estimate that aims at 2%), beside recur train's 200.
+characters = len(open(corpus, encoding="utf-8").read())
+chunks = min(characters - int(characters * 0.9), 200_000) / (64 * 32)
+workbench = max(100, -(-chunks // (3 * 0.02)))
+for interval, name in ((200, "recur train --eval-every 200"), (int(workbench), "the workbench's interval")):
+    print(f"validation every {interval} steps ({name}): {100 * validation / (interval * step):.1f}% of the training CPU time "
+          f"({100 * validation_wall / (interval * step_wall):.1f}% in wall time)")
 PY

@@ -37,6 +37,11 @@ public final class Session: @unchecked Sendable {
     public var evaluationInterval = 200
     /// A run without a validation loss gets its first after this much training.
     public static let firstEvaluationSeconds = 10.0
+    /// The most of the training time that periodic validation may take (#23): a pass that
+    /// falls due sooner than `1 / validationShare` times the last pass's time after it is
+    /// put off to a later multiple of `evaluationInterval`. A small text at 200 steps is
+    /// validated every 200 steps; a slow one, less often, whatever its size and model.
+    public static let validationShare = 0.05
     /// With a writer, a checkpoint is written this often while training.
     public var autosaveInterval: TimeInterval = 300
 
@@ -67,6 +72,11 @@ public final class Session: @unchecked Sendable {
     /// takes minutes at V = 226k with the full softmax); training waits until it ends, so
     /// the model it reads does not change and its loss belongs to `step`.
     private var validation: (pass: ValidationPass, step: Int, tokens: Int)?
+    /// Seconds the last finished periodic pass took, and `trainingSeconds` when it ended.
+    private var lastValidationSeconds = 0.0
+    private var trainingSecondsAtLastValidation = 0.0
+    /// Seconds spent in the pass under way.
+    private var validationSeconds = 0.0
     /// Whether a `work()` is queued: one chain of bursts and slices, never two.
     private var workScheduled = false
 
@@ -157,8 +167,11 @@ public final class Session: @unchecked Sendable {
         repeat {
             running.pass.advance()
         } while !running.pass.isFinished && Date().timeIntervalSince(started) < snapshotInterval
+        validationSeconds += Date().timeIntervalSince(started)
         if running.pass.isFinished {
             validation = nil
+            lastValidationSeconds = validationSeconds
+            trainingSecondsAtLastValidation = trainingSeconds
             if let loss = running.pass.loss {
                 trainer.noteValidationLoss(loss)
                 pendingValidation.append(LossPoint(step: running.step, tokens: running.tokens, loss: loss, elapsed: trainingSeconds))
@@ -245,9 +258,19 @@ public final class Session: @unchecked Sendable {
     private func evaluateIfDue(force: Bool, trainedSeconds: Double = 0) {
         let step = trainer.step
         let firstIsDue = trainer.history.validation.isEmpty && trainedSeconds >= Session.firstEvaluationSeconds
-        guard step != lastEvaluatedStep, force || firstIsDue || (step > 0 && step % evaluationInterval == 0) else { return }
+        let periodicIsDue = Session.periodicValidationIsDue(step: step, interval: evaluationInterval,
+                                                            trainedSinceLast: trainedSeconds - trainingSecondsAtLastValidation,
+                                                            lastPassSeconds: lastValidationSeconds)
+        guard step != lastEvaluatedStep, force || firstIsDue || periodicIsDue else { return }
         lastEvaluatedStep = step
+        validationSeconds = 0
         validation = trainer.startValidation().map { (pass: $0, step: step, tokens: trainer.tokensSeen) }
+    }
+
+    /// A periodic validation falls due on a multiple of `interval`, once the training since
+    /// the last pass is at least `1 / validationShare` times that pass's time.
+    static func periodicValidationIsDue(step: Int, interval: Int, trainedSinceLast: Double, lastPassSeconds: Double) -> Bool {
+        step > 0 && interval > 0 && step % interval == 0 && trainedSinceLast >= lastPassSeconds / validationShare
     }
 
     /// The gradient flow on up to 8 streams of the validation text (the training text if
