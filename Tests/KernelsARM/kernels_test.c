@@ -624,6 +624,7 @@ static double ln_lstm_reference(int H, const double *pre, const float *cPrev, co
 static void test_layer_norm(const char *path) {
     tally fw = {"layer norm forward (abs)", 0, 0, 2e-6, 0};
     tally bw = {"layer norm backward (vs FD)", 0, 0, 1e-5, 0};
+    tally pg = {"layer norm gain/bias gradients", 0, 0, 1e-6, 0};
     tally lo = {"LN-LSTM output (abs)", 0, 0, 2e-6, 0};
     tally lb = {"LN-LSTM backward (vs FD)", 0, 0, 1e-5, 0};
     static const int widths[] = {1, 3, 8, 13, 64};
@@ -654,6 +655,21 @@ static void test_layer_norm(const char *path) {
                 }
                 note(&bw, fabs(dx[r * n + k] - (loss[0] - loss[1]) / 2e-4));
             }
+        // dGain += Σ dy ⊙ x̂, dBias += Σ dy over the rows, columns [1, n) only.
+        float *dGain = floats(n, 1.0f), *dBias = floats(n, 1.0f);
+        float *dGain0 = copy_of(dGain, n), *dBias0 = copy_of(dBias, n);
+        recur_layer_norm_parameter_gradients(rows, n, 1, n, dy, xhat, dGain, dBias);
+        note(&pg, dGain[0] == dGain0[0] && dBias[0] == dBias0[0] ? 0 : INFINITY);
+        for (int j = 1; j < n; j++) {
+            double gainSum = dGain0[j], biasSum = dBias0[j];
+            for (int r = 0; r < rows; r++) {
+                gainSum += (double)dy[r * n + j] * xhat[r * n + j];
+                biasSum += dy[r * n + j];
+            }
+            note(&pg, fabs(dGain[j] - gainSum));
+            note(&pg, fabs(dBias[j] - biasSum));
+        }
+        free(dGain); free(dBias); free(dGain0); free(dBias0);
         free(x); free(gain); free(bias); free(xhat); free(rstd); free(y); free(y0); free(dy); free(dx);
     }
     static const int hiddens[] = {1, 5, 16};
@@ -689,7 +705,7 @@ static void test_layer_norm(const char *path) {
         free(pre); free(cPrev); free(gain); free(bias); free(gates); free(c); free(tc); free(h);
         free(xhat); free(rstd); free(wh); free(wc); free(dc); free(dNorm); free(dPre);
     }
-    report(path, &fw); report(path, &bw); report(path, &lo); report(path, &lb);
+    report(path, &fw); report(path, &bw); report(path, &pg); report(path, &lo); report(path, &lb);
 }
 
 int main(int argc, char **argv) {
