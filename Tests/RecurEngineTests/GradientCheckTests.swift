@@ -150,6 +150,11 @@ final class GradientCheckTests: XCTestCase {
     func testGRUOneLayerDropoutTokenTable() { check(Case(cell: .gru, activation: .tanh, layers: 1, tokenTable: true, dropout: true)) }
     func testTiedLSTMDropoutTokenTable() { check(Case(cell: .lstm, activation: .tanh, layers: 2, tied: true, tokenTable: true, dropout: true)) }
     func testAdaptiveLSTMDropout() { check(Case(cell: .lstm, activation: .tanh, layers: 2, adaptive: true, dropout: true)) }
+    // Layer norm and dropout together (the branches that built them met only in the merge).
+    func testLayerNormLSTMTwoLayersDropoutTokenTable() {
+        check(Case(cell: .lstm, activation: .tanh, layers: 2, tokenTable: true, norm: .layer, dropout: true))
+    }
+    func testLayerNormGRUTwoLayersDropout() { check(Case(cell: .gru, activation: .tanh, layers: 2, norm: .layer, dropout: true)) }
 
     // The adaptive softmax (PyTorch's AdaptiveLogSoftmaxWithLoss) on every cell.
     func testAdaptiveRNN() { check(Case(cell: .rnn, activation: .tanh, layers: 1, adaptive: true)) }
