@@ -1,4 +1,4 @@
-"""Recur checkpoints (Checkpoint/Checkpoint.swift): model tensors under PyTorch's names,
+"""Recur checkpoints (Checkpoint/ in RecurEngine): model tensors under PyTorch's names,
 optimizer state under `optim.NAME.BUFFER`, the carried state as `state.h` (and `state.c`
 for LSTM), each (L, B, H), and JSON strings in the metadata: `format` ("recur-1"),
 `config`, `vocab`, `training` (step, tokens, data position, optimizer settings and step
