@@ -6,13 +6,7 @@
 # corpus (200 MB of words, a few seconds to load) is generated here and removed after.
 # Usage: Tests/EndToEnd/load_interrupt.sh [path/to/recur]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-binary=${1:-.build/release/recur}
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
-work=$(mktemp -d)
-session="recur-load-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
-source Tests/EndToEnd/tmux_lib.sh
+source "$(dirname "$0")/prologue.sh"
 
 # (yes ends on SIGPIPE when head has its bytes: not a failure.)
 yes "the quick brown fox jumps over the lazy dog while words pile up" | head -c 200000000 >"$work/big.txt" || true
@@ -30,7 +24,7 @@ interrupt() {
     rm -f "$work/status" "$work/stty-after"
     tmux kill-session -t "$session" 2>/dev/null || true
     tmux new-session -d -s "$session" -x 120 -y 30 -c "$work" "bash --norc --noprofile"
-    tmux send-keys -t "$session" "$binary $*" Enter
+    tmux send-keys -t "$session" "$recur $*" Enter
     if ! wait_for 'reading big\.txt \(190 MB\): [0-9]+%' 30; then
         fail "$name: a progress line while the corpus loads"
         return
