@@ -135,16 +135,7 @@ struct Word2VecScanner: CorpusChunkScanner {
 
     /// Counts a word, lowercased first when asked (a copy only when that changes it).
     private mutating func add(_ word: UnsafeBufferPointer<UInt8>, isASCII: Bool, hasUppercaseASCII: Bool) {
-        if lowercase && !isASCII {
-            var spelling = String(decoding: word, as: UTF8.self).lowercased()
-            spelling.withUTF8 { tally.add($0) }
-        } else if lowercase && hasUppercaseASCII {
-            lowered.removeAll(keepingCapacity: true)
-            for byte in word { lowered.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
-            lowered.withUnsafeBufferPointer { tally.add($0) }
-        } else {
-            tally.add(word, stable: true)
-        }
+        tally.add(word, lowercase: lowercase, isASCII: isASCII, hasUppercaseASCII: hasUppercaseASCII, scratch: &lowered)
         lineHasWords = true
     }
 

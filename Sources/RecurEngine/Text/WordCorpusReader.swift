@@ -91,6 +91,23 @@ struct WordTally {
         queued += 1
     }
 
+    /// Counts a word of a scanned chunk, lowercased first when `lowercase` (into `scratch`,
+    /// a copy only when that changes it): the one rule for word-level text and word2vec.
+    @inline(__always)
+    mutating func add(_ word: UnsafeBufferPointer<UInt8>, lowercase: Bool, isASCII: Bool, hasUppercaseASCII: Bool,
+                      scratch: inout [UInt8]) {
+        if lowercase && !isASCII {
+            var spelling = String(decoding: word, as: UTF8.self).lowercased()
+            spelling.withUTF8 { add($0) }
+        } else if lowercase && hasUppercaseASCII {
+            scratch.removeAll(keepingCapacity: true)
+            for byte in word { scratch.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+            scratch.withUnsafeBufferPointer { add($0) }
+        } else {
+            add(word, stable: true)
+        }
+    }
+
     /// Ends a line (word2vec's sentences): −1 in the ids, counted as no word.
     mutating func endLine() {
         if queued == Self.lookahead { takeOldest() }
