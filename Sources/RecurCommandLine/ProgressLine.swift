@@ -58,7 +58,8 @@ public enum ProgressLine {
     /// (#20: the whole load, never a bar stuck while the vocabulary is built); nil for a
     /// smaller file, which loads in a blink.
     public static func corpusReader(path: String) -> ((Double) -> Void)? {
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        var info = stat()  // the file a symbolic link names, not the link
+        let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
         guard size > 16 << 20 else { return nil }
         let name = URL(fileURLWithPath: path).lastPathComponent
         return reporter { "reading \(name) (\(size >> 20) MB): \($0)%" }

@@ -116,6 +116,22 @@ final class ParallelCorpusReadingTests: XCTestCase {
     }
 
     /// Progress reaches the whole file, and only ever grows.
+    /// A corpus given as a symbolic link reads the file it names, whole (its size once came
+    /// from the link, the length of a path, and the text was cut to that).
+    func testASymbolicLinkReadsTheWholeFile() throws {
+        let path = try write(String(repeating: "the words of a linked text on a line\n", count: 3000), "target.txt")
+        let link = folder.appendingPathComponent("link.txt").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        for level in [TokenLevel.word, .char] {
+            let direct = try Corpus.load(path: path, level: level)
+            let linked = try Corpus.load(path: link, level: level)
+            XCTAssertEqual(linked.ids.count, direct.ids.count, "\(level)")
+            XCTAssertEqual(linked.vocabulary.tokens, direct.vocabulary.tokens, "\(level)")
+        }
+        let words = try Word2VecCorpus.load(path: link, minCount: 1, lowercase: false)
+        XCTAssertEqual(words.rawWordCount, 3000 * 9)
+    }
+
     func testProgressCoversTheWholeRead() throws {
         let path = try write(String(repeating: "a few words on a line\n", count: 5000), "progress.txt")
         var seen: [Double] = []

@@ -81,10 +81,11 @@ extension Corpus {
             throw RecurError.invalidCorpus("corpus not found: \(path)")
         }
         guard !isDirectory.boolValue else { throw RecurError.invalidCorpus("corpus is a directory: \(path)") }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.intValue else {
-            throw RecurError.invalidCorpus("cannot read corpus: \(path)")
-        }
+        // stat follows a symbolic link to the file it names; FileManager's attributes
+        // describe the link itself, whose size is its path's length.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw RecurError.invalidCorpus("cannot read corpus: \(path)") }
+        let size = Int(info.st_size)
         guard size > 0 else { throw RecurError.invalidCorpus("corpus is empty: \(path)") }
         return size
     }
