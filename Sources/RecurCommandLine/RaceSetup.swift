@@ -66,8 +66,7 @@ public struct RaceSetup {
             let trainer = try Trainer(model: model, corpus: corpus, config: training)
             trainer.evaluationTokens = try setup.checkedEvaluationTokens()
             trainers.append(trainer)
-            let name = (cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()) + (norm == .layer ? " LN" : "")
-            names.append("\(name) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
+            names.append("\(config.cellName) \(config.hidden)×\(config.layers) (\(config.layout.totalCount / 1000)k params)")
         }
         self.corpus = corpus
         self.trainers = trainers

@@ -68,6 +68,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Layer normalisation inside every layer's cell, or none.
     public var norm = NormKind.none
 
+    /// The cell as panes and legends name it: "LSTM", "RNN relu", "GRU LN".
+    public var cellName: String {
+        (cell == .rnn ? "RNN \(activation.rawValue)" : cell.rawValue.uppercased()) + (norm == .layer ? " LN" : "")
+    }
+
     public init(cell: CellKind = .rnn, activation: Activation = .tanh, vocabularySize: Int,
                 embed: Int, hidden: Int, layers: Int = 1, dropout: Float = 0, tieWeights: Bool = false,
                 softmax: SoftmaxKind = .full, cutoffs: [Int] = [], divValue: Float = 4, norm: NormKind = .none) {

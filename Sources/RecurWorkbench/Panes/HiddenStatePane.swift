@@ -22,8 +22,7 @@ struct HiddenStatePane {
         let layer = min(view.layer ?? layers - 1, layers - 1)
         var title = "Hidden state"
         if let model {
-            let name = model.cell == .rnn ? "RNN \(model.activation.rawValue)" : model.cell.rawValue.uppercased()
-            title += " · \(name) \(model.hidden)×\(model.layers) · layer \(layer + 1) · \(view.signal)"
+            title += " · \(model.cellName) \(model.hidden)×\(model.layers) · layer \(layer + 1) · \(view.signal)"
         }
         canvas.box(area, title: title, role: focused ? .focusedBorder : .border)
         let inner = area.inset(by: 1)
